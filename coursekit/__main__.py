@@ -1,0 +1,28 @@
+"""Command line: `python -m coursekit <command> [args]`.
+
+  refresh        regenerate shown outputs, figures and notebooks from the code
+  translations   check translations (default) or `mark PAGE [SECTION ...]` them as up to date
+  links          check links and third-party references of a built site: `links SITE_DIR`
+  bench          measure build, tests, code and page weight against the budget
+"""
+
+import importlib
+import sys
+
+COMMANDS = {
+    "refresh": "coursekit.refresh",
+    "translations": "coursekit.translations",
+    "links": "coursekit.links",
+    "bench": "coursekit.bench",
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__)
+        return 2
+    return importlib.import_module(COMMANDS[argv[0]]).main(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,60 @@
+"""`--8<--` include expansion with pymdownx.snippets' own preprocessor, configured from mkdocs.yml.
+
+The expansion keeps, for every resulting line, the page line it came from, so errors name the page line.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+
+from .project import ROOT, markdown_extension_config
+
+MARKER = "--8<--"
+
+
+class IncludeError(Exception):
+    """A broken include, with the page and line in the message."""
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    origin: int  # 1-based line of the page this text comes from
+
+
+def _preprocessor():
+    options = markdown_extension_config("pymdownx.snippets")
+    base = options.get("base_path", ["."])
+    options["base_path"] = [str(ROOT / p) for p in ([base] if isinstance(base, str) else base)]
+    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
+    return md.preprocessors["snippet"]
+
+
+_PREPROCESSOR = None
+
+
+def expand(text: str, source: Path | str) -> list[Line]:
+    """Expand every single-line include of `text`; `source` names the page in errors."""
+    global _PREPROCESSOR
+    if _PREPROCESSOR is None:
+        _PREPROCESSOR = _preprocessor()
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if MARKER not in line:
+            out.append(Line(line, number))
+            continue
+        try:
+            _PREPROCESSOR.seen = set()
+            expanded = _PREPROCESSOR.run([line])
+        except Exception as error:  # pymdownx raises SnippetMissingError and friends
+            raise IncludeError(f"{source}:{number}: {error}") from error
+        if expanded == [line] and line.strip().startswith(MARKER):
+            raise IncludeError(f"{source}:{number}: include was not expanded: {line.strip()}")
+        out.extend(Line(text, number) for text in expanded)
+    return out
+
+
+def expand_file(page: Path) -> list[Line]:
+    path = page if Path(page).is_absolute() else ROOT / page
+    return expand(path.read_text(encoding="utf-8"), page)

@@ -1,0 +1,134 @@
+"""Chapter notebooks, built from the chapter page: its prose as Markdown cells, its code blocks as code cells.
+
+One source: the page (and through it, the snippets). `python -m coursekit refresh` writes and executes them;
+the tests fail when a committed notebook no longer matches its page.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from .codeblocks import MARKER, collect, fences
+from .includes import expand_file
+from .project import DOCS, ROOT, language_of, pages
+from .strings import text
+
+ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
+ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
+FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.DOTALL)
+
+
+def chapter_pages() -> dict[Path, str]:
+    """Pages with a `notebook: <id>` front matter entry -> that id."""
+    found = {}
+    for page in pages():
+        meta = front_matter(page)
+        if meta.get("notebook"):
+            found[page] = meta["notebook"]
+    return found
+
+
+def front_matter(page: Path) -> dict:
+    import yaml
+
+    m = FRONT_MATTER.match((ROOT / page).read_text(encoding="utf-8"))
+    return yaml.safe_load(m["yaml"]) if m else {}
+
+
+def notebook_path(page: Path, notebook_id: str) -> Path:
+    return DOCS / language_of(page) / "notebooks" / f"{notebook_id}.ipynb"
+
+
+def build(page: Path) -> nbformat.NotebookNode:
+    """The notebook of `page`, without outputs."""
+    lines = expand_file(page)
+    language = language_of(page)
+    code_at = {block.line: block.block.code for block in collect(page) if block.block.syntax == "python"}
+    skip = set()  # expanded indexes that are not prose: fences, markers, figures, front matter
+    fence_spans = {}
+    all_fences = fences(lines)
+    for fence in all_fences:
+        end = fence.index + 1 + (fence.body.count("\n") + 1 if fence.body else 0)
+        fence_spans[fence.index] = end
+        skip.update(range(fence.index, end + 1))
+    front = FRONT_MATTER.match("\n".join(line.text for line in lines) + "\n")
+    if front:
+        skip.update(range(front.group(0).count("\n")))
+    cells, prose, in_figure, title = [], [], False, None
+    for i, line in enumerate(lines):
+        if i in fence_spans and lines[i].origin in code_at:
+            _flush(cells, prose)
+            cells.append(nbformat.v4.new_code_cell(code_at[lines[i].origin].rstrip("\n")))
+            continue
+        if i in skip or MARKER.match(line.text):
+            continue
+        if line.text.lstrip().startswith("<figure"):
+            in_figure = True
+        if in_figure:
+            in_figure = "</figure>" not in line.text
+            continue
+        stripped = ATTR_LIST.sub("", line.text) if line.text.lstrip().startswith("#") else line.text
+        if title is None and stripped.startswith("# "):
+            title = stripped[2:].strip()
+            prose.append("# " + text(language, "notebook_title", title=title))
+            prose.append("")
+            prose.append(text(language, "notebook_intro"))
+            continue
+        admonition = ADMONITION.match(stripped)
+        if admonition:
+            prose.append(f"> **{admonition['title'] or ''}**\n>")
+            continue
+        if prose and prose[-1].startswith(">") and stripped.startswith("    "):
+            prose.append("> " + stripped[4:])
+            continue
+        prose.append(stripped)
+    _flush(cells, prose)
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number}"
+    notebook.cells = cells
+    return notebook
+
+
+def _flush(cells: list, prose: list[str]) -> None:
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(prose)).strip()
+    if body:
+        cells.append(nbformat.v4.new_markdown_cell(body))
+    prose.clear()
+
+
+def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel, in a scratch folder; raises on the first cell that fails."""
+    import tempfile
+
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory() as scratch:
+        NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
+                       resources={"metadata": {"path": scratch}}).execute()
+    for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)  # timestamps would make every run differ
+    return notebook
+
+
+def sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source) for cell in notebook.cells]
+
+
+def refresh() -> list[Path]:
+    """Write the notebook of every chapter page whose committed one no longer matches it."""
+    changed = []
+    for page, notebook_id in chapter_pages().items():
+        path = notebook_path(page, notebook_id)
+        fresh = build(page)
+        if path.exists() and sources(nbformat.read(path, as_version=4)) == sources(fresh):
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(execute(fresh), path)
+        changed.append(path)
+    return changed

@@ -1,0 +1,66 @@
+"""The outputs shown under code blocks: files under snippets/, included by every language, written by running the code."""
+
+import re
+from pathlib import Path
+
+from . import runner
+from .codeblocks import MARKER, collect, fences
+from .includes import Line
+from .project import ROOT, SNIPPETS
+
+INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^"]+)"\s*$')
+
+
+def output_files(page: Path) -> dict[int, Path]:
+    """Page line of a code block -> the file its expected-output fence includes."""
+    text = (ROOT / page).read_text(encoding="utf-8").splitlines()
+    lines = [Line(t, i) for i, t in enumerate(text, start=1)]
+    targets, last_code, expecting = {}, None, False
+    by_index = {fence.index: fence for fence in fences(lines)}
+    for i, line in enumerate(lines):
+        marker = MARKER.match(line.text)
+        if marker and marker["keyword"].strip().startswith("expected-output"):
+            expecting = True
+        elif i in by_index:
+            fence = by_index[i]
+            if expecting:
+                include = INCLUDE.match(fence.body) if "\n" not in fence.body.strip() else None
+                if include is None:
+                    raise ValueError(f"{page}:{fence.line}: an expected output must be one include of a file "
+                                     f"under snippets/, so that every language shows the same output")
+                targets[last_code] = SNIPPETS / include["path"]
+                expecting = False
+            else:
+                last_code = fence.line
+    return targets
+
+
+def refresh(pages: list[Path]) -> list[Path]:
+    """Run the blocks of `pages` and write what each prints into its output file; return the files changed."""
+    written: dict[Path, tuple[str, str]] = {}
+    for page in pages:
+        targets = output_files(page)
+        for path in targets.values():
+            if not path.exists():  # a new output: create it so that the page's includes resolve
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("", encoding="utf-8")
+        blocks = collect(page)
+        for chain in runner.chains(blocks):
+            members = [blocks[i] for i in chain]
+            for block, result in zip(members, runner.run_chain(members)):
+                if block.line not in targets:
+                    continue
+                if result.error:
+                    raise RuntimeError(f"{block.where}: the block failed, its output cannot be shown\n{result.error}")
+                path = targets[block.line]
+                if path in written and written[path][0] != result.output:
+                    raise RuntimeError(f"{block.where} and {written[path][1]} show {path} but print different things")
+                written[path] = (result.output, block.where)
+    changed = []
+    for path, (output, _) in written.items():
+        # An included file's final newline becomes an empty last line of the fence: leave it out.
+        output = output[:-1] if output.endswith("\n") else output
+        if path.read_text(encoding="utf-8") != output:
+            path.write_text(output, encoding="utf-8")
+            changed.append(path)
+    return changed

@@ -1,0 +1,59 @@
+"""Where things are, and the site configuration as mkdocs.yml states it."""
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+FIGURES = DOCS / "assets" / "figures"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, leaving MkDocs' own tags (!ENV, !!python/name:...) as plain values."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@cache
+def mkdocs_config(path: Path = ROOT / "mkdocs.yml") -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_TolerantLoader)
+
+
+def languages(config: dict | None = None) -> list[str]:
+    """Locales of the site, the default one first."""
+    config = config or mkdocs_config()
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            entries = plugin["i18n"]["languages"]
+            return sorted((e["locale"] for e in entries), key=lambda loc: not _is_default(entries, loc))
+    raise LookupError("mkdocs.yml has no i18n plugin")
+
+
+def _is_default(entries: list[dict], locale: str) -> bool:
+    return any(e["locale"] == locale and e.get("default") for e in entries)
+
+
+def markdown_extension_config(name: str, config: dict | None = None) -> dict:
+    config = config or mkdocs_config()
+    for entry in config["markdown_extensions"]:
+        if isinstance(entry, dict) and name in entry:
+            return dict(entry[name] or {})
+        if entry == name:
+            return {}
+    raise LookupError(f"mkdocs.yml does not enable {name}")
+
+
+def pages(language: str | None = None) -> list[Path]:
+    """Markdown pages, as paths relative to the repository root, sorted."""
+    folders = [DOCS / language] if language else [DOCS / lang for lang in languages()]
+    return sorted(p.relative_to(ROOT) for folder in folders for p in folder.rglob("*.md"))
+
+
+def language_of(page: Path) -> str:
+    """`docs/fr/chapters/x.md` -> `fr`."""
+    return Path(page).resolve().relative_to(DOCS).parts[0]

@@ -1,0 +1,32 @@
+"""`python -m coursekit refresh`: regenerate everything the pages show that code produces.
+
+Shown outputs (under snippets/*/outputs/), figures (docs/assets/figures/) and chapter notebooks
+(docs/<lang>/notebooks/). Run it after changing a snippet or a page's code blocks; the tests fail
+while any of them is stale.
+"""
+
+from . import notebooks, outputs
+from .project import FIGURES, ROOT, pages
+from .scripts import run_script, snippet_scripts
+
+
+def refresh_figures() -> list:
+    changed = []
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    for script in snippet_scripts():
+        if "plt.show(" not in script.read_text(encoding="utf-8"):
+            continue
+        for name, svg in run_script(script).figures.items():
+            path = FIGURES / f"{name}.svg"
+            if not path.exists() or path.read_bytes() != svg:
+                path.write_bytes(svg)
+                changed.append(path)
+    return changed
+
+
+def main(argv: list[str]) -> int:
+    changed = outputs.refresh(pages()) + refresh_figures() + notebooks.refresh()
+    for path in changed:
+        print("updated", path.relative_to(ROOT))
+    print(f"{len(changed)} file(s) updated")
+    return 0

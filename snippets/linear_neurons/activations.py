@@ -1,0 +1,30 @@
+"""Sigmoid, tanh and ReLU: values, ranges, and where their gradient vanishes."""
+
+# --8<-- [start:values]
+import torch
+
+device = torch.accelerator.current_accelerator() if torch.accelerator.is_available() else torch.device("cpu")
+
+z = torch.tensor([-6.0, -2.0, 0.0, 2.0, 6.0], device=device, requires_grad=True)
+for name, f in [("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("relu", torch.relu)]:
+    out = f(z)
+    slope, = torch.autograd.grad(out.sum(), z)  # derivative at each z
+    print(f"{name:<8} f(z) = {out.detach().cpu().numpy().round(3)}  f'(z) = {slope.cpu().numpy().round(3)}")
+# --8<-- [end:values]
+
+# --8<-- [start:figure]
+import matplotlib.pyplot as plt
+
+z = torch.linspace(-6, 6, 241, requires_grad=True)
+fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.4), num="activations")
+for name, f in [("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("ReLU", torch.relu)]:
+    out = f(z)
+    slope, = torch.autograd.grad(out.sum(), z)
+    left.plot(z.detach(), out.detach(), label=name)
+    right.plot(z.detach(), slope, label=name)
+left.set(title="f(z)", xlabel="z", ylim=(-1.2, 2.2))
+right.set(title="f′(z)", xlabel="z")
+left.legend()
+fig.tight_layout()
+plt.show()
+# --8<-- [end:figure]
