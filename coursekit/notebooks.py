@@ -4,6 +4,7 @@ One source: the page (and through it, the snippets). `python -m coursekit refres
 the tests fail when a committed notebook no longer matches its page.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -108,7 +109,11 @@ def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.Not
 
     from nbclient import NotebookClient
 
-    with tempfile.TemporaryDirectory() as scratch:
+    from unittest import mock
+
+    # The kernel inherits the environment: drop a non-interactive backend so figures show inline.
+    with tempfile.TemporaryDirectory() as scratch, mock.patch.dict("os.environ"):
+        os.environ.pop("MPLBACKEND", None)
         NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
                        resources={"metadata": {"path": scratch}}).execute()
     for cell in notebook.cells:

@@ -1,19 +1,37 @@
-import logging
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
-from mkdocs_jupyter.plugin import NotebookFile
-log = logging.getLogger("mkdocs.hooks")
+"""MkDocs hooks of the course site: thin callers of the coursekit package.
 
-@event_priority(-200)
+static-i18n builds each language in turn, so every hook below runs once per language.
+"""
+
+from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+from coursekit import mathml, notebook_pages, page_markup
+
+
+@event_priority(-200)  # after static-i18n's on_files (-100), which undoes mkdocs-jupyter's
 def on_files(files, config):
-    jup = config.plugins["mkdocs-jupyter"]
-    for f in list(files):
-        if jup.should_include(f) and not isinstance(f, NotebookFile):
-            nb = NotebookFile(f, **config)
-            nb.dest_uri = f.dest_uri
-            nb.url = f.url
-            nb.abs_dest_path = f.abs_dest_path
-            print("NB", f.src_uri, f.dest_uri, f.url, nb.is_documentation_page())
-            files.remove(f)
-            files.append(nb)
-    return files
+    return notebook_pages.restore_notebook_files(files, config)
+
+
+def on_page_markdown(markdown, page, config, files):
+    language = page.file.src_uri.split("/", 1)[0]
+    markdown = page_markup.mark_continued_blocks(markdown, language)
+    if page.meta.get("notebook"):
+        notebook_id = page.meta["notebook"]
+        notebook = files.get_file_from_path(f"{language}/notebooks/{notebook_id}.ipynb")
+        if notebook is None:
+            raise FileNotFoundError(f"{page.file.src_uri}: notebook: {notebook_id}, but "
+                                    f"docs/{language}/notebooks/{notebook_id}.ipynb does not exist "
+                                    f"(python -m coursekit refresh writes it)")
+        download = get_relative_url(f"{notebook.url}{notebook_id}.ipynb", page.url)
+        page_link = get_relative_url(notebook.src_uri, page.file.src_uri)
+        tip = page_markup.notebook_tip(notebook_id, language, config, page_link, download)
+        markdown = page_markup.after_title(markdown, tip)
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    if notebook_pages.is_notebook(page.file):
+        return mathml.convert_dollars(notebook_pages.drop_mathjax(html))
+    return mathml.convert_arithmatex(html)

@@ -1,0 +1,45 @@
+"""LaTeX to MathML at build time (latex2mathml), so pages need no math JavaScript and no CDN."""
+
+import html
+import re
+
+from latex2mathml.converter import convert
+
+ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
+DELIMITERS = re.compile(r"^\s*(\\\(|\\\[)(?P<tex>.*?)(\\\)|\\\])\s*$", re.DOTALL)
+# Notebook Markdown cells keep Jupyter's $...$ and $$...$$; code and preformatted text are left alone.
+VERBATIM = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>)", re.DOTALL)
+DOLLARS = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)\$(?!\w)", re.DOTALL)
+
+
+class MathError(ValueError):
+    pass
+
+
+def to_mathml(tex: str, display: bool) -> str:
+    try:
+        return convert(tex.strip(), display="block" if display else "inline")
+    except Exception as error:  # latex2mathml raises several kinds
+        raise MathError(f"cannot convert formula {tex.strip()!r}: {error}") from error
+
+
+def convert_arithmatex(page_html: str) -> str:
+    """Replace pymdownx.arithmatex's generic output (\\(..\\), \\[..\\]) with MathML."""
+
+    def replace(match: re.Match) -> str:
+        inner = DELIMITERS.match(html.unescape(match["tex"]))
+        tex = inner["tex"] if inner else html.unescape(match["tex"])
+        return to_mathml(tex, display=match["tag"] == "div")
+
+    return ARITHMATEX.sub(replace, page_html)
+
+
+def convert_dollars(page_html: str) -> str:
+    """Replace $...$ and $$...$$ outside code with MathML (notebook pages)."""
+    parts = VERBATIM.split(page_html)
+    for i in range(0, len(parts), 2):  # even parts are outside code
+        parts[i] = DOLLARS.sub(
+            lambda m: to_mathml(html.unescape(m["block"] or m["inline"]), display=m["block"] is not None),
+            parts[i],
+        )
+    return "".join(parts)

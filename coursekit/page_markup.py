@@ -1,0 +1,56 @@
+"""What the site adds to a page's Markdown before MkDocs renders it."""
+
+import re
+
+from .kaggle import kaggle_url
+from .strings import text
+
+CONT = re.compile(r"^(?P<indent>\s*)<!--[-\s]*pytest-codeblocks:cont[-\s]*-->\s*$", re.MULTILINE)
+H1 = re.compile(r"^# .*$", re.MULTILINE)
+
+
+def mark_continued_blocks(markdown: str, language: str) -> str:
+    """Readers see which blocks need the ones before them; the marker itself stays for the tests."""
+    note = text(language, "continues")
+    return CONT.sub(lambda m: f'{m[0]}\n{m["indent"]}<p class="code-continues">{note}</p>\n', markdown)
+
+
+def notebook_tip(notebook_id: str, language: str, config: dict, notebook_page: str, download: str) -> str:
+    """The tip under a chapter's title: Kaggle, the notebook page, the .ipynb.
+
+    `notebook_page` is the Markdown link target of the notebook page, `download` the URL of the .ipynb,
+    both relative to the chapter page.
+    """
+    kaggle = kaggle_url(notebook_id, language, config)
+    links = []
+    if kaggle:
+        links.append(f'[{text(language, "open_kaggle")}]({kaggle}){{ .md-button .md-button--primary .kaggle-link }}')
+    links.append(f'[{text(language, "view_notebook")}]({notebook_page}){{ .md-button }}')
+    links.append(f'<a class="md-button notebook-download" href="{download}" download>{text(language, "download")}</a>')
+    body = [text(language, "tip_text"), "", " ".join(links)]
+    if not kaggle:
+        body += ["", text(language, "import_kaggle")]
+    indented = "\n".join(f"    {line}" if line else "" for line in body)
+    return f'!!! tip "{text(language, "tip_title")}"\n{indented}\n'
+
+
+def after_title(markdown: str, block: str) -> str:
+    """Insert `block` right after the page's H1 (or at the top when there is none)."""
+    match = H1.search(markdown)
+    at = match.end() if match else 0
+    return f"{markdown[:at]}\n\n{block}\n{markdown[at:]}"
+
+
+def stale_notices(markdown: str, language: str, stale: list[str], english_url) -> str:
+    """A warning under each heading whose English section changed since translation.
+
+    `english_url(section_id)` gives the relative URL of that section on the English page.
+    """
+    for section in stale:
+        notice = (f'!!! warning "{text(language, "stale_title")}"\n'
+                  f'    {text(language, "stale_text", url=english_url(section))}\n')
+        heading = re.compile(rf"^#+ .*\{{\s*#{re.escape(section)}\s*\}}\s*$", re.MULTILINE)
+        match = heading.search(markdown) or H1.search(markdown)
+        at = match.end() if match else 0
+        markdown = f"{markdown[:at]}\n\n{notice}\n{markdown[at:]}"
+    return markdown
