@@ -5,7 +5,11 @@ import re
 from mkdocs.structure.files import Files
 
 # mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN); formulas become MathML instead.
-MATHJAX = re.compile(r'<script[^>]*\bsrc="([^"]*mathjax[^"]*)?"[^>]*>\s*</script>', re.IGNORECASE)
+MATHJAX = re.compile(
+    r'<!-- Load mathjax -->|<!-- MathJax configuration -->.*?<!-- End of mathjax configuration -->'
+    r'|<script[^>]*\bsrc="([^"]*mathjax[^"]*)?"[^>]*>\s*</script>',
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def is_notebook(file) -> bool:

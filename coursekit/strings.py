@@ -17,7 +17,7 @@ STRINGS = {
                       "[Read the English section]({url}).",
     },
     "fr": {
-        "continues": "Suite du code ci-dessus.",
+        "continues": "Suite du code précédent.",
         "notebook_title": "{title} — notebook",
         "notebook_intro": "Ce notebook contient tout le code du chapitre, dans l'ordre de la page. Il s'exécute "
                           "de haut en bas sur un CPU, et sur un GPU s'il y en a un (sur Kaggle : Settings → "

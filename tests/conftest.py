@@ -14,3 +14,18 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(built):
     return built.site
+
+
+@pytest.fixture(scope="session")
+def script_runs():
+    """Each snippet run once as a script, shared by the tests that look at its results."""
+    from coursekit.scripts import run_script
+
+    cache = {}
+
+    def run(path):
+        if path not in cache:
+            cache[path] = run_script(path)
+        return cache[path]
+
+    return run

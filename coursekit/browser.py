@@ -1,0 +1,108 @@
+"""Headless Chromium against a built site served on localhost: the server, the browser, what a page load costs.
+
+Chromium is the system one (`apt-get install chromium`); Playwright's own browser download is never needed.
+"""
+
+import gzip
+import shutil
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+LOCAL_HOST = "127.0.0.1"
+TEXT_TYPES = ("text/", "javascript", "json", "xml")  # xml covers image/svg+xml
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a browser closing a connection early is not news
+
+
+@contextmanager
+def serve(site_dir: Path):
+    """Serve `site_dir` on 127.0.0.1 (a free port) while the block runs; yields the base URL, ending in /."""
+    handler = partial(_QuietHandler, directory=str(site_dir))
+    server = _QuietServer((LOCAL_HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def chromium_path() -> str | None:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def launch(playwright):
+    """A headless Chromium that makes no request of its own (updates, sync, QUIC probes)."""
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+def is_third_party(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != LOCAL_HOST
+
+
+def transfer_size(body: bytes, content_type: str) -> int:
+    """What a static host with compression sends: text gzipped at level 6, everything else as is."""
+    if any(kind in content_type for kind in TEXT_TYPES):
+        return len(gzip.compress(body, compresslevel=6))
+    return len(body)
+
+
+LCP_SCRIPT = """() => new Promise(resolve => {
+  new PerformanceObserver(list => {
+    const entries = list.getEntries();
+    resolve(entries[entries.length - 1].startTime);
+  }).observe({type: "largest-contentful-paint", buffered: true});
+  setTimeout(() => resolve(null), 2000);
+})"""
+
+
+def page_weight(browser, url: str) -> dict:
+    """Load `url` with an empty cache until the network is idle: bytes (compressed), requests, timings."""
+    context = browser.new_context()  # a fresh context has an empty cache
+    requests, responses = [], []
+    context.on("request", lambda request: requests.append(request.url))
+    context.on("response", lambda response: responses.append(response))
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+        lcp_ms = page.evaluate(LCP_SCRIPT)
+        size = 0
+        for response in responses:
+            if 300 <= response.status < 400:
+                continue  # a redirect has no body
+            size += transfer_size(response.body(), response.headers.get("content-type", ""))
+    finally:
+        context.close()
+    fetched = [u for u in requests if u.startswith(("http:", "https:"))]
+    return {
+        "url": url,
+        "bytes": size,
+        "requests": len(fetched),
+        "third_party": [u for u in fetched if is_third_party(u)],
+        "load_ms": round(load_ms),
+        "lcp_ms": None if lcp_ms is None else round(lcp_ms),
+        "urls": fetched,
+    }

@@ -1,0 +1,84 @@
+"""The code-block harness: what runs, in which order, and how failures are reported."""
+
+import subprocess
+import sys
+
+import pytest
+
+from coursekit import runner
+from coursekit.codeblocks import collect, unexecuted_python
+from coursekit.includes import IncludeError
+from coursekit.project import ROOT, pages
+
+FENCE = "```"
+
+
+def write(tmp_path, text):
+    page = tmp_path / "page.md"
+    page.write_text(text, encoding="utf-8")
+    return page
+
+
+def run(blocks):
+    return [result for chain in runner.chains(blocks) for result in runner.run_chain([blocks[i] for i in chain])]
+
+
+@pytest.mark.parametrize("page", pages(), ids=str)
+def test_every_python_fence_of_every_page_is_executed(page):
+    assert not unexecuted_python(page), "\n".join(unexecuted_python(page))
+
+
+def test_guard_names_fences_that_would_not_run(tmp_path):
+    page = write(tmp_path, f"{FENCE}pycon\n>>> 1 + 1\n{FENCE}\n\n{FENCE}\nimport os\n{FENCE}\n")
+    problems = unexecuted_python(page)
+    assert len(problems) == 2
+    assert problems[0].startswith(f"{page}:1:") and problems[1].startswith(f"{page}:5:")
+
+
+def test_titled_and_short_python_fences_run(tmp_path):
+    page = write(tmp_path, f'{FENCE}python title="a.py"\nx = 1\n{FENCE}\n\n{FENCE}py hl_lines="1"\ny = 2\n{FENCE}\n'
+                           f"\n{FENCE}{{.python}}\nz = 3\n{FENCE}\n")
+    assert [block.line for block in collect(page)] == [1, 5, 9]
+
+
+def test_includes_are_expanded_not_run_as_python(tmp_path):
+    page = write(tmp_path, f'{FENCE}python\n--8<-- "linear_neurons/stacking.py:collapse"\n{FENCE}\n')
+    (block,) = collect(page)
+    assert "nn.Linear(3, 4)" in block.block.code and "--8<--" not in block.block.code
+
+
+def test_broken_include_names_page_and_line(tmp_path):
+    page = write(tmp_path, f'Text\n\n{FENCE}python\n--8<-- "linear_neurons/missing.py"\n{FENCE}\n')
+    with pytest.raises(IncludeError, match=rf"{page}:4: .*linear_neurons/missing.py"):
+        collect(page)
+
+
+def test_cont_shares_the_namespace_and_main_guard_runs(tmp_path):
+    page = write(tmp_path, f'{FENCE}python\nx = 41\nif __name__ == "__main__":\n    x += 1\n{FENCE}\n\n'
+                           f"<!--pytest-codeblocks:cont-->\n{FENCE}python\nprint(x)\n{FENCE}\n\n"
+                           f"{FENCE}python\nprint('x' in globals())\n{FENCE}\n")
+    blocks = collect(page)
+    assert [b.continues for b in blocks] == [False, True, False]
+    assert [r.output for r in run(blocks)] == ["", "42\n", "False\n"]
+
+
+def test_failing_block_names_page_and_line_and_stops_its_chain(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\n1 / 0\n{FENCE}\n\n<!--pytest-codeblocks:cont-->\n{FENCE}python\npass\n{FENCE}\n")
+    first, second = run(collect(page))
+    assert "ZeroDivisionError" in first.error and first.where == f"{page}:1"
+    assert second.error.startswith("not run") and f"{page}:1" in second.error
+
+
+def test_stale_output_is_reported_with_page_and_line(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\nprint('new')\n{FENCE}\n\n<!--pytest-codeblocks:expected-output-->\n"
+                           f"{FENCE}text\nold\n{FENCE}\n")
+    (block,) = collect(page)
+    message = runner.output_mismatch(block, run([block])[0])
+    assert message.startswith(f"{page}:1: ") and "-old" in message and "+new" in message
+
+
+def test_test_ids_name_page_and_line():
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "docs/fr/chapters/linear-neurons.md"],
+                          cwd=ROOT, capture_output=True, text=True)
+    first = collect("docs/fr/chapters/linear-neurons.md")[0]
+    assert f"docs/fr/chapters/linear-neurons.md::line {first.line}" in done.stdout, done.stdout + done.stderr

@@ -1,0 +1,101 @@
+"""Links of the built site resolve, anchors exist, nothing is fetched from another host; and the checker itself."""
+
+from pathlib import Path
+
+import pytest
+
+from coursekit.links import check_site, main, parse_page, resolve, third_party_references
+from coursekit.project import languages
+
+CHAPTER = "chapters/linear-neurons/index.html"
+NOTEBOOK = "notebooks/linear-neurons/index.html"
+
+
+def prefix(language: str) -> str:
+    return "" if language == languages()[0] else f"{language}/"
+
+
+def test_no_broken_link_or_anchor(site):
+    problems = check_site(site)
+    assert not problems, "broken links or anchors:\n" + "\n".join(problems)
+
+
+def test_no_third_party_reference(site):
+    problems = third_party_references(site)
+    assert not problems, "the site must load nothing from another host:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", languages())
+@pytest.mark.parametrize("page", [CHAPTER, NOTEBOOK, "index.html"])
+def test_language_switch_leads_to_the_same_page(site, language, page):
+    here = prefix(language) + page
+    switch = parse_page(site / here).languages
+    assert set(switch) == set(languages()), f"{here}: language selector offers {sorted(switch)}"
+    for other, href in switch.items():
+        assert resolve(site, here, href) == site / (prefix(other) + page), f"{here}: {other} link -> {href}"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_chapter_links_its_notebook(site, language):
+    here = prefix(language) + CHAPTER
+    targets = {resolve(site, here, url) for tag, url in parse_page(site / here).links if tag == "a"}
+    assert site / (prefix(language) + NOTEBOOK) in targets, f"{here} does not link its notebook page"
+    assert (site / prefix(language) / NOTEBOOK).with_name("linear-neurons.ipynb").is_file()
+
+
+# The checker itself, on hand-made sites.
+
+def make_site(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_checker_accepts_a_sound_site(tmp_path):
+    site = make_site(tmp_path, {
+        "index.html": '<a href="guide/#install">Install</a> <a href="https://example.org/">out</a>'
+                      '<img src="logo.png"><link rel="stylesheet" href="style.css">',
+        "guide/index.html": '<h2 id="install">Install</h2><a href="../">home</a><a href="#">top</a>'
+                            '<a href="http://localhost:8000/guide/#install">self</a>',
+        "logo.png": "",
+        "style.css": "body { background: url(logo.png) }",
+    })
+    assert check_site(site, "http://localhost:8000/") == []
+    assert third_party_references(site) == []
+
+
+def test_checker_reports_a_broken_anchor(tmp_path):
+    site = make_site(tmp_path, {"index.html": '<a href="guide/#setup">x</a>', "guide/index.html": '<h2 id="install">'})
+    assert check_site(site, "") == ["index.html: missing anchor -> guide/#setup"]
+
+
+def test_checker_reports_a_missing_page(tmp_path):
+    site = make_site(tmp_path, {"a/index.html": '<a href="../missing/">x</a><img src="../fig.svg">'})
+    assert check_site(site, "") == ["a/index.html: broken a link -> ../missing/", "a/index.html: broken img link -> ../fig.svg"]
+
+
+def test_checker_reports_an_external_script(tmp_path):
+    site = make_site(tmp_path, {"page/index.html": '<script src="https://cdn.example.com/lib.js"></script>'})
+    assert third_party_references(site) == ["page/index.html: script src -> https://cdn.example.com/lib.js"]
+
+
+def test_checker_reports_an_external_stylesheet(tmp_path):
+    site = make_site(tmp_path, {"index.html": '<link rel="stylesheet" href="//fonts.example.com/x.css">'})
+    assert third_party_references(site) == ["index.html: link rel=stylesheet -> //fonts.example.com/x.css"]
+
+
+def test_checker_reports_a_css_import(tmp_path):
+    site = make_site(tmp_path, {
+        "index.html": "<p>hi</p>",
+        "assets/extra.css": '@import url("https://fonts.googleapis.com/css?family=Roboto");\nbody { color: red }',
+    })
+    assert third_party_references(site) == ["assets/extra.css: @import -> https://fonts.googleapis.com/css?family=Roboto"]
+
+
+def test_command_exit_status(tmp_path, capsys):
+    good = make_site(tmp_path / "good", {"index.html": "<p>hi</p>"})
+    bad = make_site(tmp_path / "bad", {"index.html": '<a href="nowhere.html">x</a>'})
+    assert main([str(good)]) == 0
+    assert main([str(bad)]) == 1
+    assert "index.html: broken a link -> nowhere.html" in capsys.readouterr().out

@@ -1,0 +1,82 @@
+"""Chapter notebooks: generated from the pages, run top to bottom, and linked to Kaggle only by configuration."""
+
+import logging
+
+import nbformat
+import pytest
+
+from coursekit import kaggle, notebooks
+from coursekit.page_markup import notebook_tip
+from coursekit.project import ROOT, languages
+
+
+def committed(notebook_id="linear-neurons"):
+    return {language: nbformat.read(ROOT / "docs" / language / "notebooks" / f"{notebook_id}.ipynb", as_version=4)
+            for language in languages()}
+
+
+def code_cells(notebook):
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def test_every_language_runs_the_same_code():
+    books = committed()
+    english = code_cells(books["en"])
+    for language, book in books.items():
+        assert code_cells(book) == english, f"{language} notebook code differs from the English one"
+
+
+def test_notebook_runs_top_to_bottom_and_prints_what_is_committed():
+    """One execution serves the three languages: their code cells are identical (test above)."""
+    book = committed()["en"]
+    fresh = notebooks.execute(nbformat.from_dict(book))
+    for old, new in zip(book.cells, fresh.cells):
+        if old.cell_type == "code":
+            shown = [o.get("text") for o in old.outputs if o.output_type == "stream"]
+            printed = [o.get("text") for o in new.outputs if o.output_type == "stream"]
+            assert shown == printed, f"stale notebook output for cell {old.id}: run python -m coursekit refresh"
+    assert any(o.output_type == "display_data" and "image/png" in o.data
+               for cell in fresh.cells if cell.cell_type == "code" for o in cell.outputs), "no figure drawn"
+
+
+def test_notebook_has_no_local_path_or_download():
+    for cell in committed()["en"].cells:
+        if cell.cell_type == "code":
+            assert "/work/" not in cell.source and "open(" not in cell.source and "urlretrieve" not in cell.source
+
+
+CONFIGURED = {"extra": {"kaggle": {"linear-neurons": "https://www.kaggle.com/code/someone/linear-neurons"}}}
+REPOSITORY = {"repo_url": "https://github.com/someone/course", "extra": {}}
+NOTHING = {"extra": {}}
+
+
+def tip(config, language="en"):
+    return notebook_tip("linear-neurons", language, config, "../notebooks/linear-neurons.ipynb",
+                        "../../notebooks/linear-neurons/linear-neurons.ipynb")
+
+
+def test_configured_kaggle_address_is_used():
+    text = tip(CONFIGURED)
+    assert "(https://www.kaggle.com/code/someone/linear-neurons)" in text and "Import Notebook" not in text
+    assert 'href="../../notebooks/linear-neurons/linear-neurons.ipynb" download' in text
+
+
+def test_repository_gives_kaggle_import_of_the_page_language_notebook():
+    text = tip(REPOSITORY, "fr")
+    assert ("https://kaggle.com/kernels/welcome?src=https://github.com/someone/course/blob/main/"
+            "docs/fr/notebooks/linear-neurons.ipynb") in text
+    assert "Ouvrir dans Kaggle" in text
+
+
+def test_without_address_the_page_offers_the_download_and_the_build_says_why(caplog):
+    kaggle._reported.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.coursekit"):
+        text = tip(NOTHING, "zh")
+    assert "kaggle.com" not in text and "下载 .ipynb" in text and "Import Notebook" in text
+    assert "extra.kaggle.linear-neurons" in caplog.text
+
+
+@pytest.mark.parametrize("language", languages())
+def test_chapter_tip_is_in_every_language(site, language):
+    html = (site / ("" if language == "en" else language) / "chapters/linear-neurons/index.html").read_text()
+    assert 'class="admonition tip"' in html and "notebook-download" in html

@@ -1,0 +1,101 @@
+"""The built site: three languages, strict build, rendered math, Chinese search, notebooks and their links."""
+
+import json
+import re
+
+import pytest
+
+from coursekit.build import build_site
+from coursekit.notebooks import chapter_pages, notebook_path
+from coursekit.project import ROOT, languages
+
+CHAPTER = "chapters/linear-neurons/index.html"
+NOTEBOOK = "notebooks/linear-neurons/index.html"
+
+
+def page(site, language, path):
+    prefix = "" if language == languages()[0] else f"{language}/"
+    return (site / prefix / path).read_text(encoding="utf-8")
+
+
+def test_strict_build_has_no_warning(built):
+    assert not built.warnings, "\n".join(built.warnings)
+
+
+@pytest.mark.parametrize("language", languages())
+def test_each_language_has_home_chapter_and_notebook(site, language):
+    for path in ("index.html", CHAPTER, NOTEBOOK):
+        assert f'lang="{language}"' in page(site, language, path)
+
+
+@pytest.mark.parametrize("language", languages())
+def test_formulas_are_mathml_not_tex(site, language):
+    for path in (CHAPTER, NOTEBOOK):
+        html = page(site, language, path)
+        text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", "", html, flags=re.DOTALL)
+        assert html.count("<math") >= 10, path
+        assert "\\frac" not in text and "$$" not in text and 'class="arithmatex"' not in text, path
+
+
+@pytest.mark.parametrize("language", languages())
+def test_notebook_page_shows_rendered_cells_outputs_and_a_figure(site, language):
+    html = page(site, language, NOTEBOOK)
+    assert not html.lstrip().startswith("{"), "notebook copied as raw JSON (static-i18n + mkdocs-jupyter)"
+    assert html.count("jp-CodeCell") >= 10
+    assert "jp-OutputArea-output" in html and "largest stable lr" in html  # an executed output
+    assert "data:image/png;base64," in html                                # a figure
+
+
+@pytest.mark.parametrize("language", languages())
+def test_chapter_links_kaggle_or_download_and_the_notebook(site, language):
+    html = page(site, language, CHAPTER)
+    download = re.search(r'<a class="md-button notebook-download" href="([^"]+)" download', html)
+    assert download, "the chapter page has no .ipynb download link"
+    target = (site / ("" if language == "en" else language) / "chapters/linear-neurons" / download[1]).resolve()
+    assert target.name == "linear-neurons.ipynb" and target.exists()
+    assert json.loads(target.read_text(encoding="utf-8"))["cells"], "download is not the notebook"
+    assert re.search(r'href="[^"]*notebooks/linear-neurons/"', html), "no link to the notebook page"
+
+
+def test_chinese_terms_are_search_tokens(site):
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    chinese = [doc for doc in index["docs"] if doc["location"].startswith("zh/")]
+    assert chinese, "the search index has no Chinese page"
+    tokens = {token for doc in chinese for token in separator.split(doc["text"] + " " + doc["title"])}
+    for term in ("梯度", "学习率", "神经元"):
+        assert term in tokens, f"{term} is not a token of the Chinese search index"
+
+
+def test_no_page_loads_math_javascript(site):
+    for html_file in site.rglob("*.html"):
+        assert "mathjax" not in html_file.read_text(encoding="utf-8").lower(), html_file
+
+
+def test_missing_include_fails_the_build_naming_the_snippet(tmp_path):
+    docs = tmp_path / "docs"
+    for language in languages():
+        (docs / language).mkdir(parents=True)
+        (docs / language / "index.md").write_text('# Home\n\n```python\n--8<-- "no/such/file.py"\n```\n')
+    config = tmp_path / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: docs", f"docs_dir: {docs}").split("\nnav:")[0]
+    text = text.replace("  - hooks/course_site.py", f"  - {ROOT / 'hooks/course_site.py'}")
+    text = text.replace("base_path: [snippets]", f"base_path: [{ROOT / 'snippets'}]")
+    config.write_text(text, encoding="utf-8")
+    result = build_site(tmp_path / "site", config)
+    assert result.returncode != 0
+    assert "no/such/file.py" in result.log
+
+
+def test_committed_notebooks_match_their_pages():
+    from coursekit import notebooks
+
+    import nbformat
+
+    for chapter, notebook_id in chapter_pages().items():
+        path = notebook_path(chapter, notebook_id)
+        assert path.exists(), f"{chapter}: {path.relative_to(ROOT)} missing: run python -m coursekit refresh"
+        committed = nbformat.read(path, as_version=4)
+        assert notebooks.sources(committed) == notebooks.sources(notebooks.build(chapter)), (
+            f"{path.relative_to(ROOT)} no longer matches {chapter}: run python -m coursekit refresh")

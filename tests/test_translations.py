@@ -1,0 +1,376 @@
+"""The translation checker: the real pages follow the English ones, and the checker catches what it must.
+
+Each checker test builds a tiny site under tmp_path (docs/en, docs/fr, docs/zh and a glossary), marks it in
+step, changes one thing, and checks the problem names the translated file and the right line.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from coursekit import translations
+from coursekit.translations import check, glossary_markdown, load_glossary, mark, stale_sections
+
+ENGLISH = '''\
+---
+description: A tiny page.
+---
+
+# Tiny page
+
+This page sets the learning rate.
+
+## Gradient descent { #gradient-descent }
+
+The update is
+
+$$
+w \\leftarrow w - \\eta g
+$$
+
+with a step $\\eta$. See [the start](../index.md#start) and [PyTorch](https://pytorch.org).
+
+![A falling curve](../assets/curve.svg){ width="500" }
+
+!!! note "Careful"
+    Gradient descent needs a small step.
+
+```python title="tiny.py"
+--8<-- "tiny/tiny.py:data"
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text title="Output"
+--8<-- "tiny/outputs/tiny.data.txt"
+```
+
+## Layers { #layers }
+
+A layer, then `$not a formula$` and code:
+
+<!--pytest-codeblocks:cont-->
+```python title="tiny.py"
+--8<-- "tiny/tiny.py:layers"
+```
+'''
+
+FRENCH = '''\
+---
+description: Une toute petite page.
+---
+
+# Toute petite page
+
+Cette page fixe le Taux d’apprentissage.
+
+## Descente de gradient { #gradient-descent }
+
+La mise à jour est
+
+$$
+w \\leftarrow w - \\eta g
+$$
+
+avec un pas $\\eta$. Voir [le début](../index.md#start) et [PyTorch](https://pytorch.org/fr).
+
+![Une courbe qui descend](../assets/curve.svg){ width="500" }
+
+!!! note "Attention"
+    La descente de gradient demande un petit pas.
+
+```python title="tiny.py"
+--8<-- "tiny/tiny.py:data"
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text title="Sortie"
+--8<-- "tiny/outputs/tiny.data.txt"
+```
+
+## Couches { #layers }
+
+Une couche, puis du code :
+
+<!--pytest-codeblocks:cont-->
+```python title="tiny.py"
+--8<-- "tiny/tiny.py:layers"
+```
+'''
+
+CHINESE = '''\
+# 小页面
+
+本页设定学习率。
+
+## 梯度下降 { #gradient-descent }
+
+更新规则是
+
+$$
+w \\leftarrow w - \\eta g
+$$
+
+步长为 $\\eta$。参见[开头](../index.md#start)。
+
+![一条下降的曲线](../assets/curve.svg){ width="500" }
+
+!!! note "注意"
+    梯度下降需要小的步长。
+
+```python title="tiny.py"
+--8<-- "tiny/tiny.py:data"
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text title="输出"
+--8<-- "tiny/outputs/tiny.data.txt"
+```
+
+## 层 { #layers }
+
+一个层，然后是代码：
+
+<!--pytest-codeblocks:cont-->
+```python title="tiny.py"
+--8<-- "tiny/tiny.py:layers"
+```
+'''
+
+GLOSSARY = """\
+- en: learning rate
+  fr: taux d'apprentissage
+  zh: 学习率
+  avoid: {fr: [vitesse d'apprentissage]}
+- en: gradient descent
+  fr: descente de gradient
+  zh: 梯度下降
+  avoid: {fr: [gradient descendant], zh: [梯度下降法]}
+- en: layer
+  fr: couche
+  zh: 层
+"""
+
+PAGE = Path("chapters/tiny.md")
+
+
+@pytest.fixture
+def docs(tmp_path) -> Path:
+    """A tiny site whose translations are in step."""
+    docs = tmp_path / "docs"
+    for language, text in {"en": ENGLISH, "fr": FRENCH, "zh": CHINESE}.items():
+        (docs / language / PAGE).parent.mkdir(parents=True)
+        (docs / language / PAGE).write_text(text, encoding="utf-8")
+    (docs / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    for language in ("fr", "zh"):
+        mark(docs / language / PAGE, docs_dir=docs)
+    return docs
+
+
+def edit(docs: Path, language: str, old: str, new: str) -> str:
+    """Replace `old` by `new` in the page of `language`; return the new text."""
+    path = docs / language / PAGE
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """The line of the `occurrence`-th line that holds `needle`."""
+    numbers = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
+    return numbers[occurrence - 1]
+
+
+def problems(docs: Path) -> list[str]:
+    return [str(problem) for problem in check(docs)]
+
+
+def english_line(needle: str, occurrence: int = 1) -> int:
+    return line_of(ENGLISH, needle, occurrence)
+
+
+def test_the_site_translations_are_in_step():
+    found = check()
+    assert not found, "\n".join(map(str, found))
+
+
+def test_the_tiny_site_is_in_step(docs):
+    assert problems(docs) == []
+
+
+def test_a_missing_page(docs):
+    (docs / "fr" / PAGE).unlink()
+    assert problems(docs) == [
+        "docs/fr/chapters/tiny.md:1: missing page, the translation of docs/en/chapters/tiny.md"]
+
+
+def test_code_changed_in_one_language(docs):
+    text = edit(docs, "zh", '"tiny/tiny.py:layers"', '"tiny/tiny.py:layer"')
+    found = problems(docs)
+    where = f"docs/zh/chapters/tiny.md:{line_of(text, '```python', 2)}"
+    assert f"{where}: code block differs from docs/en/chapters/tiny.md:{english_line('```python', 2)}" in found
+    assert not [p for p in found if "docs/fr/" in p]
+
+
+def test_an_output_title_is_prose_but_a_code_title_is_not(docs):
+    edit(docs, "fr", 'title="Sortie"', 'title="Résultat"')
+    assert problems(docs) == []
+    text = edit(docs, "fr", 'title="tiny.py"', 'title="petit.py"')
+    assert problems(docs) == [f"docs/fr/chapters/tiny.md:{line_of(text, 'petit.py')}: code block differs from "
+                              f"docs/en/chapters/tiny.md:{english_line('tiny.py')}"]
+
+
+def test_a_different_heading_anchor(docs):
+    text = edit(docs, "fr", "{ #layers }", "{ #couches }")
+    assert problems(docs) == [
+        f"docs/fr/chapters/tiny.md:{line_of(text, '#couches')}: heading anchor ('## {{ #couches }}') differs from "
+        f"docs/en/chapters/tiny.md:{english_line('#layers')} ('## {{ #layers }}')"]
+
+
+def test_a_heading_without_the_english_id(docs):
+    text = edit(docs, "zh", "## 层 { #layers }", "## 层")
+    line = line_of(text, "## 层")
+    assert f"docs/zh/chapters/tiny.md:{line}: heading anchor ('## without an id') differs from " \
+           f"docs/en/chapters/tiny.md:{english_line('#layers')} ('## {{ #layers }}')" in problems(docs)
+
+
+def test_a_changed_formula(docs):
+    text = edit(docs, "fr", "w - \\eta g", "w - \\eta \\nabla g")
+    assert problems(docs) == [
+        f"docs/fr/chapters/tiny.md:{line_of(text, '$$')}: formula ('$$w \\leftarrow w - \\eta \\nabla g$$') differs "
+        f"from docs/en/chapters/tiny.md:{english_line('$$')} ('$$w \\leftarrow w - \\eta g$$')"]
+
+
+def test_a_changed_inline_formula(docs):
+    text = edit(docs, "zh", "$\\eta$", "$\\eta_0$")
+    assert problems(docs) == [
+        f"docs/zh/chapters/tiny.md:{line_of(text, 'eta_0')}: formula ('$\\eta_0$') differs from "
+        f"docs/en/chapters/tiny.md:{english_line('with a step')} ('$\\eta$')"]
+
+
+def test_a_changed_include(docs):
+    text = edit(docs, "fr", "tiny/outputs/tiny.data.txt", "tiny/outputs/tiny.other.txt")
+    line = line_of(text, "tiny.other.txt")
+    assert f"docs/fr/chapters/tiny.md:{line}: include ('--8<-- \"tiny/outputs/tiny.other.txt\"') differs from " \
+           f"docs/en/chapters/tiny.md:{english_line('tiny.data.txt')} ('--8<-- \"tiny/outputs/tiny.data.txt\"')" \
+           in problems(docs)
+
+
+def test_a_changed_admonition_kind(docs):
+    text = edit(docs, "zh", '!!! note "注意"', '!!! warning "注意"')
+    assert problems(docs) == [
+        f"docs/zh/chapters/tiny.md:{line_of(text, '!!!')}: admonition ('!!! warning') differs from "
+        f"docs/en/chapters/tiny.md:{english_line('!!!')} ('!!! note')"]
+
+
+def test_a_missing_marker(docs):
+    text = edit(docs, "zh", "<!--pytest-codeblocks:expected-output-->\n", "")
+    found = problems(docs)
+    # The marker is missing before the next one; and without it, the next fence is code, not an output.
+    assert f"docs/zh/chapters/tiny.md:{line_of(text, 'pytest-codeblocks:cont')}: test marker missing before this " \
+           f"line: docs/en/chapters/tiny.md:{english_line('expected-output')} has one " \
+           f"('<!--pytest-codeblocks:expected-output-->')" in found
+
+
+def test_a_changed_image(docs):
+    text = edit(docs, "fr", "(../assets/curve.svg)", "(../assets/courbe.svg)")
+    assert problems(docs) == [
+        f"docs/fr/chapters/tiny.md:{line_of(text, 'courbe.svg')}: image ('../assets/courbe.svg') differs from "
+        f"docs/en/chapters/tiny.md:{english_line('curve.svg')} ('../assets/curve.svg')"]
+
+
+def test_a_changed_internal_link(docs):
+    text = edit(docs, "zh", "(../index.md#start)", "(../index.md)")
+    assert problems(docs) == [
+        f"docs/zh/chapters/tiny.md:{line_of(text, '](../index.md)')}: link ('../index.md') differs from "
+        f"docs/en/chapters/tiny.md:{english_line('#start')} ('../index.md#start')"]
+
+
+def test_prose_alt_texts_external_links_and_inline_code_are_free(docs):
+    edit(docs, "fr", "[le début]", "[au début]")
+    edit(docs, "fr", "![Une courbe qui descend]", "![Une courbe]")
+    edit(docs, "fr", "Une couche, puis", "Une couche, `$x$` et `[a](b)`, puis")
+    assert problems(docs) == []
+
+
+def test_a_stale_section_and_mark(docs):
+    edit(docs, "en", "Gradient descent needs a small step.", "Gradient descent needs a small enough step.")
+    french = (docs / "fr" / PAGE).read_text(encoding="utf-8")
+    fix = "(python -m coursekit translations mark docs/fr/chapters/tiny.md gradient-descent)"
+    expected = (f"docs/fr/chapters/tiny.md:{line_of(french, '#gradient-descent')}: section 'gradient-descent' is "
+                f"stale: the English text changed since it was translated {fix}")
+    assert expected in problems(docs)
+    assert stale_sections(docs / "fr" / PAGE, docs_dir=docs) == ["gradient-descent"]
+
+    assert mark(docs / "fr" / PAGE, ["gradient-descent"], docs_dir=docs) == ["gradient-descent"]
+    marked = (docs / "fr" / PAGE).read_text(encoding="utf-8")
+    assert marked.split("\n---\n", 1)[1] == french.split("\n---\n", 1)[1]  # the body, untouched
+    assert marked.startswith("---\ndescription: Une toute petite page.\ntranslation_of:\n")
+    assert stale_sections(docs / "fr" / PAGE, docs_dir=docs) == []
+    chinese = (docs / "zh" / PAGE).read_text(encoding="utf-8")
+    assert [p for p in problems(docs) if "stale" in p] == [
+        expected.replace("docs/fr/", "docs/zh/").replace(f":{line_of(french, '#gradient-descent')}:",
+                                                         f":{line_of(chinese, '#gradient-descent')}:")]
+
+
+def test_mark_adds_a_front_matter_and_keeps_the_body(docs):
+    assert CHINESE.startswith("# ")  # written without front matter, then marked by the fixture
+    marked = (docs / "zh" / PAGE).read_text(encoding="utf-8")
+    assert marked.startswith("---\ntranslation_of:\n  _intro: ")
+    assert marked.endswith("\n---\n" + CHINESE)
+
+
+def test_a_page_never_marked(docs):
+    (docs / "zh" / PAGE).write_text(CHINESE, encoding="utf-8")
+    assert problems(docs) == [
+        "docs/zh/chapters/tiny.md:1: no translation_of in the front matter: once the page follows "
+        "docs/en/chapters/tiny.md, record it (python -m coursekit translations mark docs/zh/chapters/tiny.md)"]
+    assert stale_sections(docs / "zh" / PAGE, docs_dir=docs) == []
+
+
+def test_stale_sections_never_raises(docs, tmp_path):
+    assert stale_sections(docs / "en" / PAGE, docs_dir=docs) == []
+    assert stale_sections(tmp_path / "nowhere.md", docs_dir=docs) == []
+
+
+def test_an_avoided_variant(docs):
+    text = edit(docs, "fr", "Taux d’apprentissage", "vitesse d'apprentissage")
+    line = line_of(text, "vitesse")
+    assert f"docs/fr/chapters/tiny.md:{line}: glossary: section '_intro' says 'vitesse d'apprentissage': " \
+           f"the glossary says 'taux d'apprentissage'" in problems(docs)
+
+
+def test_a_missing_glossary_term(docs):
+    text = edit(docs, "fr", "le Taux d’apprentissage", "le pas")
+    assert problems(docs) == [f"docs/fr/chapters/tiny.md:{line_of(text, '# Toute petite page')}: glossary: "
+                              f"section '_intro' uses 'learning rate' but not 'taux d'apprentissage'"]
+
+
+def test_an_avoided_chinese_variant(docs):
+    text = edit(docs, "zh", "梯度下降需要", "梯度下降法需要")
+    assert problems(docs) == [f"docs/zh/chapters/tiny.md:{line_of(text, '梯度下降法')}: glossary: section "
+                              f"'gradient-descent' says '梯度下降法': the glossary says '梯度下降'"]
+
+
+def test_the_command_line(docs, monkeypatch, capsys):
+    monkeypatch.setattr(translations, "DOCS", docs)
+    assert translations.main([]) == 0
+    assert capsys.readouterr().out == "translations in step\n"
+    edit(docs, "en", "A layer, then", "One layer, then")
+    assert translations.main(["check"]) == 1
+    assert "section 'layers' is stale" in capsys.readouterr().out
+    assert translations.main(["mark", str(docs / "fr" / PAGE), "layers"]) == 0
+    assert translations.main(["mark", str(docs / "zh" / PAGE), "no-such-section"]) == 2
+    assert translations.main(["mark", str(docs / "zh" / PAGE)]) == 0
+    assert translations.main([]) == 0
+
+
+def test_the_glossary():
+    entries = load_glossary(translations.DOCS / "glossary.yml")
+    english = {entry["en"] for entry in entries}
+    assert {"linear neuron", "gradient descent", "learning rate", "epoch", "tensor", "notebook"} <= english
+    table = glossary_markdown("fr").splitlines()
+    assert table[0] == "| Français | English | 中文 |"
+    assert "| taux d'apprentissage | learning rate | 学习率 |" in table
+    firsts = [row.split(" | ")[0] for row in table[2:]]
+    assert firsts.index("| époque") < firsts.index("| fonction de perte")  # accents aside
