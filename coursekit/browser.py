@@ -6,6 +6,7 @@ Chromium is the system one (`apt-get install chromium`); Playwright's own browse
 import gzip
 import shutil
 import threading
+import time
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +70,43 @@ def transfer_size(body: bytes, content_type: str) -> int:
     return len(body)
 
 
+class Traffic:
+    """Every request of a browser context (its pages and their workers), as it happens."""
+
+    def __init__(self, context):
+        self.requests, self.responses, self.failures = [], [], []
+        self._pending, self._last = 0, time.monotonic()
+        context.on("request", self._started)
+        context.on("requestfinished", lambda request: self._ended())
+        context.on("requestfailed", self._failed)
+        context.on("response", lambda response: self.responses.append(response))
+
+    def _started(self, request):
+        self.requests.append(request.url)
+        self._pending += 1
+        self._last = time.monotonic()
+
+    def _ended(self):
+        self._pending -= 1
+        self._last = time.monotonic()
+
+    def _failed(self, request):
+        self.failures.append(f"{request.url} ({request.failure})")
+        self._ended()
+
+    def settle(self, page, quiet_s: float = 0.3, timeout_s: float = 15) -> None:
+        """Wait until no request has been in flight for `quiet_s` (like networkidle, for all pages at once)."""
+        deadline = time.monotonic() + timeout_s
+        while self._pending or time.monotonic() - self._last < quiet_s:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"requests still in flight after {timeout_s} s")
+            page.wait_for_timeout(50)  # lets Playwright deliver the events meanwhile
+
+    @property
+    def third_party(self) -> list[str]:
+        return [url for url in self.requests if is_third_party(url)]
+
+
 LCP_SCRIPT = """() => new Promise(resolve => {
   new PerformanceObserver(list => {
     const entries = list.getEntries();
@@ -79,29 +117,26 @@ LCP_SCRIPT = """() => new Promise(resolve => {
 
 
 def page_weight(browser, url: str) -> dict:
-    """Load `url` with an empty cache until the network is idle: bytes (compressed), requests, timings."""
+    """Load `url` with an empty cache until the network is quiet: bytes (compressed), requests, timings."""
     context = browser.new_context()  # a fresh context has an empty cache
-    requests, responses = [], []
-    context.on("request", lambda request: requests.append(request.url))
-    context.on("response", lambda response: responses.append(response))
+    traffic = Traffic(context)
     try:
         page = context.new_page()
-        page.goto(url, wait_until="networkidle")
+        page.goto(url)
+        traffic.settle(page)
         load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
         lcp_ms = page.evaluate(LCP_SCRIPT)
-        size = 0
-        for response in responses:
-            if 300 <= response.status < 400:
-                continue  # a redirect has no body
-            size += transfer_size(response.body(), response.headers.get("content-type", ""))
+        size = sum(transfer_size(r.body(), r.headers.get("content-type", ""))
+                   for r in traffic.responses if not 300 <= r.status < 400)  # a redirect has no body
     finally:
         context.close()
-    fetched = [u for u in requests if u.startswith(("http:", "https:"))]
+    fetched = [url for url in traffic.requests if url.startswith(("http:", "https:"))]
     return {
         "url": url,
         "bytes": size,
         "requests": len(fetched),
-        "third_party": [u for u in fetched if is_third_party(u)],
+        "third_party": [url for url in fetched if is_third_party(url)],
+        "failed": traffic.failures + [f"{r.url} (HTTP {r.status})" for r in traffic.responses if r.status >= 400],
         "load_ms": round(load_ms),
         "lcp_ms": None if lcp_ms is None else round(lcp_ms),
         "urls": fetched,

@@ -6,7 +6,8 @@ static-i18n builds each language in turn, so every hook below runs once per lang
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
-from coursekit import mathml, notebook_pages, page_markup
+from coursekit import mathml, notebook_pages, page_markup, translations
+from coursekit.project import languages
 
 
 @event_priority(-200)  # after static-i18n's on_files (-100), which undoes mkdocs-jupyter's
@@ -17,6 +18,13 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     language = page.file.src_uri.split("/", 1)[0]
     markdown = page_markup.mark_continued_blocks(markdown, language)
+    if page.file.src_uri.endswith("/glossary.md"):
+        markdown = markdown.rstrip("\n") + "\n\n" + translations.glossary_markdown(language)
+    if language != languages()[0]:
+        stale = translations.stale_sections(page.file.abs_src_path)
+        english = page.url.removeprefix(f"{language}/")
+        markdown = page_markup.stale_notices(
+            markdown, language, stale, lambda section: get_relative_url(f"{english}#{section}", page.url))
     if page.meta.get("notebook"):
         notebook_id = page.meta["notebook"]
         notebook = files.get_file_from_path(f"{language}/notebooks/{notebook_id}.ipynb")

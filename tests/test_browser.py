@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from coursekit.browser import chromium_path, is_third_party, launch, serve
+from coursekit.browser import Traffic, chromium_path, launch, serve
 from coursekit.project import ROOT, languages
 
 if chromium_path() is None:
@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 CHAPTER = "chapters/linear-neurons/"
 SCREENSHOTS = ROOT / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
 
 
 def prefix(language: str) -> str:
@@ -39,7 +40,7 @@ def browser():
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context()
+    context = browser.new_context(viewport=VIEWPORT)
     yield context
     context.close()
 
@@ -47,28 +48,24 @@ def context(browser):
 def test_every_page_loads_cleanly(site, base_url, context):
     paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
     urls = [base_url + ("" if path == "." else path + "/") for path in paths]
-    requests, problems = [], []
-    context.on("request", lambda request: requests.append(request.url))
-    context.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
-    context.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
-    pages = []
-    for url in urls:  # all pages load at once; then each is waited for
+    traffic, problems = Traffic(context), []
+    for url in urls:  # each page in its own tab, left open while the next loads
         page = context.new_page()
         page.on("console", lambda m, url=url: m.type == "error" and problems.append(f"{url}: console: {m.text}"))
         page.on("pageerror", lambda e, url=url: problems.append(f"{url}: script error: {e}"))
-        page.goto(url, wait_until="commit")
-        pages.append(page)
-    for page in pages:
-        page.wait_for_load_state("networkidle")
-    third_party = sorted({url for url in requests if is_third_party(url)})
+        page.goto(url)
+    traffic.settle(page)  # late requests: search worker, sitemaps
+    third_party = sorted(set(traffic.third_party))
     assert not third_party, "requests to other hosts:\n" + "\n".join(third_party)
+    problems += [f"request failed: {failure}" for failure in traffic.failures]
+    problems += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
     assert not problems, f"{len(urls)} pages loaded with problems:\n" + "\n".join(sorted(set(problems)))
 
 
 @pytest.mark.parametrize("language", languages())
 def test_formulas_are_rendered(base_url, context, language):
     page = context.new_page()
-    page.goto(base_url + prefix(language) + CHAPTER)
+    page.goto(base_url + prefix(language) + CHAPTER, wait_until="domcontentloaded")
     assert page.locator("math").count() > 0, "no <math> element: formulas were not converted to MathML"
     text = page.evaluate("document.body.innerText")
     for raw in ("$$", "\\frac"):
@@ -77,7 +74,9 @@ def test_formulas_are_rendered(base_url, context, language):
 
 def test_language_switch_keeps_the_section(base_url, context):
     page = context.new_page()
-    page.goto(base_url + CHAPTER + "#gradient-descent", wait_until="networkidle")
+    traffic = Traffic(context)
+    page.goto(base_url + CHAPTER + "#gradient-descent")
+    traffic.settle(page)  # Material learns the other languages' pages from their sitemaps first
     page.hover(".md-select")  # the selector opens on hover
     page.click(".md-select a[hreflang=fr]")
     page.wait_for_url(f"**/fr/{CHAPTER}**")
@@ -88,8 +87,7 @@ def test_language_switch_keeps_the_section(base_url, context):
 @pytest.mark.parametrize("language, term", [("fr", "gradient"), ("zh", "梯度")])
 def test_search_finds_the_chapter(base_url, context, language, term):
     page = context.new_page()
-    page.goto(base_url + prefix(language), wait_until="networkidle")
-    page.click("label[for=__search]")
+    page.goto(base_url + prefix(language))
     page.fill(".md-search__input", term)
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=10_000)
@@ -99,13 +97,13 @@ def test_search_finds_the_chapter(base_url, context, language, term):
 
 
 def test_copy_button_copies_its_block(browser, base_url):
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(viewport=VIEWPORT, permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
         page.goto(base_url + CHAPTER)
         block = page.locator("pre:has(> code)").first
         block.hover()
-        block.locator("button.md-clipboard").click()
+        block.locator("button[data-clipboard-target]").click()  # Material 9.7+: .md-code__button
         copied = page.evaluate("navigator.clipboard.readText()")
         code = block.locator("code").text_content()
     finally:
@@ -115,16 +113,22 @@ def test_copy_button_copies_its_block(browser, base_url):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots(browser, base_url, scheme):
-    """Screenshots for a human to look at, under screenshots/; the palette follows the system preference."""
+    """Home and chapter of each language, for a human to look at, under screenshots/.
+
+    The palette follows the system preference (mkdocs.yml's first palette entry), emulated here.
+    """
     SCREENSHOTS.mkdir(exist_ok=True)
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
     try:
-        page = context.new_page()
-        for language in languages():
+        shots = []
+        for language in languages():  # start every load, then take each shot
             for name, path in (("home", ""), ("chapter", CHAPTER)):
-                page.goto(base_url + prefix(language) + path)
-                expected = {"light": "default", "dark": "slate"}[scheme]
-                assert page.get_attribute("body", "data-md-color-scheme") == expected
-                page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{scheme}.png", full_page=name == "chapter")
+                page = context.new_page()
+                page.goto(base_url + prefix(language) + path, wait_until="commit")
+                shots.append((page, f"{name}-{language}-{scheme}.png", name == "chapter"))
+        for page, file, full_page in shots:
+            page.wait_for_load_state("load")
+            assert page.get_attribute("body", "data-md-color-scheme") == {"light": "default", "dark": "slate"}[scheme]
+            page.screenshot(path=SCREENSHOTS / file, full_page=full_page)
     finally:
         context.close()
