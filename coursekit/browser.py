@@ -126,18 +126,19 @@ def page_weight(browser, url: str) -> dict:
         traffic.settle(page)
         load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
         lcp_ms = page.evaluate(LCP_SCRIPT)
-        size = sum(transfer_size(r.body(), r.headers.get("content-type", ""))
-                   for r in traffic.responses if not 300 <= r.status < 400)  # a redirect has no body
+        sizes = [(r.url, transfer_size(r.body(), r.headers.get("content-type", "")))
+                 for r in traffic.responses if not 300 <= r.status < 400]  # a redirect has no body
     finally:
         context.close()
     fetched = [url for url in traffic.requests if url.startswith(("http:", "https:"))]
     return {
         "url": url,
-        "bytes": size,
+        "bytes": sum(size for _, size in sizes),
         "requests": len(fetched),
         "third_party": [url for url in fetched if is_third_party(url)],
         "failed": traffic.failures + [f"{r.url} (HTTP {r.status})" for r in traffic.responses if r.status >= 400],
         "load_ms": round(load_ms),
         "lcp_ms": None if lcp_ms is None else round(lcp_ms),
         "urls": fetched,
+        "sizes": dict(sizes),  # url -> bytes it counts for
     }

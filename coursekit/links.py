@@ -137,7 +137,7 @@ def check_site(site_dir: Path, site_url: str | None = None) -> list[str]:
             if fragment and not fragment.startswith("__") and target in pages:
                 if fragment not in pages[target].ids:
                     problems.append(f"{page}: missing anchor -> {url}")
-    return problems
+    return list(dict.fromkeys(problems))  # a page's table of contents shows twice: report each link once
 
 
 def third_party_references(site_dir: Path) -> list[str]:
@@ -154,7 +154,7 @@ def third_party_references(site_dir: Path) -> list[str]:
     for file in sorted(site_dir.rglob("*.css")):
         css = file.read_text(encoding="utf-8", errors="replace")
         problems += [f"{file.relative_to(site_dir).as_posix()}: {ref}" for ref in _css_references(css)]
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def _css_references(css: str) -> list[str]:

@@ -1,0 +1,373 @@
+"""`python -m coursekit bench [--skip-tests] [--json PATH]`: the course's costs, measured against its budget.
+
+Build (cold, and warm after a snippet changes), the test command, the chapter's code and the snippet scripts,
+and what the pages cost a first-time visitor, next to Material's documented default math and fonts setup.
+Prints one table and writes the figures as JSON (bench-results.json at the repository root by default).
+Timings are noisy: the exit status is 0 whatever they are.
+"""
+
+import argparse
+import contextlib
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .build import build_site
+from .project import ROOT, languages
+
+CHAPTER_PAGE = ROOT / "docs/en/chapters/linear-neurons.md"
+CHAPTER_URL = "chapters/linear-neurons/"
+TOUCHED_SNIPPET = ROOT / "snippets/linear_neurons/activations.py"
+CACHE = ROOT / ".cache"
+NPM_CACHE = CACHE / "bench"  # kept across cold builds: it holds npm packs, not build state
+KB = 1000
+
+BUDGET = {  # upper bounds
+    "cold build": 20, "warm rebuild": 5, "tests": 90, "code total": 10, "code block": 2,
+    "page bytes": 200 * KB, "page requests": 12, "page third-party": 0,
+}
+
+# Material's documented MathJax setup (docs/reference/math.md): this file plus the CDN script.
+MATHJAX_CONFIG = """window.MathJax = {
+  tex: {
+    inlineMath: [["\\\\(", "\\\\)"]],
+    displayMath: [["\\\\[", "\\\\]"]],
+    processEscapes: true,
+    processEnvironments: true
+  },
+  options: {
+    ignoreHtmlClass: ".*|",
+    processHtmlClass: "arithmatex"
+  }
+};
+
+document$.subscribe(() => {
+  MathJax.startup.output.clearCache()
+  MathJax.typesetClear()
+  MathJax.texReset()
+  MathJax.typesetPromise()
+})
+"""
+NPM_PACKS = {"mathjax@3": "mathjax-3*.tgz", "@fontsource/roboto@5": "fontsource-roboto-5*.tgz",
+             "@fontsource/roboto-mono@5": "fontsource-roboto-mono-5*.tgz"}  # package -> its pack file
+MATHJAX_FONTS = ["MathJax_Main-Regular", "MathJax_Math-Italic", "MathJax_Size1-Regular", "MathJax_Size2-Regular",
+                 "MathJax_AMS-Regular"]
+ROBOTO_CSS = [("roboto", f"{w}{s}.css") for w in (300, 400, 700) for s in ("", "-italic")] + \
+             [("roboto-mono", f"{w}{s}.css") for w in (400, 700) for s in ("", "-italic")]
+ROBOTO_FILES = [("roboto", f"files/roboto-latin-{w}-normal.woff2") for w in (300, 400, 700)] + \
+               [("roboto-mono", "files/roboto-mono-latin-400-normal.woff2")]
+
+
+@dataclass
+class Row:
+    measure: str
+    value: float | int | str | None  # a string says why there is no figure
+    unit: str = ""
+    limit: float | None = None
+    counted: bool = True  # the baseline is shown for comparison, not held to the budget
+
+    @property
+    def over(self) -> bool:
+        return isinstance(self.value, (int, float)) and self.limit is not None and self.value > self.limit
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+# Build and tests
+
+def clear_build_cache() -> None:
+    if CACHE.is_dir():
+        for entry in CACHE.iterdir():
+            if entry != NPM_CACHE:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def bench_builds(site: Path) -> tuple[list[Row], bool]:
+    clear_build_cache()
+    cold, build = timed(build_site, site)
+    if build.returncode:
+        return [Row("build: cold `mkdocs build --strict`", "failed: " + (build.warnings or ["see log"])[0])], False
+    # `mkdocs serve` rebuilds the whole site when a file changes; this is that rebuild, caches warm.
+    TOUCHED_SNIPPET.touch()
+    warm, _ = timed(build_site, site)
+    return [Row("build: cold `mkdocs build --strict` (.cache/ cleared)", cold, "s", BUDGET["cold build"]),
+            Row(f"build: warm full rebuild after touching {TOUCHED_SNIPPET.name}", warm, "s",
+                BUDGET["warm rebuild"])], True
+
+
+def bench_tests() -> Row:
+    seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True,
+                          text=True)
+    summary = ([line.strip("= ") for line in done.stdout.splitlines() if line.strip()] or ["no output"])[-1]
+    return Row(f"tests: `pytest` ({summary})" if done.returncode else "tests: `pytest`", seconds, "s", BUDGET["tests"])
+
+
+# Code
+
+def run_block(block, namespace: dict) -> str | None:
+    """Run one page block as a reader would paste it; the error, if any."""
+    if block.block.syntax != "python":
+        done = subprocess.run(block.block.code, shell=True, executable=f"/bin/{block.block.syntax}",
+                              capture_output=True, text=True)
+        return done.stderr if done.returncode else None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(block.block.code, f"<code block {block.where}>", "exec"), namespace)
+    except BaseException as error:  # noqa: BLE001 - a failing block is reported, not raised
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def bench_code() -> list[Row]:
+    """Each block of the chapter in page order, in this one process; a chain shares one namespace."""
+    from . import runner
+    from .codeblocks import collect
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    blocks = collect(CHAPTER_PAGE.relative_to(ROOT))
+    rows, total, here = [], 0.0, os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:
+        os.chdir(scratch)  # whatever a block writes lands here
+        try:
+            for chain in runner.chains(blocks):
+                namespace = {"__name__": "__main__"}
+                for i in chain:
+                    seconds, error = timed(run_block, blocks[i], namespace)
+                    total += seconds
+                    first = not rows
+                    label = f"code: block at line {blocks[i].line}" + (" (first: imports)" if first else "")
+                    rows.append(Row(label, f"failed: {error}" if error else seconds, "s",
+                                    None if first else BUDGET["code block"]))
+                close_figures()
+        finally:
+            os.chdir(here)
+    rows.append(Row(f"code: chapter total, {len(blocks)} blocks in page order, {device()}", total, "s",
+                    BUDGET["code total"]))
+    return rows
+
+
+def close_figures() -> None:
+    if "matplotlib.pyplot" in sys.modules:  # figures are named: the next chain or script would reuse them
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def device() -> str:
+    torch = sys.modules.get("torch")
+    return "cuda" if torch is not None and torch.cuda.is_available() else "cpu"
+
+
+def bench_scripts() -> list[Row]:
+    from .scripts import run_script, snippet_scripts
+
+    rows = []
+    for script in snippet_scripts():
+        try:
+            seconds, _ = timed(run_script, script)
+            rows.append(Row(f"script: {script.relative_to(ROOT)}", seconds, "s"))
+        except Exception as error:  # noqa: BLE001
+            rows.append(Row(f"script: {script.relative_to(ROOT)}", f"failed: {type(error).__name__}: {error}", "s"))
+    return rows
+
+
+# Pages
+
+def measure_pages(site: Path) -> dict[str, dict]:
+    """`<language> <page>` -> page_weight() of the home and chapter pages of each language."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch, page_weight, serve
+
+    found = {}
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for language in languages():
+            prefix = "" if language == languages()[0] else f"{language}/"
+            for name, path in (("home", ""), ("chapter", CHAPTER_URL)):
+                found[f"{language} {name}"] = page_weight(browser, base + prefix + path)
+        browser.close()
+    return found
+
+
+def page_rows(label: str, weight: dict, counted: bool = True) -> list[Row]:
+    rows = [
+        Row(f"{label}: transferred (gzip)", weight["bytes"] / KB, "KB", BUDGET["page bytes"] / KB, counted),
+        Row(f"{label}: requests", weight["requests"], "", BUDGET["page requests"], counted),
+        Row(f"{label}: third-party requests", len(weight["third_party"]), "", BUDGET["page third-party"], counted),
+    ]
+    if "load_ms" in weight:
+        rows.append(Row(f"{label}: load / largest contentful paint", f"{weight['load_ms']} / {weight['lcp_ms']} ms"))
+    return rows
+
+
+# Baseline: Material's documented MathJax-from-CDN setup and Google Fonts
+
+def npm_packs() -> dict[str, Path]:
+    """The npm packs of NPM_PACKS, fetched once into .cache/bench/ with `npm pack`."""
+    def cached():
+        return {name: next(iter(sorted(NPM_CACHE.glob(pattern))), None) for name, pattern in NPM_PACKS.items()}
+
+    missing = [name for name, path in cached().items() if path is None]
+    if missing:
+        if not shutil.which("npm"):
+            raise RuntimeError("npm is not installed")
+        NPM_CACHE.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["npm", "pack", *missing, "--pack-destination", str(NPM_CACHE)],
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode or None in cached().values():
+            raise RuntimeError(f"npm pack {' '.join(missing)} failed: {done.stderr.strip()[-200:]}")
+    return cached()
+
+
+def _member(pack: Path, name: str) -> bytes:
+    with tarfile.open(pack) as tar:
+        return tar.extractfile(f"package/{name}").read()
+
+
+def baseline_extras() -> list[dict]:
+    """The requests Material's default math and fonts setup adds to a page: what, where from, bytes."""
+    packs = npm_packs()
+    mathjax, roboto = packs["mathjax@3"], {"roboto": packs["@fontsource/roboto@5"],
+                                           "roboto-mono": packs["@fontsource/roboto-mono@5"]}
+    version = mathjax.name.removeprefix("mathjax-").removesuffix(".tgz")
+    extras = [
+        {"what": "javascripts/mathjax.js (Material's documented config)", "host": "local",
+         "bytes": gz(MATHJAX_CONFIG.encode())},
+        {"what": f"unpkg.com redirect mathjax@3 -> mathjax@{version}", "host": "unpkg.com", "bytes": 0},
+        {"what": f"tex-mml-chtml.js (mathjax {version}, gzip 6)", "host": "unpkg.com",
+         "bytes": gz(_member(mathjax, "es5/tex-mml-chtml.js"))},
+    ]
+    extras += [{"what": f"{font}.woff", "host": "unpkg.com",
+                "bytes": len(_member(mathjax, f"es5/output/chtml/fonts/woff-v2/{font}.woff"))}
+               for font in MATHJAX_FONTS]
+    css = b"".join(_member(roboto[family], name) for family, name in ROBOTO_CSS)
+    extras.append({"what": "Google Fonts CSS (estimated: gzip of @fontsource's CSS for the same faces)",
+                   "host": "fonts.googleapis.com", "bytes": gz(css)})
+    extras += [{"what": f"{Path(name).name} (estimated: @fontsource)", "host": "fonts.gstatic.com",
+                "bytes": len(_member(roboto[family], name))} for family, name in ROBOTO_FILES]
+    return extras
+
+
+def baseline(chapter: dict) -> tuple[dict, list[dict]]:
+    extras = baseline_extras()
+    third = [extra for extra in extras if extra["host"] != "local"]
+    return {
+        "bytes": chapter["bytes"] + sum(extra["bytes"] for extra in extras),
+        "requests": chapter["requests"] + len(extras),
+        "third_party": chapter["third_party"] + [extra["what"] for extra in third],
+    }, extras
+
+
+# Report
+
+def fmt(row: Row) -> str:
+    if not isinstance(row.value, (int, float)):
+        return str(row.value)
+    number = f"{row.value:.2f}" if row.unit == "s" else f"{row.value:.1f}" if row.unit == "KB" else f"{row.value}"
+    return f"{number} {row.unit}".strip() + (" !" if row.over else "")
+
+
+def _cut(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table(rows: list[Row]) -> str:
+    budget = [f"≤ {r.limit:g} {r.unit}".strip() if r.limit is not None else "" for r in rows]
+    width = max(len(r.measure) for r in rows)
+    lines = [f"{'measure':<{width}}  {'value':>14}  budget", "-" * (width + 26)]
+    lines += [f"{r.measure:<{width}}  {_cut(fmt(r)):>14}  {b}" for r, b in zip(rows, budget)]
+    return "\n".join(lines)
+
+
+NOTES = [
+    "Times are wall-clock seconds on this machine; a warm rebuild is a full `mkdocs build --strict` run again "
+    "after touching one snippet, caches warm: what `mkdocs serve` does on a change (it rebuilds everything).",
+    "Code: each block of docs/en/chapters/linear-neurons.md in page order in this process, a `cont` chain sharing "
+    "one namespace (as the tests run them); scripts: each snippet run as `python snippets/...py`.",
+    "Pages: headless Chromium, empty cache, local server, until no request for 0.3 s (search index included); "
+    "bytes are what a host compressing text would send: text responses gzipped at level 6, others as they are; "
+    "KB = 1000 bytes.",
+    "Baseline = our English chapter as measured, plus the requests Material's documented defaults would add: "
+    "MathJax 3 (`extra_javascript: [javascripts/mathjax.js, https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js]`; "
+    "unpkg's redirect to the exact version, the script gzipped, the CHTML woff fonts these formulas use) and "
+    "Google Fonts (Roboto 300/400/700 + Roboto Mono 400, latin, woff2). MathJax sizes are measured from the npm "
+    "pack of mathjax@3; Google Fonts sizes are estimates from the @fontsource npm packs. Not loaded: counted.",
+]
+
+
+def measure(skip_tests: bool) -> tuple[list[Row], dict]:
+    rows, details = [], {}
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Path(scratch) / "site"
+        build_rows, built = bench_builds(site)
+        rows += build_rows
+        rows.append(Row("tests: `pytest`", "skipped", "s", BUDGET["tests"]) if skip_tests else bench_tests())
+        rows += bench_code() + bench_scripts()
+        pages = {}
+        if built:
+            try:
+                pages = measure_pages(site)
+            except Exception as error:  # noqa: BLE001 - no Chromium, no page figures; the rest stands
+                rows.append(Row("pages", f"n/a: {type(error).__name__}: {str(error).splitlines()[0]}"))
+    for name, weight in pages.items():
+        rows += page_rows(f"page: {name}", weight)
+    details["pages"] = pages
+    if "en chapter" in pages:
+        label = "baseline (MathJax CDN + Google Fonts): en chapter"
+        try:
+            figures, details["baseline_extras"] = baseline(pages["en chapter"])
+            rows += page_rows(label, figures, counted=False)
+        except Exception as error:  # noqa: BLE001 - offline: no npm packs to count from
+            rows.append(Row(label, f"n/a: {error}", counted=False))
+    return rows, details
+
+
+def report(rows: list[Row], details: dict) -> list[str]:
+    """Print the table and notes; what is over budget or could not be measured."""
+    print(table(rows))
+    print()
+    for note in NOTES:
+        print("- " + note)
+    for extra in details.get("baseline_extras", []):
+        print(f"    + {extra['bytes'] / KB:7.1f} KB  {extra['host']:<20}  {extra['what']}")
+    for row in rows:
+        if isinstance(row.value, str) and len(row.value) > 40:
+            print(f"- {row.measure}: {row.value}")
+    problems = [f"{r.measure} {fmt(r).removesuffix(' !')} > {r.limit:g} {r.unit}".rstrip()
+                for r in rows if r.over and r.counted]
+    problems += [f"{r.measure}: {_cut(r.value)}" for r in rows
+                 if r.counted and isinstance(r.value, str) and r.value.startswith(("failed", "n/a"))]
+    print()
+    print("within budget" if not problems else "over budget or not measured:\n  " + "\n  ".join(problems))
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m coursekit bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test command (it is long)")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json", help="where to write the figures")
+    options = parser.parse_args(argv)
+    rows, details = measure(options.skip_tests)
+    problems = report(rows, details)
+    options.json.write_text(json.dumps({
+        "rows": [dict(asdict(r), over=r.over) for r in rows], "over_budget": problems,
+        "device": device(), "notes": NOTES, **details,
+    }, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    print(f"figures written to {options.json}")
+    return 0  # timings are noisy: the table says what is over, the exit status does not
