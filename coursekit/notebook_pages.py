@@ -4,12 +4,15 @@ import re
 
 from mkdocs.structure.files import Files
 
-# mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN); formulas become MathML instead.
-MATHJAX = re.compile(
+# mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN), and a module script that imports
+# Mermaid from a CDN; formulas become MathML instead, and the notebooks have no diagrams.
+THIRD_PARTY_SCRIPTS = re.compile(
     r'<!-- Load mathjax -->|<!-- MathJax configuration -->.*?<!-- End of mathjax configuration -->'
-    r'|<script[^>]*\bsrc="([^"]*mathjax[^"]*)?"[^>]*>\s*</script>',
+    r'|<script[^>]*\bsrc="([^"]*mathjax[^"]*)?"[^>]*>\s*</script>'
+    r'|<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>',
     re.IGNORECASE | re.DOTALL,
 )
+HEADING = re.compile(r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">', re.DOTALL)
 
 
 def is_notebook(file) -> bool:
@@ -34,5 +37,48 @@ def restore_notebook_files(files: Files, config) -> Files:
     return files
 
 
-def drop_mathjax(html: str) -> str:
-    return MATHJAX.sub("", html)
+def drop_third_party_scripts(html: str) -> str:
+    return THIRD_PARTY_SCRIPTS.sub("", html)
+
+
+def heading_ids(notebook_path: str) -> list[str | None]:
+    import json
+
+    with open(notebook_path, encoding="utf-8") as handle:
+        return json.load(handle).get("metadata", {}).get("course", {}).get("heading_ids", [])
+
+
+def set_heading_ids(html: str, toc, ids: list[str | None]) -> str:
+    """Give the notebook page's headings, and its table of contents, the chapter page's anchors.
+
+    nbconvert and MkDocs slug headings from their text, which is empty for Chinese headings; the
+    English anchors also keep a deep link valid across languages.
+    """
+    found = list(HEADING.finditer(html))
+    entries = _flatten(toc)
+    if len(found) != len(ids) or len(entries) != len(ids):
+        return html  # not a generated notebook: leave it as mkdocs-jupyter made it
+    for entry, anchor in zip(entries, ids):
+        if anchor:
+            entry.id = anchor
+    pieces, at = [], 0
+    for match, anchor, entry in zip(found, ids, entries):
+        anchor = anchor or entry.id
+        pieces.append(html[at:match.start()])
+        pieces.append(f'<h{match["level"]} id="{anchor}">{match["text"]}<a class="anchor-link" href="#{anchor}">')
+        at = match.end()
+    return "".join(pieces) + html[at:]
+
+
+def _flatten(toc) -> list:
+    out = []
+    for entry in toc:
+        out.append(entry)
+        out.extend(_flatten(entry.children))
+    return out
+
+
+def alternate_links(alternates: list[dict], page_url: str, language: str, default: str) -> list[dict]:
+    """Language-menu entries that lead to the same notebook in each language (static-i18n leads to homes)."""
+    path = page_url if language == default else page_url.removeprefix(f"{language}/")
+    return [dict(alt, link=path if alt["lang"] == default else f"{alt['lang']}/{path}") for alt in alternates]

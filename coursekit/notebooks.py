@@ -16,6 +16,7 @@ from .project import DOCS, ROOT, language_of, pages
 from .strings import text
 
 ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
+HEADING_ID = re.compile(r"^#+ .*\{\s*#(?P<id>[\w-]+)[^}]*\}\s*$")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
 FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.DOTALL)
 
@@ -56,7 +57,7 @@ def build(page: Path) -> nbformat.NotebookNode:
     front = FRONT_MATTER.match("\n".join(line.text for line in lines) + "\n")
     if front:
         skip.update(range(front.group(0).count("\n")))
-    cells, prose, in_figure, title = [], [], False, None
+    cells, prose, in_figure, title, heading_ids = [], [], False, None, []
     for i, line in enumerate(lines):
         if i in fence_spans and lines[i].origin in code_at:
             _flush(cells, prose)
@@ -69,6 +70,9 @@ def build(page: Path) -> nbformat.NotebookNode:
         if in_figure:
             in_figure = "</figure>" not in line.text
             continue
+        if line.text.startswith("#"):
+            heading = HEADING_ID.match(line.text)
+            heading_ids.append(heading["id"] if heading else None)
         stripped = ATTR_LIST.sub("", line.text) if line.text.lstrip().startswith("#") else line.text
         if title is None and stripped.startswith("# "):
             title = stripped[2:].strip()
@@ -89,6 +93,8 @@ def build(page: Path) -> nbformat.NotebookNode:
     notebook.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
+        # The page's heading anchors, in order: the site gives the notebook page the same ones.
+        "course": {"heading_ids": heading_ids},
     }
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
@@ -121,8 +127,9 @@ def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.Not
     return notebook
 
 
-def sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    return [(cell.cell_type, cell.source) for cell in notebook.cells]
+def sources(notebook: nbformat.NotebookNode) -> list:
+    """What the notebook is made of, outputs aside: its cells and the page's heading anchors."""
+    return [notebook.metadata.get("course")] + [(cell.cell_type, cell.source) for cell in notebook.cells]
 
 
 def refresh() -> list[Path]:

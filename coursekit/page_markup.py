@@ -54,3 +54,15 @@ def stale_notices(markdown: str, language: str, stale: list[str], english_url) -
         at = match.end() if match else 0
         markdown = f"{markdown[:at]}\n\n{notice}\n{markdown[at:]}"
     return markdown
+
+
+ALTERNATE_HEAD_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def drop_alternate_head_links(html: str) -> str:
+    """Material's script fetches `sitemap.xml` beside each `<link rel="alternate">` to switch language in
+    context; with static-i18n's per-page alternates those requests fail. The language menu already links
+    each page's translations, the sitemap lists them for search engines, and language-switch.js keeps the
+    section."""
+    head_end = html.find("</head>")
+    return ALTERNATE_HEAD_LINK.sub("", html[:head_end]) + html[head_end:]

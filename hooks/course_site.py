@@ -41,5 +41,19 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     if notebook_pages.is_notebook(page.file):
-        return mathml.convert_dollars(notebook_pages.drop_mathjax(html))
+        html = notebook_pages.drop_third_party_scripts(html)
+        html = notebook_pages.set_heading_ids(html, page.toc, notebook_pages.heading_ids(page.file.abs_src_path))
+        return mathml.convert_dollars(html)
     return mathml.convert_arithmatex(html)
+
+
+def on_page_context(context, page, config, nav):
+    if notebook_pages.is_notebook(page.file) and config.extra.get("alternate"):
+        language = page.file.src_uri.split("/", 1)[0]
+        config.extra.alternate = notebook_pages.alternate_links(
+            config.extra.alternate, page.url, language, languages()[0])
+    return context
+
+
+def on_post_page(output, page, config):
+    return page_markup.drop_alternate_head_links(output)
