@@ -20,9 +20,20 @@ class Build:
         return [line for line in self.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
 
 
+class PendingBuild:
+    """`mkdocs build --strict` running in a child process (a fresh MkDocs, as on the command line)."""
+
+    def __init__(self, site: Path, config: Path = ROOT / "mkdocs.yml"):
+        self.site = Path(site)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def result(self) -> Build:
+        log, _ = self.process.communicate()
+        return Build(self.site, log, self.process.returncode)
+
+
 def build_site(site: Path, config: Path = ROOT / "mkdocs.yml") -> Build:
-    """Run `mkdocs build --strict` in a child process (a fresh MkDocs, as on the command line)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    return Build(Path(site), done.stdout + done.stderr, done.returncode)
+    return PendingBuild(site, config).result()

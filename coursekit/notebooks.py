@@ -127,6 +127,24 @@ def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.Not
     return notebook
 
 
+class PendingExecution:
+    """`execute` in a child process, so that it runs beside other work; `result()` waits for it."""
+
+    def __init__(self, notebook: Path, executed: Path):
+        import subprocess
+        import sys
+
+        self.executed = Path(executed)
+        command = [sys.executable, "-m", "coursekit.notebooks", str(notebook), str(executed)]
+        self.process = subprocess.Popen(command, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def result(self) -> nbformat.NotebookNode:
+        log, _ = self.process.communicate()
+        if self.process.returncode:
+            raise RuntimeError(f"the notebook failed to run:\n{log}")
+        return nbformat.read(self.executed, as_version=4)
+
+
 def sources(notebook: nbformat.NotebookNode) -> list:
     """What the notebook is made of, outputs aside: its cells and the page's heading anchors."""
     return [notebook.metadata.get("course")] + [(cell.cell_type, cell.source) for cell in notebook.cells]
@@ -144,3 +162,9 @@ def refresh() -> list[Path]:
         nbformat.write(execute(fresh), path)
         changed.append(path)
     return changed
+
+
+if __name__ == "__main__":  # python -m coursekit.notebooks NOTEBOOK EXECUTED: run one notebook, keep the result
+    import sys
+
+    nbformat.write(execute(nbformat.read(sys.argv[1], as_version=4)), sys.argv[2])

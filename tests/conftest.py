@@ -1,14 +1,57 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
-from coursekit.build import build_site
+from coursekit.browser import chromium_path, launch, serve
+from coursekit.build import PendingBuild
+from coursekit.notebooks import PendingExecution
+from coursekit.project import DOCS, languages
+
+ENGLISH_NOTEBOOK = DOCS / languages()[0] / "notebooks" / "linear-neurons.ipynb"
+
+
+def pytest_collection_finish(session):
+    """Start the two slow, independent jobs (the site build, the notebook run) in child processes as soon
+    as the tests that need them are collected, so they run beside the tests of this process."""
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    scratch = tempfile.TemporaryDirectory(prefix="course-tests-")
+    session.config.stash[SCRATCH] = scratch
+    session.config.stash[JOBS] = {
+        "built": PendingBuild(Path(scratch.name) / "site") if "built" in needed else None,
+        "executed_notebook": (PendingExecution(ENGLISH_NOTEBOOK, Path(scratch.name) / "executed.ipynb")
+                              if "executed_notebook" in needed else None),
+    }
+
+
+def pytest_sessionfinish(session):
+    if SCRATCH in session.config.stash:
+        session.config.stash[SCRATCH].cleanup()
+
+
+SCRATCH = pytest.StashKey[tempfile.TemporaryDirectory]()
+JOBS = pytest.StashKey[dict]()
+
+
+def _job(request, name):
+    job = request.config.stash[JOBS].get(name)
+    assert job is not None, f"{name} was not started at collection"
+    return job.result()
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
+def built(request):
     """The whole site, built once per test session with `mkdocs build --strict`."""
-    result = build_site(tmp_path_factory.mktemp("site") / "site")
+    result = _job(request, "built")
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.log}"
     return result
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(request):
+    """The English chapter notebook, run top to bottom in a fresh kernel."""
+    return _job(request, "executed_notebook")
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +72,26 @@ def script_runs():
         return cache[path]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, shared by the real-browser tests; they skip without it, except under CI."""
+    if chromium_path() is None:
+        message = "Chromium not found: install it with `apt-get install chromium` (CI does)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    """The built site, served on localhost."""
+    with serve(site) as url:
+        yield url

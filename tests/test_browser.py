@@ -1,19 +1,9 @@
 """The built site in headless Chromium, served on localhost: pages, formulas, language switch, search, copy, looks."""
 
-import os
-
 import pytest
 
-from coursekit.browser import Traffic, chromium_path, launch, serve
+from coursekit.browser import Traffic
 from coursekit.project import ROOT, languages
-
-if chromium_path() is None:
-    message = "Chromium not found: install it with `apt-get install chromium` (CI does)"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 CHAPTER = "chapters/linear-neurons/"
 SCREENSHOTS = ROOT / "screenshots"
@@ -22,20 +12,6 @@ VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language se
 
 def prefix(language: str) -> str:
     return "" if language == languages()[0] else f"{language}/"
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -54,7 +30,7 @@ def test_every_page_loads_cleanly(site, base_url, context):
         page.on("console", lambda m, url=url: m.type == "error" and problems.append(f"{url}: console: {m.text}"))
         page.on("pageerror", lambda e, url=url: problems.append(f"{url}: script error: {e}"))
         page.goto(url)
-    traffic.settle(page)  # late requests: search worker, sitemaps
+    traffic.settle(page)  # late requests: the search worker and its index
     third_party = sorted(set(traffic.third_party))
     assert not third_party, "requests to other hosts:\n" + "\n".join(third_party)
     problems += [f"request failed: {failure}" for failure in traffic.failures]
@@ -79,9 +55,7 @@ def test_formulas_are_rendered(browser, base_url):
 
 def test_language_switch_keeps_the_section(base_url, context):
     page = context.new_page()
-    traffic = Traffic(context)
     page.goto(base_url + CHAPTER + "#gradient-descent")
-    traffic.settle(page)  # Material learns the other languages' pages from their sitemaps first
     page.hover(".md-select")  # the selector opens on hover
     page.click(".md-select a[hreflang=fr]")
     page.wait_for_url(f"**/fr/{CHAPTER}**")
@@ -125,7 +99,7 @@ FIRST_FIGURE_BOTTOM = """() => {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots(browser, base_url, scheme):
-    """Home and chapter of each language, for a human to look at, under screenshots/.
+    """The chapter of each language, for a human to look at, under screenshots/.
 
     The palette follows the system preference (mkdocs.yml's first palette entry), emulated here. Chapter shots
     run down to the first figure (formulas and a figure in view); whole pages would take seconds each.
@@ -135,7 +109,7 @@ def test_screenshots(browser, base_url, scheme):
     try:
         page = context.new_page()
         for language in languages():
-            for name, path in (("home", ""), ("chapter", CHAPTER)):
+            for name, path in (("chapter", CHAPTER),):
                 page.goto(base_url + prefix(language) + path)
                 assert page.get_attribute("body", "data-md-color-scheme") == PALETTE[scheme]
                 height = max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40)

@@ -26,10 +26,9 @@ def test_every_language_runs_the_same_code():
         assert code_cells(book) == english, f"{language} notebook code differs from the English one"
 
 
-def test_notebook_runs_top_to_bottom_and_prints_what_is_committed():
+def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebook):
     """One execution serves the three languages: their code cells are identical (test above)."""
-    book = committed()["en"]
-    fresh = notebooks.execute(nbformat.from_dict(book))
+    book, fresh = committed()["en"], executed_notebook
     for old, new in zip(book.cells, fresh.cells):
         if old.cell_type == "code":
             shown = [o.get("text") for o in old.outputs if o.output_type == "stream"]

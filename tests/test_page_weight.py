@@ -3,33 +3,20 @@
 Only the deterministic figures (bytes, requests, hosts); timings are left to the bench.
 """
 
-import os
-
 import pytest
 
 from coursekit.bench import BUDGET, CHAPTER_URL, KB
-from coursekit.browser import chromium_path, launch, page_weight, serve
+from coursekit.browser import page_weight
 from coursekit.project import languages
-
-if chromium_path() is None:
-    message = "Chromium not found: install it with `apt-get install chromium` (CI does)"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def weights(site):
+def weights(browser, base_url):
     """page_weight() of the chapter page of each language, measured once."""
     found = {}
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = launch(playwright)
-        for language in languages():
-            prefix = "" if language == languages()[0] else f"{language}/"
-            found[language] = page_weight(browser, base + prefix + CHAPTER_URL)
-        browser.close()
+    for language in languages():
+        prefix = "" if language == languages()[0] else f"{language}/"
+        found[language] = page_weight(browser, base_url + prefix + CHAPTER_URL)
     return found
 
 
