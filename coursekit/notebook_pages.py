@@ -37,15 +37,44 @@ def restore_notebook_files(files: Files, config) -> Files:
     return files
 
 
+def keep_rendered_notebooks(config) -> None:
+    """Stop mkdocs-jupyter from evicting its cache of rendered notebooks at the end of a build.
+
+    It keeps only what the build just used, and static-i18n builds one language at a time: each
+    language's build would evict the others' notebooks, and every rebuild would render all of them
+    again. The cache is keyed on each notebook's content; `.cache/` can be deleted at any time.
+    """
+    from pathlib import Path
+
+    jupyter = config.plugins["mkdocs-jupyter"]
+    if jupyter.config["cache"]:
+        jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))
+
+
 def drop_third_party_scripts(html: str) -> str:
     return THIRD_PARTY_SCRIPTS.sub("", html)
 
 
-def heading_ids(notebook_path: str) -> list[str | None]:
+def page_metadata(notebook_path: str) -> dict:
+    """What the notebook generator recorded of its chapter page: heading anchors, figure descriptions."""
     import json
 
     with open(notebook_path, encoding="utf-8") as handle:
-        return json.load(handle).get("metadata", {}).get("course", {}).get("heading_ids", [])
+        return json.load(handle).get("metadata", {}).get("course", {})
+
+
+NO_ALT = 'alt="No description has been provided for this image"'  # nbconvert's stand-in
+
+
+def set_figure_alts(html: str, alts: list[str]) -> str:
+    """The notebook's figures get the descriptions the chapter page gives the same figures."""
+    from html import escape
+
+    if html.count(NO_ALT) != len(alts):
+        return html
+    for alt in alts:
+        html = html.replace(NO_ALT, f'alt="{escape(alt)}"', 1)
+    return html
 
 
 def set_heading_ids(html: str, toc, ids: list[str | None]) -> str:

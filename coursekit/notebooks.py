@@ -16,6 +16,7 @@ from .project import DOCS, ROOT, language_of, pages
 from .strings import text
 
 ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
+IMAGE_ALT = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
 HEADING_ID = re.compile(r"^#+ .*\{\s*#(?P<id>[\w-]+)[^}]*\}\s*$")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
 FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.DOTALL)
@@ -57,7 +58,7 @@ def build(page: Path) -> nbformat.NotebookNode:
     front = FRONT_MATTER.match("\n".join(line.text for line in lines) + "\n")
     if front:
         skip.update(range(front.group(0).count("\n")))
-    cells, prose, in_figure, title, heading_ids = [], [], False, None, []
+    cells, prose, in_figure, title, heading_ids, figure_alts = [], [], False, None, [], []
     for i, line in enumerate(lines):
         if i in fence_spans and lines[i].origin in code_at:
             _flush(cells, prose)
@@ -68,6 +69,7 @@ def build(page: Path) -> nbformat.NotebookNode:
         if line.text.lstrip().startswith("<figure"):
             in_figure = True
         if in_figure:
+            figure_alts += IMAGE_ALT.findall(line.text)
             in_figure = "</figure>" not in line.text
             continue
         if line.text.startswith("#"):
@@ -93,8 +95,8 @@ def build(page: Path) -> nbformat.NotebookNode:
     notebook.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
-        # The page's heading anchors, in order: the site gives the notebook page the same ones.
-        "course": {"heading_ids": heading_ids},
+        # The page's heading anchors and figure descriptions, in order: the notebook page reuses them.
+        "course": {"heading_ids": heading_ids, "figure_alts": figure_alts},
     }
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"

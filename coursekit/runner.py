@@ -7,6 +7,8 @@ same code as the English one (the translation checker makes sure they do), it ru
 
 import re
 import subprocess
+import sys
+import time
 import traceback
 from dataclasses import dataclass
 
@@ -20,6 +22,8 @@ class Result:
     output: str = ""
     error: str | None = None  # a formatted traceback, or why the block did not run
     where: str = ""           # page:line of the block
+    seconds: float = 0.0
+    first_imports: tuple = ()  # top-level packages this block loaded into the process first
 
 
 def chains(blocks: list[PageBlock]) -> list[list[int]]:
@@ -50,7 +54,10 @@ def _execute(blocks: list[PageBlock]) -> list[Result]:
         if failed_at:
             results.append(Result(error=f"not run: an earlier block of its chain ({failed_at}) failed"))
         else:
+            loaded, start = {name.partition(".")[0] for name in sys.modules}, time.perf_counter()
             results.append(_run_python(block, namespace) if block.block.syntax == "python" else _run_shell(block))
+            results[-1].seconds = time.perf_counter() - start
+            results[-1].first_imports = tuple(sorted({n.partition(".")[0] for n in sys.modules} - loaded))
             failed_at = block.where if results[-1].error else None
         results[-1].where = block.where
     _close_figures()
@@ -74,8 +81,6 @@ def _run_shell(block: PageBlock) -> Result:
 
 
 def _close_figures():
-    import sys
-
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
 

@@ -41,8 +41,11 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     if notebook_pages.is_notebook(page.file):
+        page.meta["search"] = {"exclude": True}  # its prose is the chapter's, already indexed
         html = notebook_pages.drop_third_party_scripts(html)
-        html = notebook_pages.set_heading_ids(html, page.toc, notebook_pages.heading_ids(page.file.abs_src_path))
+        recorded = notebook_pages.page_metadata(page.file.abs_src_path)
+        html = notebook_pages.set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
+        html = notebook_pages.set_figure_alts(html, recorded.get("figure_alts", []))
         return mathml.convert_dollars(html)
     return mathml.convert_arithmatex(html)
 
@@ -57,3 +60,8 @@ def on_page_context(context, page, config, nav):
 
 def on_post_page(output, page, config):
     return page_markup.drop_alternate_head_links(output)
+
+
+@event_priority(50)  # before mkdocs-jupyter's own on_post_build
+def on_post_build(config):
+    notebook_pages.keep_rendered_notebooks(config)

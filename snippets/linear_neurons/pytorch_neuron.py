@@ -53,9 +53,10 @@ for _ in range(epochs):
     loss.backward()                     # 3. autograd computes every gradient
     optimizer.step()                    # 4. update the parameters
 
-with torch.no_grad():
+with torch.no_grad():  # evaluate the trained model; no graph needed
+    train_loss = criterion(model(X_train_t), y_train_t)
     test_loss = criterion(model(X_test_t), y_test_t)
-print(f"full batch: train MSE {loss.item():.1f}, test MSE {test_loss.item():.1f}")
+print(f"full batch: train MSE {train_loss.item():.1f}, test MSE {test_loss.item():.1f}")
 # --8<-- [end:loop]
 
 # --8<-- [start:dataloader]
