@@ -220,11 +220,28 @@ def test_an_output_title_is_prose_but_a_code_title_is_not(docs):
                               f"docs/en/chapters/tiny.md:{english_line('tiny.py')}"]
 
 
-def test_a_different_heading_anchor(docs):
-    text = edit(docs, "fr", "{ #layers }", "{ #couches }")
+# One structural difference each: (language, old text, new text, kind, translated value, line to find it by,
+# English value, English line to find it by). The problem must name both files and lines.
+DIFFERENCES = [
+    ("fr", "{ #layers }", "{ #couches }", "heading anchor", "## { #couches }", "#couches", "## { #layers }", "#layers"),
+    ("fr", "w - \\eta g", "w - \\eta \\nabla g", "formula", "$$w \\leftarrow w - \\eta \\nabla g$$", "$$",
+     "$$w \\leftarrow w - \\eta g$$", "$$"),
+    ("zh", "$\\eta$", "$\\eta_0$", "formula", "$\\eta_0$", "eta_0", "$\\eta$", "with a step"),
+    ("zh", '!!! note "注意"', '!!! warning "注意"', "admonition", "!!! warning", "!!!", "!!! note", "!!!"),
+    ("fr", "(../assets/curve.svg)", "(../assets/courbe.svg)", "image", "../assets/courbe.svg", "courbe.svg",
+     "../assets/curve.svg", "curve.svg"),
+    ("zh", "(../index.md#start)", "(../index.md)", "link", "../index.md", "](../index.md)", "../index.md#start",
+     "#start"),
+]
+
+
+@pytest.mark.parametrize("language, old, new, kind, value, find, english_value, english_find", DIFFERENCES,
+                         ids=[f"{d[0]}-{d[3]}-{i}" for i, d in enumerate(DIFFERENCES)])
+def test_one_structural_difference(docs, language, old, new, kind, value, find, english_value, english_find):
+    text = edit(docs, language, old, new)
     assert problems(docs) == [
-        f"docs/fr/chapters/tiny.md:{line_of(text, '#couches')}: heading anchor ('## {{ #couches }}') differs from "
-        f"docs/en/chapters/tiny.md:{english_line('#layers')} ('## {{ #layers }}')"]
+        f"docs/{language}/chapters/tiny.md:{line_of(text, find)}: {kind} ('{value}') differs from "
+        f"docs/en/chapters/tiny.md:{english_line(english_find)} ('{english_value}')"]
 
 
 def test_a_heading_without_the_english_id(docs):
@@ -232,20 +249,6 @@ def test_a_heading_without_the_english_id(docs):
     line = line_of(text, "## 层")
     assert f"docs/zh/chapters/tiny.md:{line}: heading anchor ('## without an id') differs from " \
            f"docs/en/chapters/tiny.md:{english_line('#layers')} ('## {{ #layers }}')" in problems(docs)
-
-
-def test_a_changed_formula(docs):
-    text = edit(docs, "fr", "w - \\eta g", "w - \\eta \\nabla g")
-    assert problems(docs) == [
-        f"docs/fr/chapters/tiny.md:{line_of(text, '$$')}: formula ('$$w \\leftarrow w - \\eta \\nabla g$$') differs "
-        f"from docs/en/chapters/tiny.md:{english_line('$$')} ('$$w \\leftarrow w - \\eta g$$')"]
-
-
-def test_a_changed_inline_formula(docs):
-    text = edit(docs, "zh", "$\\eta$", "$\\eta_0$")
-    assert problems(docs) == [
-        f"docs/zh/chapters/tiny.md:{line_of(text, 'eta_0')}: formula ('$\\eta_0$') differs from "
-        f"docs/en/chapters/tiny.md:{english_line('with a step')} ('$\\eta$')"]
 
 
 def test_a_changed_include(docs):
@@ -256,13 +259,6 @@ def test_a_changed_include(docs):
            in problems(docs)
 
 
-def test_a_changed_admonition_kind(docs):
-    text = edit(docs, "zh", '!!! note "注意"', '!!! warning "注意"')
-    assert problems(docs) == [
-        f"docs/zh/chapters/tiny.md:{line_of(text, '!!!')}: admonition ('!!! warning') differs from "
-        f"docs/en/chapters/tiny.md:{english_line('!!!')} ('!!! note')"]
-
-
 def test_a_missing_marker(docs):
     text = edit(docs, "zh", "<!--pytest-codeblocks:expected-output-->\n", "")
     found = problems(docs)
@@ -270,20 +266,6 @@ def test_a_missing_marker(docs):
     assert f"docs/zh/chapters/tiny.md:{line_of(text, 'pytest-codeblocks:cont')}: test marker missing before this " \
            f"line: docs/en/chapters/tiny.md:{english_line('expected-output')} has one " \
            f"('<!--pytest-codeblocks:expected-output-->')" in found
-
-
-def test_a_changed_image(docs):
-    text = edit(docs, "fr", "(../assets/curve.svg)", "(../assets/courbe.svg)")
-    assert problems(docs) == [
-        f"docs/fr/chapters/tiny.md:{line_of(text, 'courbe.svg')}: image ('../assets/courbe.svg') differs from "
-        f"docs/en/chapters/tiny.md:{english_line('curve.svg')} ('../assets/curve.svg')"]
-
-
-def test_a_changed_internal_link(docs):
-    text = edit(docs, "zh", "(../index.md#start)", "(../index.md)")
-    assert problems(docs) == [
-        f"docs/zh/chapters/tiny.md:{line_of(text, '](../index.md)')}: link ('../index.md') differs from "
-        f"docs/en/chapters/tiny.md:{english_line('#start')} ('../index.md#start')"]
 
 
 def test_prose_alt_texts_external_links_and_inline_code_are_free(docs):
