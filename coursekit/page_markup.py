@@ -15,6 +15,14 @@ def mark_continued_blocks(markdown: str, language: str) -> str:
     return CONT.sub(lambda m: f'{m[0]}\n{m["indent"]}<p class="code-continues">{note}</p>\n', markdown)
 
 
+def _kaggle_button(url: str, language: str) -> str:
+    return f'<a class="md-button md-button--primary kaggle-link" href="{url}">{text(language, "open_kaggle")}</a>'
+
+
+def _download_button(url: str, language: str) -> str:
+    return f'<a class="md-button notebook-download" href="{url}" download>{text(language, "download")}</a>'
+
+
 def notebook_tip(notebook_id: str, language: str, config: dict, notebook_page: str, download: str) -> str:
     """The tip under a chapter's title: Kaggle, the notebook page, the .ipynb.
 
@@ -22,16 +30,22 @@ def notebook_tip(notebook_id: str, language: str, config: dict, notebook_page: s
     both relative to the chapter page.
     """
     kaggle = kaggle_url(notebook_id, language, config)
-    links = []
-    if kaggle:
-        links.append(f'[{text(language, "open_kaggle")}]({kaggle}){{ .md-button .md-button--primary .kaggle-link }}')
+    links = [_kaggle_button(kaggle, language)] if kaggle else []
     links.append(f'[{text(language, "view_notebook")}]({notebook_page}){{ .md-button }}')
-    links.append(f'<a class="md-button notebook-download" href="{download}" download>{text(language, "download")}</a>')
+    links.append(_download_button(download, language))
     body = [text(language, "tip_text"), "", " ".join(links)]
     if not kaggle:
         body += ["", text(language, "import_kaggle")]
     indented = "\n".join(f"    {line}" if line else "" for line in body)
     return f'!!! tip "{text(language, "tip_title")}"\n{indented}\n'
+
+
+def notebook_actions(notebook_id: str, language: str, config: dict, download: str) -> str:
+    """The buttons at the top of a notebook page, as HTML: Kaggle when configured, and the .ipynb."""
+    kaggle = kaggle_url(notebook_id, language, config)
+    buttons = ([_kaggle_button(kaggle, language)] if kaggle else []) + [_download_button(download, language)]
+    hint = "" if kaggle else f'<p class="notebook-import">{text(language, "import_kaggle")}</p>'
+    return f'<p class="notebook-actions">{" ".join(buttons)}</p>{hint}'
 
 
 def after_title(markdown: str, block: str) -> str:

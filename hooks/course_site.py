@@ -46,6 +46,10 @@ def on_page_content(html, page, config, files):
         recorded = notebook_pages.page_metadata(page.file.abs_src_path)
         html = notebook_pages.set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
         html = notebook_pages.set_figure_alts(html, recorded.get("figure_alts", []))
+        notebook_id = page.file.src_uri.rsplit("/", 1)[-1].removesuffix(".ipynb")
+        language = page.file.src_uri.split("/", 1)[0]
+        # mkdocs-jupyter (include_source) copies the .ipynb beside the page; Material shows no button for it.
+        html = page_markup.notebook_actions(notebook_id, language, config, f"{notebook_id}.ipynb") + html
         return mathml.convert_dollars(html)
     return mathml.convert_arithmatex(html)
 

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from coursekit import kaggle, notebooks
-from coursekit.page_markup import notebook_tip
+from coursekit.page_markup import notebook_actions, notebook_tip
 from coursekit.project import ROOT, languages
 
 
@@ -56,15 +56,22 @@ def tip(config, language="en"):
 
 def test_configured_kaggle_address_is_used():
     text = tip(CONFIGURED)
-    assert "(https://www.kaggle.com/code/someone/linear-neurons)" in text and "Import Notebook" not in text
+    assert 'href="https://www.kaggle.com/code/someone/linear-neurons"' in text and "Import Notebook" not in text
     assert 'href="../../notebooks/linear-neurons/linear-neurons.ipynb" download' in text
 
 
 def test_repository_gives_kaggle_import_of_the_page_language_notebook():
     text = tip(REPOSITORY, "fr")
-    assert ("https://kaggle.com/kernels/welcome?src=https://github.com/someone/course/blob/main/"
-            "docs/fr/notebooks/linear-neurons.ipynb") in text
+    assert ('href="https://kaggle.com/kernels/welcome?src=https://github.com/someone/course/blob/main/'
+            'docs/fr/notebooks/linear-neurons.ipynb"') in text
     assert "Ouvrir dans Kaggle" in text
+
+
+def test_notebook_page_buttons_follow_the_same_configuration():
+    assert 'href="https://www.kaggle.com/code/someone/linear-neurons"' in notebook_actions(
+        "linear-neurons", "en", CONFIGURED, "linear-neurons.ipynb")
+    offered = notebook_actions("linear-neurons", "fr", NOTHING, "linear-neurons.ipynb")
+    assert "kaggle.com" not in offered and 'href="linear-neurons.ipynb" download' in offered
 
 
 def test_without_address_the_page_offers_the_download_and_the_build_says_why(caplog):

@@ -44,6 +44,9 @@ def test_notebook_page_shows_rendered_cells_outputs_and_a_figure(site, language)
     assert html.count("jp-CodeCell") >= 10
     assert "jp-OutputArea-output" in html and "largest stable lr" in html  # an executed output
     assert "data:image/png;base64," in html                                # a figure
+    assert 'href="linear-neurons.ipynb" download' in html                  # the .ipynb, copied beside it
+    folder = site / ("" if language == "en" else language) / "notebooks/linear-neurons"
+    assert (folder / "linear-neurons.ipynb").exists()
 
 
 @pytest.mark.parametrize("language", languages())

@@ -1,0 +1,34 @@
+"""What the site adds to pages: notes on continued blocks, stale-translation notices, marker handling."""
+
+from coursekit.codeblocks import collect
+from coursekit.page_markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
+
+FENCE = "```"
+
+
+def test_continued_blocks_say_so_in_the_page_language():
+    page = f"<!--pytest-codeblocks:cont-->\n{FENCE}python\nx = 1\n{FENCE}\n"
+    shown = mark_continued_blocks(page, "fr")
+    assert '<p class="code-continues">Suite du code précédent.</p>' in shown
+    assert shown.startswith("<!--pytest-codeblocks:cont-->")  # the tests still see the marker
+
+
+def test_stale_section_gets_a_notice_linking_to_the_english_section():
+    page = "# Titre { #title }\n\n## Descente { #gradient-descent }\n\nTexte.\n\n## Autre { #other }\n"
+    shown = stale_notices(page, "fr", ["gradient-descent"], lambda section: f"../../chapters/x/#{section}")
+    heading, notice = shown.split("## Descente { #gradient-descent }")[1], "!!! warning"
+    assert heading.lstrip().startswith(notice) and "(../../chapters/x/#gradient-descent)" in heading
+    assert shown.count(notice) == 1
+
+
+def test_pytest_markers_are_read_for_each_block(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(f"<!--pytest-codeblocks:importorskip(no_such_module)-->\n{FENCE}python\nimport no_such_module\n"
+                    f"{FENCE}\n\n<!--pytest.mark.skip-->\n{FENCE}python\nraise SystemExit\n{FENCE}\n", encoding="utf-8")
+    first, second = collect(page)
+    assert first.block.importorskip == "no_such_module" and second.block.marks == ["pytest.mark.skip"]
+
+
+def test_alternate_links_leave_the_head_only():
+    html = '<head><link rel="alternate" href="/fr/" hreflang="fr"></head><body><a href="/fr/" hreflang="fr">FR</a></body>'
+    assert drop_alternate_head_links(html) == '<head></head><body><a href="/fr/" hreflang="fr">FR</a></body>'
