@@ -51,6 +51,20 @@ def keep_rendered_notebooks(config) -> None:
         jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))
 
 
+def finish(html: str, page, config, language: str) -> str:
+    """A rendered notebook page made whole: no third-party script, the chapter's anchors and figure
+    descriptions, and buttons for Kaggle and the .ipynb."""
+    from .page_markup import notebook_actions
+
+    html = drop_third_party_scripts(html)
+    recorded = page_metadata(page.file.abs_src_path)
+    html = set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
+    html = set_figure_alts(html, recorded.get("figure_alts", []))
+    notebook_id = page.file.src_uri.rsplit("/", 1)[-1].removesuffix(".ipynb")
+    # mkdocs-jupyter (include_source) copies the .ipynb beside the page; Material shows no button for it.
+    return notebook_actions(notebook_id, language, config, f"{notebook_id}.ipynb") + html
+
+
 def drop_third_party_scripts(html: str) -> str:
     return THIRD_PARTY_SCRIPTS.sub("", html)
 

@@ -57,3 +57,8 @@ def pages(language: str | None = None) -> list[Path]:
 def language_of(page: Path) -> str:
     """`docs/fr/chapters/x.md` -> `fr`."""
     return Path(page).resolve().relative_to(DOCS).parts[0]
+
+
+def language_of_uri(src_uri: str) -> str:
+    """A MkDocs file's `src_uri` (`fr/chapters/x.md`) -> `fr`."""
+    return src_uri.split("/", 1)[0]

@@ -7,7 +7,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 from coursekit import mathml, notebook_pages, page_markup, translations
-from coursekit.project import languages
+from coursekit.project import language_of_uri, languages
 
 
 @event_priority(-200)  # after static-i18n's on_files (-100), which undoes mkdocs-jupyter's
@@ -16,7 +16,7 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    language = page.file.src_uri.split("/", 1)[0]
+    language = language_of_uri(page.file.src_uri)
     markdown = page_markup.mark_continued_blocks(markdown, language)
     if page.file.src_uri.endswith("/glossary.md"):
         markdown = markdown.rstrip("\n") + "\n\n" + translations.glossary_markdown(language)
@@ -42,23 +42,14 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     if notebook_pages.is_notebook(page.file):
         page.meta["search"] = {"exclude": True}  # its prose is the chapter's, already indexed
-        html = notebook_pages.drop_third_party_scripts(html)
-        recorded = notebook_pages.page_metadata(page.file.abs_src_path)
-        html = notebook_pages.set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
-        html = notebook_pages.set_figure_alts(html, recorded.get("figure_alts", []))
-        notebook_id = page.file.src_uri.rsplit("/", 1)[-1].removesuffix(".ipynb")
-        language = page.file.src_uri.split("/", 1)[0]
-        # mkdocs-jupyter (include_source) copies the .ipynb beside the page; Material shows no button for it.
-        html = page_markup.notebook_actions(notebook_id, language, config, f"{notebook_id}.ipynb") + html
-        return mathml.convert_dollars(html)
+        return mathml.convert_dollars(notebook_pages.finish(html, page, config, language_of_uri(page.file.src_uri)))
     return mathml.convert_arithmatex(html)
 
 
 def on_page_context(context, page, config, nav):
     if notebook_pages.is_notebook(page.file) and config.extra.get("alternate"):
-        language = page.file.src_uri.split("/", 1)[0]
         config.extra.alternate = notebook_pages.alternate_links(
-            config.extra.alternate, page.url, language, languages()[0])
+            config.extra.alternate, page.url, language_of_uri(page.file.src_uri), languages()[0])
     return context
 
 
