@@ -12,14 +12,13 @@ import nbformat
 
 from .codeblocks import MARKER, collect, fences
 from .includes import expand_file
-from .project import DOCS, ROOT, language_of, pages
+from .project import DOCS, FRONT_MATTER, ROOT, language_of, pages
 from .strings import text
 
 ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
 IMAGE_ALT = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
 HEADING_ID = re.compile(r"^#+ .*\{\s*#(?P<id>[\w-]+)[^}]*\}\s*$")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
-FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.DOTALL)
 
 
 def chapter_pages() -> dict[Path, str]:
@@ -36,7 +35,7 @@ def front_matter(page: Path) -> dict:
     import yaml
 
     m = FRONT_MATTER.match((ROOT / page).read_text(encoding="utf-8"))
-    return yaml.safe_load(m["yaml"]) if m else {}
+    return (yaml.safe_load(m["yaml"] or "") or {}) if m else {}
 
 
 def notebook_path(page: Path, notebook_id: str) -> Path:

@@ -1,5 +1,6 @@
 """Where things are, and the site configuration as mkdocs.yml states it."""
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -9,6 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 FIGURES = DOCS / "assets" / "figures"
+# A page's YAML front matter, as MkDocs reads it.
+FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?\n)?---\n", re.DOTALL)
 
 
 class _TolerantLoader(yaml.SafeLoader):

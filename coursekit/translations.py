@@ -26,9 +26,8 @@ from .codeblocks import MARKER as CODEBLOCKS_MARKER
 from .codeblocks import Fence, fences
 from .includes import MARKER as INCLUDE_MARKER
 from .includes import Line
-from .project import DOCS, ROOT, languages, mkdocs_config
+from .project import DOCS, FRONT_MATTER, ROOT, languages, mkdocs_config
 
-FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?\n)?---\n", re.DOTALL)
 HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})\s+(?P<title>.*?)\s*$")
 HEADING_ID = re.compile(r"\{[^}]*#(?P<id>[\w.:-]+)[^}]*\}\s*$")
 CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
