@@ -12,6 +12,8 @@ THIRD_PARTY_SCRIPTS = re.compile(
     r'|<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>',
     re.IGNORECASE | re.DOTALL,
 )
+STYLE = re.compile(r'<style type="text/css">(?P<css>.*?)</style>', re.DOTALL)
+SHARED_STYLESHEET = "assets/jupyter-notebook.css"  # in the site's root, for every language
 HEADING = re.compile(r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">', re.DOTALL)
 
 
@@ -52,17 +54,46 @@ def keep_rendered_notebooks(config) -> None:
 
 
 def finish(html: str, page, config, language: str) -> str:
-    """A rendered notebook page made whole: no third-party script, the chapter's anchors and figure
-    descriptions, and buttons for Kaggle and the .ipynb."""
+    """A rendered notebook page made whole: no third-party script, the notebook stylesheet shared instead of
+    inlined, the chapter's anchors and figure descriptions, and buttons for Kaggle and the .ipynb."""
+    from mkdocs.utils import get_relative_url
+
     from .page_markup import notebook_actions
 
     html = drop_third_party_scripts(html)
+    html = share_stylesheet(html, get_relative_url(SHARED_STYLESHEET, page.url))
     recorded = page_metadata(page.file.abs_src_path)
     html = set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
     html = set_figure_alts(html, recorded.get("figure_alts", []))
     notebook_id = page.file.src_uri.rsplit("/", 1)[-1].removesuffix(".ipynb")
     # mkdocs-jupyter (include_source) copies the .ipynb beside the page; Material shows no button for it.
     return notebook_actions(notebook_id, language, config, f"{notebook_id}.ipynb") + html
+
+
+def _jupyter_stylesheet() -> str:
+    from pathlib import Path
+
+    import mkdocs_jupyter
+
+    return (Path(mkdocs_jupyter.__file__).parent / "templates/mkdocs_html/assets/index.css").read_text(encoding="utf-8")
+
+
+def share_stylesheet(html: str, href: str) -> str:
+    """mkdocs-jupyter inlines its 575 KB stylesheet in every notebook page; link one shared copy instead,
+    which the browser caches across notebooks and languages."""
+    css = _jupyter_stylesheet().strip()
+    for match in STYLE.finditer(html):
+        if match["css"].strip() == css:
+            return f'{html[:match.start()]}<link rel="stylesheet" href="{href}">{html[match.end():]}'
+    return html
+
+
+def write_shared_stylesheet(site_dir: str) -> None:
+    from pathlib import Path
+
+    target = Path(site_dir) / SHARED_STYLESHEET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_jupyter_stylesheet(), encoding="utf-8")
 
 
 def drop_third_party_scripts(html: str) -> str:

@@ -3,8 +3,13 @@
 static-i18n builds each language in turn, so every hook below runs once per language.
 """
 
+import sys
+from pathlib import Path
+
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
 from coursekit import mathml, notebook_pages, page_markup, translations
 from coursekit.project import language_of_uri, languages
@@ -60,3 +65,4 @@ def on_post_page(output, page, config):
 @event_priority(50)  # before mkdocs-jupyter's own on_post_build
 def on_post_build(config):
     notebook_pages.keep_rendered_notebooks(config)
+    notebook_pages.write_shared_stylesheet(config.site_dir)
