@@ -26,6 +26,7 @@ from .project import ROOT, languages
 
 CHAPTER_PAGE = ROOT / "docs/en/chapters/linear-neurons.md"
 CHAPTER_URL = "chapters/linear-neurons/"
+NOTEBOOK_URL = "notebooks/linear-neurons/"  # reported, not budgeted: a long page with every output
 TOUCHED_SNIPPET = ROOT / "snippets/linear_neurons/activations.py"
 CACHE = ROOT / ".cache"
 NPM_CACHE = CACHE / "bench"  # kept across cold builds: it holds npm packs, not build state
@@ -199,7 +200,7 @@ def bench_scripts() -> list[Row]:
 # Pages
 
 def measure_pages(site: Path) -> dict[str, dict]:
-    """`<language> <page>` -> page_weight() of the home and chapter pages of each language."""
+    """`<language> <page>` -> page_weight() of the home, chapter and notebook pages of each language."""
     from playwright.sync_api import sync_playwright
 
     from .browser import launch, page_weight, serve
@@ -209,7 +210,7 @@ def measure_pages(site: Path) -> dict[str, dict]:
         browser = launch(playwright)
         for language in languages():
             prefix = "" if language == languages()[0] else f"{language}/"
-            for name, path in (("home", ""), ("chapter", CHAPTER_URL)):
+            for name, path in (("home", ""), ("chapter", CHAPTER_URL), ("notebook", NOTEBOOK_URL)):
                 found[f"{language} {name}"] = page_weight(browser, base + prefix + path)
         browser.close()
     return found
@@ -336,7 +337,7 @@ def measure(skip_tests: bool) -> tuple[list[Row], dict]:
             except Exception as error:  # noqa: BLE001 - no Chromium, no page figures; the rest stands
                 rows.append(Row("pages", f"n/a: {type(error).__name__}: {str(error).splitlines()[0]}"))
     for name, weight in pages.items():
-        rows += page_rows(f"page: {name}", weight)
+        rows += page_rows(f"page: {name}", weight, counted=not name.endswith("notebook"))
     details["pages"] = pages
     if "en chapter" in pages:
         label = "baseline (MathJax CDN + Google Fonts): en chapter"
