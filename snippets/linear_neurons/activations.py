@@ -3,13 +3,16 @@
 # --8<-- [start:values]
 import torch
 
-device = torch.accelerator.current_accelerator() if torch.accelerator.is_available() else torch.device("cpu")
+accelerator = torch.accelerator.current_accelerator(check_available=True)
+device = accelerator or torch.device("cpu")  # CUDA, MPS, XPU, ... or else the CPU
 
 z = torch.tensor([-6.0, -2.0, 0.0, 2.0, 6.0], device=device, requires_grad=True)
-for name, f in [("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("relu", torch.relu)]:
+activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "ReLU": torch.relu}
+for name, f in activations.items():
     out = f(z)
     slope, = torch.autograd.grad(out.sum(), z)  # derivative at each z
-    print(f"{name:<8} f(z) = {out.detach().cpu().numpy().round(3)}  f'(z) = {slope.cpu().numpy().round(3)}")
+    values, slopes = out.detach().cpu().numpy(), slope.cpu().numpy()
+    print(f"{name:<8} f(z) = {values.round(3)}  f'(z) = {slopes.round(3)}")
 # --8<-- [end:values]
 
 # --8<-- [start:figure]
@@ -17,7 +20,7 @@ import matplotlib.pyplot as plt
 
 z = torch.linspace(-6, 6, 241, requires_grad=True)
 fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.4), num="activations")
-for name, f in [("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("ReLU", torch.relu)]:
+for name, f in activations.items():
     out = f(z)
     slope, = torch.autograd.grad(out.sum(), z)
     left.plot(z.detach(), out.detach(), label=name)

@@ -6,23 +6,28 @@ from sklearn.datasets import load_diabetes
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-# 442 patients, 10 measurements in their own units (age in years, blood pressure in mm Hg, ...)
+# 442 patients, 10 measurements in their own units (years, mm Hg, ...)
 X, y = load_diabetes(return_X_y=True, scaled=False)
-X_train_raw, X_test_raw, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
+X_train_raw, X_test_raw, y_train, y_test = train_test_split(
+    X, y, test_size=0.2, random_state=0)
 print("feature scales (std):", X_train_raw.std(axis=0).round(1))
 # --8<-- [end:data]
 
 # --8<-- [start:scaler]
 scaler = StandardScaler()
-X_train = scaler.fit_transform(X_train_raw)  # learn mean and std on the training split only
+X_train = scaler.fit_transform(X_train_raw)  # mean and std of the training split
 X_test = scaler.transform(X_test_raw)        # reuse them on the test split
-print("after scaling, means:", (X_train.mean(axis=0).round(2) + 0.0).tolist())  # + 0.0 turns -0.0 into 0.0
+means = X_train.mean(axis=0).round(2) + 0.0  # + 0.0 turns -0.0 into 0.0
+print("after scaling, means:", means.tolist())
 print("after scaling, stds: ", X_train.std(axis=0).round(2).tolist())
 # --8<-- [end:scaler]
 
 # --8<-- [start:descent]
 def descend(X, y, lr, steps):
-    """Batch gradient descent on E/2 from w = 0, b = 0; losses[k] is the training MSE after k steps."""
+    """Batch gradient descent on E/2 from w = 0, b = 0.
+
+    losses[k] is the training MSE after k steps.
+    """
     w, b = np.zeros(X.shape[1]), 0.0
     losses = np.empty(steps + 1)
     for step in range(steps + 1):
@@ -33,8 +38,8 @@ def descend(X, y, lr, steps):
 
 
 def largest_stable_lr(X, y):
-    """Largest learning rate among 1, 1/2, 1/4, ... whose loss still falls after 100 steps."""
-    with np.errstate(over="ignore", invalid="ignore"):  # diverging runs overflow, by design
+    """Largest rate among 1, 1/2, 1/4, ... whose loss still falls after 100 steps."""
+    with np.errstate(over="ignore", invalid="ignore"):  # diverging runs overflow
         for lr in 0.5 ** np.arange(40):
             losses = descend(X, y, lr, 100)
             if np.isfinite(losses[-1]) and losses[-1] < losses[0]:
@@ -42,17 +47,18 @@ def largest_stable_lr(X, y):
 
 
 A = np.column_stack([X_train, np.ones(len(y_train))])
-best = np.mean((A @ np.linalg.lstsq(A, y_train, rcond=None)[0] - y_train) ** 2)  # least-squares MSE
+w_b_best = np.linalg.lstsq(A, y_train, rcond=None)[0]
+best = np.mean((A @ w_b_best - y_train) ** 2)  # the least-squares MSE
 max_steps = 10_000
 curves, iterations = {}, {}
-print(f"{'features':<14}{'largest stable lr':>18}{'steps to within 1% of the best MSE':>37}")
+print(f"{'features':<14}{'largest stable lr':>18}{'steps to 1% of the best MSE':>30}")
 for name, features in [("raw", X_train_raw), ("standardised", X_train)]:
     lr = largest_stable_lr(features, y_train)
     curves[name] = descend(features, y_train, lr, max_steps)
     reached = np.flatnonzero(curves[name] <= 1.01 * best)
     iterations[name] = reached[0] if reached.size else None
     steps = iterations[name] or f"more than {max_steps:,}"
-    print(f"{name:<14}{lr:>18.3g}{steps:>37}")
+    print(f"{name:<14}{lr:>18.3g}{steps:>30}")
 # --8<-- [end:descent]
 
 # --8<-- [start:figure]
@@ -62,7 +68,8 @@ fig, ax = plt.subplots(figsize=(7, 3.6), num="normalisation-convergence")
 for name, losses in curves.items():
     ax.plot(np.arange(max_steps + 1), losses / best - 1, label=name)
 ax.axhline(0.01, color="gray", linestyle=":", label="within 1% of the best")
-ax.set(xscale="symlog", yscale="log", xlabel="gradient descent steps", ylabel="MSE / best MSE − 1")
+ax.set(xscale="symlog", yscale="log", xlabel="gradient descent steps",
+       ylabel="MSE / best MSE − 1")
 ax.legend()
 plt.show()
 # --8<-- [end:figure]

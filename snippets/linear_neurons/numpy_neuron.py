@@ -1,4 +1,4 @@
-"""A linear neuron coded by hand with NumPy: forward pass, MSE, gradients, and three kinds of gradient descent."""
+"""A linear neuron coded by hand with NumPy: forward pass, MSE, gradients, gradient descent."""
 
 # --8<-- [start:data]
 import numpy as np
@@ -8,7 +8,7 @@ rng = np.random.default_rng(0)  # one seed: every run prints the same numbers
 n, m = 200, 3
 X = rng.normal(size=(n, m))  # n examples, m features
 w_true, b_true = np.array([2.0, -1.0, 0.5]), 3.0
-y = X @ w_true + b_true + 0.1 * rng.normal(size=n)  # a linear target plus a little noise
+y = X @ w_true + b_true + 0.1 * rng.normal(size=n)  # linear, plus a little noise
 print("X:", X.shape, " y:", y.shape)
 # --8<-- [end:data]
 
@@ -29,7 +29,7 @@ print(f"E at w = 0, b = 0: {mse(y, predict(X, w, b)):.4f}")
 
 # --8<-- [start:gradients]
 def gradients(X, y, w, b):
-    """Gradient of E/2, the course's convention: (1/n) X^T (u - y) and the mean of (u - y)."""
+    """Gradient of E/2: (1/n) X^T (u - y) for w, the mean of (u - y) for b."""
     error = predict(X, w, b) - y  # u - y, one prediction error per example
     return X.T @ error / len(y), error.mean()
 
@@ -56,9 +56,9 @@ print("batch GD  w:", w.round(3), " b:", round(b, 3), f" E: {batch_losses[-1]:.5
 
 # --8<-- [start:minibatch]
 def minibatch_gd(X, y, batch_size, lr=0.1, epochs=20, seed=0):
-    """Minibatch descent: shuffle each epoch, then one step per slice of batch_size examples.
+    """Minibatch descent: shuffle each epoch, then a step per batch_size examples.
 
-    batch_size=1 is stochastic gradient descent (SGD); batch_size=len(y) is batch descent.
+    batch_size=1 is stochastic gradient descent (SGD); len(y) is batch descent.
     """
     order_rng = np.random.default_rng(seed)  # seeded shuffling: reproducible runs
     w, b = np.zeros(X.shape[1]), 0.0
@@ -76,7 +76,8 @@ def minibatch_gd(X, y, batch_size, lr=0.1, epochs=20, seed=0):
 w, b, sgd_losses = minibatch_gd(X, y, batch_size=1, lr=0.01)
 print("SGD       w:", w.round(3), " b:", round(b, 3), f" E: {sgd_losses[-1]:.5f}")
 w, b, minibatch_losses = minibatch_gd(X, y, batch_size=32)
-print("minibatch w:", w.round(3), " b:", round(b, 3), f" E: {minibatch_losses[-1]:.5f}")
+E = minibatch_losses[-1]
+print("minibatch w:", w.round(3), " b:", round(b, 3), f" E: {E:.5f}")
 # --8<-- [end:minibatch]
 
 # --8<-- [start:exact]
@@ -85,7 +86,8 @@ w_b_exact = np.linalg.lstsq(A, y, rcond=None)[0]
 print("least squares w:", w_b_exact[:m].round(3), " b:", w_b_exact[m].round(3))
 
 w, b, _ = batch_gd(X, y, lr=0.5, epochs=500)  # batch descent, run to convergence
-print("batch GD after 500 steps equals least squares:", np.allclose(np.append(w, b), w_b_exact, rtol=1e-9, atol=1e-9))
+same = np.allclose(np.append(w, b), w_b_exact, rtol=1e-9, atol=1e-9)
+print("batch GD after 500 steps equals least squares:", same)
 # --8<-- [end:exact]
 
 # --8<-- [start:figure]
@@ -94,9 +96,10 @@ import matplotlib.pyplot as plt
 fig, ax = plt.subplots(figsize=(7, 3.6), num="gradient-descent-variants")
 for name, losses in [("batch", batch_losses), ("SGD (1 example)", sgd_losses),
                      ("minibatch (32)", minibatch_losses)]:
-    epochs_seen = np.arange(1, len(losses) + 1) * 20 / len(losses)  # all three ran 20 epochs
+    epochs_seen = np.arange(1, len(losses) + 1) * 20 / len(losses)  # all ran 20
     ax.plot(epochs_seen, losses, label=name, linewidth=1.2)
-ax.set(xlabel="epochs (passes over the data)", ylabel="training MSE", yscale="log", xlim=(0, 20))
+ax.set(xlabel="epochs (passes over the data)", ylabel="training MSE",
+       yscale="log", xlim=(0, 20))
 ax.legend()
 plt.show()
 # --8<-- [end:figure]

@@ -1,4 +1,4 @@
-"""The same linear neuron in PyTorch: tensors, autograd, nn.Linear, an optimiser, the training loop, DataLoader."""
+"""The linear neuron in PyTorch: tensors, autograd, nn.Linear, SGD, the loop, DataLoader."""
 
 # --8<-- [start:setup]
 import torch
@@ -8,11 +8,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 torch.manual_seed(0)  # same initial weights and same shuffling on every run
-# The accelerator (CUDA, MPS, XPU, ...) when there is one, otherwise the CPU.
-device = torch.accelerator.current_accelerator() if torch.accelerator.is_available() else torch.device("cpu")
+accelerator = torch.accelerator.current_accelerator(check_available=True)
+device = accelerator or torch.device("cpu")  # CUDA, MPS, XPU, ... or else the CPU
 
 X, y = load_diabetes(return_X_y=True, scaled=False)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size=0.2, random_state=0)
 scaler = StandardScaler()
 X_train = scaler.fit_transform(X_train)
 X_test = scaler.transform(X_test)
@@ -24,7 +25,8 @@ y_train_t = torch.tensor(y_train, dtype=torch.float32, device=device).view(-1, 1
 X_test_t = torch.tensor(X_test, dtype=torch.float32, device=device)
 y_test_t = torch.tensor(y_test, dtype=torch.float32, device=device).view(-1, 1)
 n, m = X_train_t.shape
-print("X_train_t:", tuple(X_train_t.shape), X_train_t.dtype, " y_train_t:", tuple(y_train_t.shape))
+print("X_train_t:", tuple(X_train_t.shape), X_train_t.dtype)
+print("y_train_t:", tuple(y_train_t.shape))
 # --8<-- [end:tensors]
 
 # --8<-- [start:autograd]
@@ -34,8 +36,9 @@ u = X_train_t @ w + b
 loss = ((y_train_t - u) ** 2).mean()  # E, the MSE
 loss.backward()                       # autograd fills w.grad and b.grad
 
-by_hand = 2 / n * X_train_t.T @ (u - y_train_t)  # dE/dw = (2/n) X^T (u - y), the factor 2 kept
-print("autograd matches the formula:", torch.allclose(w.grad, by_hand.detach(), rtol=1e-5))
+by_hand = 2 / n * X_train_t.T @ (u - y_train_t)  # (2/n) X^T (u - y): factor 2 kept
+same = torch.allclose(w.grad, by_hand.detach(), rtol=1e-5)
+print("autograd matches the formula:", same)
 # --8<-- [end:autograd]
 
 # --8<-- [start:model]
@@ -56,15 +59,16 @@ for _ in range(epochs):
 with torch.no_grad():  # evaluate the trained model; no graph needed
     train_loss = criterion(model(X_train_t), y_train_t)
     test_loss = criterion(model(X_test_t), y_test_t)
-print(f"full batch: train MSE {train_loss.item():.1f}, test MSE {test_loss.item():.1f}")
+print(f"full batch: train MSE {train_loss:.1f}, test MSE {test_loss:.1f}")
 # --8<-- [end:loop]
 
 # --8<-- [start:dataloader]
 from torch.utils.data import DataLoader, TensorDataset
 
 train_dataset = TensorDataset(X_train_t, y_train_t)
+shuffling = torch.Generator().manual_seed(0)  # the same order on every run
 train_loader = DataLoader(train_dataset, batch_size=32, shuffle=True,
-                          generator=torch.Generator(device="cpu").manual_seed(0))  # seeded shuffling
+                          generator=shuffling)
 
 model = nn.Linear(m, 1).to(device)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
@@ -79,5 +83,5 @@ for _ in range(50):
 with torch.no_grad():
     train_loss = criterion(model(X_train_t), y_train_t)
     test_loss = criterion(model(X_test_t), y_test_t)
-print(f"minibatches of 32: train MSE {train_loss.item():.1f}, test MSE {test_loss.item():.1f}")
+print(f"minibatches of 32: train MSE {train_loss:.1f}, test MSE {test_loss:.1f}")
 # --8<-- [end:dataloader]
