@@ -24,6 +24,7 @@ class Result:
     where: str = ""           # page:line of the block
     seconds: float = 0.0
     first_imports: tuple = ()  # top-level packages this block loaded into the process first
+    modules_loaded: int = 0    # modules it loaded, counting lazy imports inside packages already there
 
 
 def chains(blocks: list[PageBlock]) -> list[list[int]]:
@@ -54,10 +55,13 @@ def _execute(blocks: list[PageBlock]) -> list[Result]:
         if failed_at:
             results.append(Result(error=f"not run: an earlier block of its chain ({failed_at}) failed"))
         else:
-            loaded, start = {name.partition(".")[0] for name in sys.modules}, time.perf_counter()
+            loaded, start = set(sys.modules), time.perf_counter()
             results.append(_run_python(block, namespace) if block.block.syntax == "python" else _run_shell(block))
             results[-1].seconds = time.perf_counter() - start
-            results[-1].first_imports = tuple(sorted({n.partition(".")[0] for n in sys.modules} - loaded))
+            new = set(sys.modules) - loaded
+            results[-1].first_imports = tuple(sorted({name.partition(".")[0] for name in new}
+                                                     - {name.partition(".")[0] for name in loaded}))
+            results[-1].modules_loaded = len(new)
             failed_at = block.where if results[-1].error else None
         results[-1].where = block.where
     _close_figures()

@@ -24,7 +24,7 @@ print("two stacked layers equal one layer (W1 W2, b1 W2 + b2):", same)
 x = torch.linspace(-3, 3, 256, device=device).view(-1, 1)
 target = torch.sin(2 * x)  # not a straight line
 
-def train(model, steps=500):
+def train(model, steps=300):
     """Full-batch Adam on the MSE; returns the final loss."""
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     for _ in range(steps):
