@@ -305,7 +305,8 @@ def _cut(text: str, width: int = 40) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    budget = [f"≤ {r.limit:g} {r.unit}".strip() if r.limit is not None else "" for r in rows]
+    budget = [("" if r.counted else "(compare: ") + f"≤ {r.limit:g} {r.unit}".strip() + ("" if r.counted else ")")
+              if r.limit is not None else "" for r in rows]
     width = max(len(r.measure) for r in rows)
     lines = [f"{'measure':<{width}}  {'value':>14}  budget", "-" * (width + 26)]
     lines += [f"{r.measure:<{width}}  {_cut(fmt(r)):>14}  {b}" for r, b in zip(rows, budget)]
