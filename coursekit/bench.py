@@ -7,9 +7,6 @@ Timings are noisy: the exit status is 0 whatever they are.
 """
 
 import argparse
-import contextlib
-import gzip
-import io
 import json
 import os
 import shutil
@@ -21,6 +18,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .browser import gzip_size
 from .build import build_site
 from .project import ROOT, languages
 
@@ -80,10 +78,6 @@ class Row:
     def over(self) -> bool:
         return self.counted and isinstance(self.value, (int, float)) and self.limit is not None \
             and self.value > self.limit
-
-
-def gz(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6))
 
 
 def timed(function, *args, **kwargs):
@@ -180,14 +174,11 @@ def bench_code() -> list[Row]:
     return rows
 
 
-def close_figures() -> None:
-    if "matplotlib.pyplot" in sys.modules:  # figures are named: the next chain or script would reuse them
-        sys.modules["matplotlib.pyplot"].close("all")
-
-
 def device() -> str:
+    """The device the snippets chose: the accelerator when there is one, as they pick it."""
     torch = sys.modules.get("torch")
-    return "cuda" if torch is not None and torch.cuda.is_available() else "cpu"
+    accelerator = torch.accelerator.current_accelerator(check_available=True) if torch else None
+    return accelerator.type if accelerator else "cpu"
 
 
 def bench_scripts() -> list[Row]:
@@ -265,17 +256,17 @@ def baseline_extras() -> list[dict]:
     version = mathjax.name.removeprefix("mathjax-").removesuffix(".tgz")
     extras = [
         {"what": "javascripts/mathjax.js (Material's documented config)", "host": "local",
-         "bytes": gz(MATHJAX_CONFIG.encode())},
+         "bytes": gzip_size(MATHJAX_CONFIG.encode())},
         {"what": f"unpkg.com redirect mathjax@3 -> mathjax@{version}", "host": "unpkg.com", "bytes": 0},
         {"what": f"tex-mml-chtml.js (mathjax {version}, gzip 6)", "host": "unpkg.com",
-         "bytes": gz(_member(mathjax, "es5/tex-mml-chtml.js"))},
+         "bytes": gzip_size(_member(mathjax, "es5/tex-mml-chtml.js"))},
     ]
     extras += [{"what": f"{font}.woff", "host": "unpkg.com",
                 "bytes": len(_member(mathjax, f"es5/output/chtml/fonts/woff-v2/{font}.woff"))}
                for font in MATHJAX_FONTS]
     css = b"".join(_member(roboto[family], name) for family, name in ROBOTO_CSS)
     extras.append({"what": "Google Fonts CSS (estimated: gzip of @fontsource's CSS for the same faces)",
-                   "host": "fonts.googleapis.com", "bytes": gz(css)})
+                   "host": "fonts.googleapis.com", "bytes": gzip_size(css)})
     extras += [{"what": f"{Path(name).name} (estimated: @fontsource)", "host": "fonts.gstatic.com",
                 "bytes": len(_member(roboto[family], name))} for family, name in ROBOTO_FILES]
     return extras

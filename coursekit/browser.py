@@ -63,11 +63,13 @@ def is_third_party(url: str) -> bool:
     return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != LOCAL_HOST
 
 
+def gzip_size(body: bytes) -> int:
+    return len(gzip.compress(body, compresslevel=6))
+
+
 def transfer_size(body: bytes, content_type: str) -> int:
     """What a static host with compression sends: text gzipped at level 6, everything else as is."""
-    if any(kind in content_type for kind in TEXT_TYPES):
-        return len(gzip.compress(body, compresslevel=6))
-    return len(body)
+    return gzip_size(body) if any(kind in content_type for kind in TEXT_TYPES) else len(body)
 
 
 class Traffic:

@@ -69,9 +69,12 @@ def fences(lines: list[Line]) -> list[Fence]:
     return found
 
 
-def collect(page: Path) -> list[PageBlock]:
-    """The runnable blocks of `page`: `python`, `sh` and `bash` fences, in page order."""
-    lines = expand_file(page)
+def collect(page: Path, lines: list[Line] | None = None) -> list[PageBlock]:
+    """The runnable blocks of `page`: `python`, `sh` and `bash` fences, in page order.
+
+    `lines` are the page's expanded lines when the caller has them already.
+    """
+    lines = lines if lines is not None else expand_file(page)
     texts = [line.text for line in lines]
     continued = set()  # expanded indexes of fences preceded by a cont marker
     pending_cont = False
@@ -108,7 +111,7 @@ def _ticks(text: str) -> int:
 def unexecuted_python(page: Path) -> list[str]:
     """Fences of `page` that look like Python but would not run, each as `page:line: why`."""
     lines = expand_file(page)
-    executed = {block.line for block in collect(page)}
+    executed = {block.line for block in collect(page, lines)}
     problems = []
     all_fences = fences(lines)
     outputs = _output_fences(lines, all_fences)

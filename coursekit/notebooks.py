@@ -46,7 +46,7 @@ def build(page: Path) -> nbformat.NotebookNode:
     """The notebook of `page`, without outputs."""
     lines = expand_file(page)
     language = language_of(page)
-    code_at = {block.line: block.block.code for block in collect(page) if block.block.syntax == "python"}
+    code_at = {block.line: block.block.code for block in collect(page, lines) if block.block.syntax == "python"}
     skip = set()  # expanded indexes that are not prose: fences, markers, figures, front matter
     fence_spans = {}
     all_fences = fences(lines)

@@ -5,7 +5,7 @@ import logging
 import nbformat
 import pytest
 
-from coursekit import kaggle, notebooks
+from coursekit import kaggle
 from coursekit.page_markup import notebook_actions, notebook_tip
 from coursekit.project import ROOT, languages
 
