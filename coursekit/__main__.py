@@ -4,6 +4,7 @@
   translations   check translations (default) or `mark PAGE [SECTION ...]` them as up to date
   links          check links and third-party references of a built site: `links SITE_DIR`
   bench          measure build, tests, code and page weight against the budget
+  pins           pin every package (requirements.txt, requirements/site.txt) with uv
 """
 
 import importlib
@@ -14,6 +15,7 @@ COMMANDS = {
     "translations": "coursekit.translations",
     "links": "coursekit.links",
     "bench": "coursekit.bench",
+    "pins": "coursekit.pins",
 }
 
 

@@ -96,12 +96,14 @@ class Traffic:
         self.failures.append(f"{request.url} ({request.failure})")
         self._ended()
 
-    def settle(self, page, quiet_s: float = 0.3, timeout_s: float = 15) -> None:
-        """Wait until no request has been in flight for `quiet_s` (like networkidle, for all pages at once)."""
+    def settle(self, page, until=lambda: True, quiet_s: float = 0.3, timeout_s: float = 60) -> None:
+        """Wait until `until()` holds (what the caller needs has arrived) and then no request has been in
+        flight for `quiet_s` (like networkidle, for all pages at once)."""
         deadline = time.monotonic() + timeout_s
-        while self._pending or time.monotonic() - self._last < quiet_s:
+        while not until() or self._pending or time.monotonic() - self._last < quiet_s:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"requests still in flight after {timeout_s} s")
+                raise TimeoutError(f"after {timeout_s} s: {self._pending} request(s) in flight, "
+                                   f"awaited one {'arrived' if until() else 'still missing'}")
             page.wait_for_timeout(50)  # lets Playwright deliver the events meanwhile
 
     @property

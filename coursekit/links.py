@@ -20,6 +20,9 @@ LOADING_RELS = {"stylesheet", "preload", "modulepreload", "icon", "apple-touch-i
                 "prefetch", "preconnect", "dns-prefetch"}
 CSS_REFERENCE = re.compile(r"""@import\s+(?:url\(\s*)?['"]?(?P<imported>[^'")\s;]+)|url\(\s*['"]?(?P<url>[^'")\s]+)""")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:")
+# An address a script or style could fetch, wherever it is written: a data-* attribute, an inline script.
+ADDRESS = re.compile(r"""(?:\bhttps?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?[^\s"'<>)\\]*""")
+NAVIGATION = {("a", "href"), ("area", "href"), ("link", "href"), ("form", "action")}  # followed, not loaded
 
 
 @dataclass
@@ -27,14 +30,15 @@ class Page:
     ids: set[str] = field(default_factory=set)
     links: list[tuple[str, str]] = field(default_factory=list)    # (tag, url) of LINKED
     loaded: list[tuple[str, str]] = field(default_factory=list)   # (what, url) the browser fetches on load
-    styles: list[str] = field(default_factory=list)               # inline <style> blocks
+    styles: list[str] = field(default_factory=list)               # inline <style> blocks and style=""
+    addresses: list[tuple[str, str]] = field(default_factory=list)  # (where, url) in other attributes, scripts
     languages: dict[str, str] = field(default_factory=dict)       # hreflang -> href of <a hreflang>
 
 
 class _Parser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.page, self._in_style = Page(), False
+        self.page, self._in = Page(), None
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
@@ -49,14 +53,27 @@ class _Parser(HTMLParser):
             self.page.loaded.append((f"{tag} {LOADED[tag]}", attrs[LOADED[tag]]))
         if tag == "link" and LOADING_RELS & set(attrs.get("rel", "").lower().split()):
             self.page.loaded.append((f"link rel={attrs['rel']}", attrs.get("href", "")))
-        self._in_style = tag == "style"
+        for name, value in attrs.items():
+            if name == "style":
+                self.page.styles.append(value)
+            elif (tag, name) not in NAVIGATION and name != LOADED.get(tag) and not name.startswith("xmlns"):
+                self.page.addresses += [(f"{tag} {name}", url) for url in _addresses(value)]
+        self._in = tag if tag in ("style", "script") else None
 
     def handle_data(self, data):
-        if self._in_style:
+        if self._in == "style":
             self.page.styles.append(data)
+        elif self._in == "script":
+            self.page.addresses += [("inline script", url) for url in _addresses(data)]
 
     def handle_endtag(self, tag):
-        self._in_style = False
+        self._in = None
+
+
+def _addresses(text: str) -> list[str]:
+    """Addresses on another host in `text`; an attribute's whole value may also be `//host/...`."""
+    return [m[0] for m in ADDRESS.finditer(text) if m[0].startswith(("http", "//"))
+            and (m.start() == 0 or m[0].startswith("http"))]
 
 
 def parse_page(path: Path) -> Page:
@@ -140,15 +157,20 @@ def check_site(site_dir: Path, site_url: str | None = None) -> list[str]:
     return list(dict.fromkeys(problems))  # a page's table of contents shows twice: report each link once
 
 
-def third_party_references(site_dir: Path) -> list[str]:
-    """Everything a visitor's browser would fetch from another host: scripts, styles, fonts, images, frames."""
+def third_party_references(site_dir: Path, site_url: str | None = None) -> list[str]:
+    """Everything a visitor's browser could fetch from another host: scripts, styles, fonts, images, frames,
+    and addresses a script on the page could fetch (in data attributes, inline scripts). The site's own
+    address (`site_url`, by default mkdocs.yml's) is not another host."""
     site_dir = Path(site_dir)
+    if site_url is None:
+        site_url = mkdocs_config().get("site_url") or ""
+    own = urlsplit(site_url).netloc
     problems = []
     for file in html_files(site_dir):
         page = file.relative_to(site_dir).as_posix()
         parsed = parse_page(file)
-        for what, url in parsed.loaded:
-            if is_external(url) and urlsplit(url).scheme in ("", "http", "https"):
+        for what, url in parsed.loaded + parsed.addresses:
+            if is_external(url) and urlsplit(url).scheme in ("", "http", "https") and urlsplit(url).netloc != own:
                 problems.append(f"{page}: {what} -> {url}")
         problems += [f"{page}: inline style {ref}" for ref in _css_references("".join(parsed.styles))]
     for file in sorted(site_dir.rglob("*.css")):

@@ -7,7 +7,8 @@ from latex2mathml.converter import convert
 
 ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
 DELIMITERS = re.compile(r"^\s*(\\\(|\\\[)(?P<tex>.*?)(\\\)|\\\])\s*$", re.DOTALL)
-# Notebook Markdown cells keep Jupyter's $...$ and $$...$$; code and preformatted text are left alone.
+# Notebook Markdown cells keep Jupyter's $...$ and $$...$$ (mkdocs-jupyter 0.26) or come wrapped as
+# arithmatex's (0.27); code and preformatted text are left alone.
 VERBATIM = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>)", re.DOTALL)
 DOLLARS = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)\$(?!\w)", re.DOTALL)
 
@@ -35,11 +36,11 @@ def convert_arithmatex(page_html: str) -> str:
 
 
 def convert_dollars(page_html: str) -> str:
-    """Replace $...$ and $$...$$ outside code with MathML (notebook pages)."""
+    """Replace $...$ and $$...$$ outside code, and arithmatex's wrappers, with MathML (notebook pages)."""
     parts = VERBATIM.split(page_html)
     for i in range(0, len(parts), 2):  # even parts are outside code
         parts[i] = DOLLARS.sub(
             lambda m: to_mathml(html.unescape(m["block"] or m["inline"]), display=m["block"] is not None),
             parts[i],
         )
-    return "".join(parts)
+    return convert_arithmatex("".join(parts))

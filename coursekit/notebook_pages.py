@@ -5,10 +5,12 @@ import re
 from mkdocs.structure.files import Files
 
 # mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN), and a module script that imports
-# Mermaid from a CDN; formulas become MathML instead, and the notebooks have no diagrams.
+# Mermaid from a CDN; 0.27 adds to every page a script that fetches MathJax from the address in its
+# data-mkdocs-jupyter-mathjax attribute. Formulas become MathML instead, and the notebooks have no diagrams.
 THIRD_PARTY_SCRIPTS = re.compile(
     r'<!-- Load mathjax -->|<!-- MathJax configuration -->.*?<!-- End of mathjax configuration -->'
     r'|<script[^>]*\bsrc="([^"]*mathjax[^"]*)?"[^>]*>\s*</script>'
+    r'|<script[^>]*\bdata-mkdocs-jupyter-mathjax\b[^>]*>.*?</script>\n?'
     r'|<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>',
     re.IGNORECASE | re.DOTALL,
 )

@@ -1,6 +1,7 @@
 """The built site in headless Chromium, served on localhost: pages, formulas, language switch, search, copy, looks."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursekit.browser import Traffic
 from coursekit.project import ROOT, languages
@@ -30,7 +31,9 @@ def test_every_page_loads_cleanly(site, base_url, context):
         page.on("console", lambda m, url=url: m.type == "error" and problems.append(f"{url}: console: {m.text}"))
         page.on("pageerror", lambda e, url=url: problems.append(f"{url}: script error: {e}"))
         page.goto(url)
-    traffic.settle(page)  # late requests: the search worker and its index
+    # Late requests: the search worker fetches the index (one for all languages) after the page has loaded.
+    index = base_url + "search/search_index.json"
+    traffic.settle(page, until=lambda: any(r.url == index for r in traffic.responses))
     third_party = sorted(set(traffic.third_party))
     assert not third_party, "requests to other hosts:\n" + "\n".join(third_party)
     problems += [f"request failed: {failure}" for failure in traffic.failures]
@@ -63,16 +66,22 @@ def test_language_switch_keeps_the_section(base_url, context):
     assert page.url.endswith("#gradient-descent"), f"the section anchor was lost: {page.url}"
 
 
+FOUND = """chapter => [...document.querySelectorAll(".md-search-result__item a")]
+  .some(link => link.href.startsWith(chapter))"""
+
+
 @pytest.mark.parametrize("language, term", [("fr", "gradient"), ("zh", "梯度")])
 def test_search_finds_the_chapter(base_url, context, language, term):
     page = context.new_page()
     page.goto(base_url + prefix(language))
     page.fill(".md-search__input", term)
-    results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=10_000)
     chapter = base_url + prefix(language) + CHAPTER
-    hrefs = results.evaluate_all("links => links.map(link => link.href)")
-    assert any(href.startswith(chapter) for href in hrefs), f"searching {term!r}: no result in {chapter}:\n{hrefs}"
+    # Results arrive as the worker finds them: wait for the one that matters, not the first.
+    try:
+        page.wait_for_function(FOUND, arg=chapter, timeout=30_000)
+    except PlaywrightTimeout:
+        hrefs = page.locator(".md-search-result__item a").evaluate_all("links => links.map(link => link.href)")
+        pytest.fail(f"searching {term!r}: no result in {chapter} after 30 s:\n{hrefs}")
 
 
 def test_copy_button_copies_its_block(browser, base_url):
@@ -82,12 +91,16 @@ def test_copy_button_copies_its_block(browser, base_url):
         page.goto(base_url + CHAPTER)
         block = page.locator("pre:has(> code)").first
         block.hover()
+        code = block.locator("code").text_content().rstrip("\n")
         block.locator("button[data-clipboard-target]").click()  # Material 9.7+: .md-code__button
+        try:  # the copy lands asynchronously: wait for it, then compare
+            page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''", timeout=30_000)
+        except PlaywrightTimeout:
+            pytest.fail("the copy button put nothing on the clipboard within 30 s")
         copied = page.evaluate("navigator.clipboard.readText()")
-        code = block.locator("code").text_content()
     finally:
         context.close()
-    assert copied == code.rstrip("\n")
+    assert copied == code
 
 
 PALETTE = {"light": "default", "dark": "slate"}  # Material's color schemes

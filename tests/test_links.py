@@ -95,6 +95,41 @@ def test_checker_reports_a_css_import(tmp_path):
     assert third_party_references(site) == [expected]
 
 
+# The loader mkdocs-jupyter 0.27 adds to every page: the address sits in a data attribute, read by its script.
+JUPYTER_027_MATHJAX = (
+    '<script data-mkdocs-jupyter-mathjax="{&quot;url&quot;: &quot;https://cdn.jsdelivr.net/npm/mathjax@4.1.3/'
+    'tex-mml-chtml.js&quot;, &quot;version&quot;: 4}">\n(() => {\n  const config = JSON.parse('
+    'document.currentScript.dataset.mkdocsJupyterMathjax);\n})();\n</script>')
+
+
+@pytest.mark.parametrize("html, expected", [
+    (f"<p>notebook</p>{JUPYTER_027_MATHJAX}</body>",
+     "script data-mkdocs-jupyter-mathjax -> https://cdn.jsdelivr.net/npm/mathjax@4.1.3/tex-mml-chtml.js"),
+    ('<script>fetch("https://api.example.com/stars.json")</script>',
+     "inline script -> https://api.example.com/stars.json"),
+    ('<div data-src="//cdn.example.com/widget.js"></div>', "div data-src -> //cdn.example.com/widget.js"),
+    ('<p style="background: url(https://img.example.com/bg.png)">x</p>',
+     "inline style url() -> https://img.example.com/bg.png"),
+], ids=["mkdocs-jupyter-0.27-data-attribute", "inline-script", "protocol-relative-attribute", "style-attribute"])
+def test_checker_finds_an_address_a_page_could_load(tmp_path, html, expected):
+    site = make_site(tmp_path, {"index.html": html})
+    assert third_party_references(site, "http://localhost:8000/") == [f"index.html: {expected}"]
+
+
+def test_checker_leaves_links_namespaces_and_the_site_itself(tmp_path):
+    site = make_site(tmp_path, {"index.html": (
+        '<a href="https://example.org/">out</a><link rel="canonical" href="https://docs.example.org/">'
+        '<svg xmlns="http://www.w3.org/2000/svg"></svg><meta property="og:url" content="https://docs.example.org/">'
+        '<script>const home = "https://docs.example.org/fr/";</script>')})
+    assert third_party_references(site, "https://docs.example.org/") == []
+
+
+def test_the_site_build_drops_mkdocs_jupyter_mathjax_loader():
+    from coursekit.notebook_pages import drop_third_party_scripts
+
+    assert drop_third_party_scripts(f"<main>text</main>{JUPYTER_027_MATHJAX}\n</body>") == "<main>text</main></body>"
+
+
 def test_command_exit_status(tmp_path, capsys):
     good = make_site(tmp_path / "good", {"index.html": "<p>hi</p>"})
     bad = make_site(tmp_path / "bad", {"index.html": '<a href="nowhere.html">x</a>'})

@@ -7,7 +7,7 @@ import pytest
 
 from coursekit.build import build_site
 from coursekit.notebooks import chapter_pages, notebook_path
-from coursekit.project import ROOT, languages
+from coursekit.project import ROOT, languages, markdown_extension_config, mkdocs_config
 
 CHAPTER = "chapters/linear-neurons/index.html"
 NOTEBOOK = "notebooks/linear-neurons/index.html"
@@ -85,6 +85,7 @@ def test_missing_include_fails_the_build_naming_the_snippet(tmp_path):
     text = text.replace("docs_dir: docs", f"docs_dir: {docs}").split("\nnav:")[0]
     text = text.replace("  - hooks/course_site.py", f"  - {ROOT / 'hooks/course_site.py'}")
     text = text.replace("base_path: [snippets]", f"base_path: [{ROOT / 'snippets'}]")
+    text = text.replace("watch:\n  - snippets", f"watch:\n  - {ROOT / 'snippets'}")
     config.write_text(text, encoding="utf-8")
     result = build_site(tmp_path / "site", config)
     assert result.returncode != 0
@@ -102,3 +103,10 @@ def test_committed_notebooks_match_their_pages():
         committed = nbformat.read(path, as_version=4)
         assert notebooks.sources(committed) == notebooks.sources(notebooks.build(chapter)), (
             f"{path.relative_to(ROOT)} no longer matches {chapter}: run python -m coursekit refresh")
+
+
+def test_serve_watches_what_pages_include():
+    """`mkdocs serve` rebuilds when a snippet or a shown output changes, not only when docs/ does."""
+    watched = {(ROOT / path).resolve() for path in mkdocs_config().get("watch", [])}
+    for folder in markdown_extension_config("pymdownx.snippets").get("base_path", []):
+        assert (ROOT / folder).resolve() in watched, f"mkdocs.yml: add {folder} to watch:"

@@ -1,9 +1,12 @@
 """Every snippet is a script that runs top to bottom on its own, and the figures on the pages are its own."""
 
+import re
+
 import pytest
 
+from coursekit.figures import differences
 from coursekit.project import FIGURES, ROOT
-from coursekit.scripts import snippet_scripts
+from coursekit.scripts import run_script, snippet_scripts
 
 SCRIPTS = snippet_scripts()
 
@@ -19,9 +22,10 @@ def test_committed_figures_are_what_the_snippet_draws(script, script_runs):
     for name, svg in script_runs(script).figures.items():
         committed = FIGURES / f"{name}.svg"
         assert committed.exists(), f"{committed.relative_to(ROOT)} missing: run python -m coursekit refresh"
-        assert committed.read_bytes() == svg, (
+        moved = differences(committed.read_bytes(), svg)
+        assert not moved, (
             f"{committed.relative_to(ROOT)} is stale: {script.relative_to(ROOT)} draws something else now; "
-            "run python -m coursekit refresh")
+            "run python -m coursekit refresh\n" + "\n".join(moved))
 
 
 def test_every_figure_file_has_a_snippet(script_runs):
@@ -34,3 +38,26 @@ def test_snippets_use_no_course_machinery():
     """Readers copy snippets: they must not depend on the site's own package."""
     for script in SCRIPTS:
         assert "coursekit" not in script.read_text(encoding="utf-8"), script
+
+
+TORCH_SCRIPTS = [s for s in SCRIPTS if "import torch" in s.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("script", TORCH_SCRIPTS, ids=[str(s.relative_to(ROOT)) for s in TORCH_SCRIPTS])
+def test_snippet_prints_the_same_on_another_device(script, script_runs):
+    """A GPU rounds in its own way: when every matrix product moves in its last digits, the printed digits
+    must stay (a training run that amplifies them needs another example, not a looser check)."""
+    nudged = run_script(script, nudged=True).stdout
+    lines = zip(script_runs(script).stdout.splitlines(), nudged.splitlines())
+    moved = [f"  {a}\n->{b}" for a, b in lines if a != b]
+    assert not moved, f"{script.relative_to(ROOT)} prints other digits after a rounding-sized change:\n" + "\n".join(moved)
+
+
+RANDOM_ON_DEVICE = re.compile(r"torch\.(rand\w*|normal|bernoulli|multinomial)\((?:[^()]|\([^()]*\))*\bdevice\s*=")
+
+
+def test_random_numbers_come_from_the_cpu_generator():
+    """A GPU has its own generator: numbers drawn there differ from the CPU's, and so does all that follows."""
+    found = [f"{s.relative_to(ROOT)}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)[:60]}"
+             for s in SCRIPTS for text in [s.read_text(encoding="utf-8")] for m in RANDOM_ON_DEVICE.finditer(text)]
+    assert not found, "draw on the CPU, then .to(device):\n" + "\n".join(found)

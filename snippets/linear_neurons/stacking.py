@@ -14,7 +14,9 @@ W1, b1 = layer1.weight.T, layer1.bias
 W2, b2 = layer2.weight.T, layer2.bias
 W, b = W1 @ W2, b1 @ W2 + b2  # the single equivalent layer
 
-x = torch.randn(5, 3, device=device)
+# Drawn on the CPU, then moved: every device gets the same numbers (and the
+# same random state for what follows), as a GPU has its own generator.
+x = torch.randn(5, 3).to(device)
 with torch.no_grad():
     same = torch.allclose(layer2(layer1(x)), x @ W + b, atol=1e-6)
 print("two stacked layers equal one layer (W1 W2, b1 W2 + b2):", same)

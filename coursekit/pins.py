@@ -1,0 +1,48 @@
+"""`python -m coursekit pins`: pin every package, transitive ones included, from requirements/*.in.
+
+One universal resolution (uv) for every Python the README names, so a fresh install gets the same
+versions on each of them, today and next year:
+
+  requirements.txt        everything: the site, the course's code, notebooks, tests (README, CI)
+  requirements/site.txt   the site and its checks alone, at the same versions (CI on the other Pythons)
+
+torch's CUDA libraries are left out: torch's own metadata pins them exactly where its build needs them,
+and a CPU-only install has no use for them.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .project import ROOT
+
+PYTHONS = ("3.11", "3.12", "3.13")  # the README's promise; the oldest is the resolution's floor
+REQUIREMENTS = ROOT / "requirements"
+LOCKS = {  # pinned file -> its direct requirements
+    ROOT / "requirements.txt": REQUIREMENTS / "course.in",
+    REQUIREMENTS / "site.txt": REQUIREMENTS / "site.in",
+}
+ACCELERATOR_STACK = re.compile(r"^(nvidia-[\w-]+|cuda-[\w-]+|triton)==", re.MULTILINE)
+
+
+def compile_lock(source: Path, output: Path, constraints: Path | None = None) -> None:
+    command = [sys.executable, "-m", "uv", "pip", "compile", "--quiet", "--universal",
+               "--python-version", PYTHONS[0], "--custom-compile-command", "python -m coursekit pins",
+               str(source.relative_to(ROOT)), "-o", str(output.relative_to(ROOT))]
+    if constraints:
+        command += ["-c", str(constraints.relative_to(ROOT))]
+    subprocess.run(command, cwd=ROOT, check=True)
+    dropped = sorted(set(ACCELERATOR_STACK.findall(output.read_text(encoding="utf-8"))))
+    if dropped:  # resolve once more, now leaving them out (uv takes names, not patterns)
+        subprocess.run(command + [arg for name in dropped for arg in ("--no-emit-package", name)],
+                       cwd=ROOT, check=True)
+
+
+def main(argv: list[str]) -> int:
+    full, site = LOCKS
+    compile_lock(LOCKS[full], full)
+    compile_lock(LOCKS[site], site, constraints=full)  # the same versions as the full set
+    for path in LOCKS:
+        print("pinned", path.relative_to(ROOT))
+    return 0

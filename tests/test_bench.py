@@ -1,0 +1,16 @@
+"""The benchmark's verdict: "within budget" only when every budgeted figure is in, the test command included."""
+
+from coursekit.bench import BUDGET, Row, report
+
+
+def test_failed_tests_are_never_within_budget(capsys):
+    rows = [Row("cold build", 9.0, "s", BUDGET["cold build"]),
+            Row("tests: `pytest`", "failed (1 failed, 187 passed) after 70.2 s", "s", BUDGET["tests"])]
+    problems = report(rows, {})
+    out = capsys.readouterr().out
+    assert problems and "within budget" not in out and "1 failed, 187 passed" in out
+
+
+def test_measured_rows_under_their_limits_are_within_budget(capsys):
+    assert report([Row("tests: `pytest`", 70.2, "s", BUDGET["tests"])], {}) == []
+    assert capsys.readouterr().out.rstrip().endswith("within budget")
