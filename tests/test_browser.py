@@ -1,5 +1,7 @@
 """The built site in headless Chromium, served on localhost: pages, formulas, language switch, search, copy, looks."""
 
+import re
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -66,19 +68,29 @@ def test_language_switch_keeps_the_section(base_url, context):
     assert page.url.endswith("#gradient-descent"), f"the section anchor was lost: {page.url}"
 
 
+READY = """initializing => document.querySelector(".md-search-result__meta").textContent.trim() !== initializing"""
 FOUND = """chapter => [...document.querySelectorAll(".md-search-result__item a")]
   .some(link => link.href.startsWith(chapter))"""
 
 
 @pytest.mark.parametrize("language, term", [("fr", "gradient"), ("zh", "梯度")])
-def test_search_finds_the_chapter(base_url, context, language, term):
+def test_search_finds_the_chapter(site, base_url, context, language, term):
     page = context.new_page()
     page.goto(base_url + prefix(language))
-    page.fill(".md-search__input", term)
+    # A query typed before the search worker has loaded its index is lost. The page comes with a
+    # placeholder ("Initializing search", in its language); the worker replaces it once it is ready.
+    initializing = re.search(r'class="md-search-result__meta">\s*(.*?)\s*<',
+                             (site / prefix(language) / "index.html").read_text(encoding="utf-8"))[1]
+    page.wait_for_function(READY, arg=initializing, polling=100, timeout=30_000)
+    # As a reader does: click, enter the term (Chinese comes from an input method, as text), and the
+    # next key release makes the search read the field.
+    page.click(".md-search__input")
+    page.keyboard.insert_text(term)
+    page.keyboard.press("End")
     chapter = base_url + prefix(language) + CHAPTER
     # Results arrive as the worker finds them: wait for the one that matters, not the first.
     try:
-        page.wait_for_function(FOUND, arg=chapter, timeout=30_000)
+        page.wait_for_function(FOUND, arg=chapter, polling=100, timeout=30_000)
     except PlaywrightTimeout:
         hrefs = page.locator(".md-search-result__item a").evaluate_all("links => links.map(link => link.href)")
         pytest.fail(f"searching {term!r}: no result in {chapter} after 30 s:\n{hrefs}")
