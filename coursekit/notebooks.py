@@ -18,6 +18,7 @@ from .strings import text
 ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
 IMAGE_ALT = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
 HEADING_ID = re.compile(r"^#+ .*\{\s*#(?P<id>[\w-]+)[^}]*\}\s*$")
+PAGE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?!https?:|#)[^)]+\)")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
 
 
@@ -75,11 +76,13 @@ def build(page: Path) -> nbformat.NotebookNode:
             heading = HEADING_ID.match(line.text)
             heading_ids.append(heading["id"] if heading else None)
         stripped = ATTR_LIST.sub("", line.text) if line.text.lstrip().startswith("#") else line.text
+        # A link to another page of the site leads nowhere from a notebook (Kaggle, a download): keep its words.
+        stripped = PAGE_LINK.sub(r"\g<text>", stripped)
         if title is None and stripped.startswith("# "):
             title = stripped[2:].strip()
             prose.append("# " + text(language, "notebook_title", title=title))
             prose.append("")
-            prose.append(text(language, "notebook_intro"))
+            prose += [text(language, "notebook_intro"), ""]  # its own paragraph, whatever follows
             continue
         admonition = ADMONITION.match(stripped)
         if admonition:

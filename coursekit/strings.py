@@ -34,8 +34,8 @@ STRINGS = {
     },
     "zh": {
         "continues": "接续上面的代码。",
-        "notebook_title": "{title}——笔记本",
-        "notebook_intro": "本笔记本按页面顺序收录了本章的全部代码，可以从头到尾运行：默认使用 CPU，"
+        "notebook_title": "{title}——Jupyter 笔记本",
+        "notebook_intro": "本 Jupyter 笔记本按页面顺序收录了本章的全部代码，可以从头到尾运行：默认使用 CPU，"
                           "有 GPU 时自动使用 GPU（在 Kaggle 上：Settings → Accelerator）。",
         "tip_title": "笔记本",
         "tip_text": "本章的全部代码可以在一个笔记本中从头到尾运行。",

@@ -391,7 +391,27 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
             problems += _structure_problems(english, translated)
             problems += _staleness_problems(english, translated)
             problems += _glossary_problems(english, translated, language, terms)
+            problems += _punctuation_problems(translated, language)
     return problems
+
+
+# Chinese prose takes full-width punctuation (，。：；？！（）), with no space after it: half-width punctuation
+# touching a Chinese character (code and formulas aside), or a space after full-width punctuation (bold
+# markers aside), is a slip.
+HALF_WIDTH = {"zh": re.compile(r"[\u3400-\u9fff][,.:;?!()]|[,:;?!(][\u3400-\u9fff]")}
+SPACE_AFTER = {"zh": re.compile(r"[，。：；？！]\**[ \t]+(?=[^\s{])")}  # `{ #id }` is no prose
+
+
+def _punctuation_problems(page: Page, language: str) -> list[Problem]:
+    if language not in HALF_WIDTH:
+        return []
+    prose_lines = page.prose.split("\n")  # fenced blocks and front matter blanked, formulas kept
+    found = [(number, m[0]) for number, text in enumerate(page.plain, start=1)
+             for m in HALF_WIDTH[language].finditer(text)]
+    found += [(number, m[0]) for number, (text, raw) in enumerate(zip(prose_lines, page.lines), start=1)
+              if text.strip() for m in SPACE_AFTER[language].finditer(raw)]
+    return [Problem(page.shown, number, f"typography: '{slip}' in Chinese prose: full-width punctuation, "
+                                        "and no space after it") for number, slip in sorted(found)]
 
 
 def _english_counterpart(page: Path, docs_dir: Path) -> Path:

@@ -11,7 +11,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import mathml, notebook_pages, page_markup, translations
+from coursekit import mathml, notebook_pages, page_markup, translations, typography
 from coursekit.project import language_of_uri, languages
 
 
@@ -45,10 +45,13 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    language = language_of_uri(page.file.src_uri)
     if notebook_pages.is_notebook(page.file):
         page.meta["search"] = {"exclude": True}  # its prose is the chapter's, already indexed
-        return mathml.convert_dollars(notebook_pages.finish(html, page, config, language_of_uri(page.file.src_uri)))
-    return mathml.convert_arithmatex(html)
+        html = mathml.convert_dollars(notebook_pages.finish(html, page, config, language))
+    else:
+        html = mathml.convert_arithmatex(html)
+    return typography.apply(html, language)
 
 
 def on_page_context(context, page, config, nav):

@@ -43,6 +43,21 @@ def test_every_page_loads_cleanly(site, base_url, context):
     assert not problems, f"{len(urls)} pages loaded with problems:\n" + "\n".join(sorted(set(problems)))
 
 
+OVERFLOWING_CODE = """() => [...document.querySelectorAll("article pre")]
+  .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+  .map(pre => pre.innerText.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""))"""
+
+
+def test_no_code_line_scrolls_sideways(site, base_url, context):
+    """At 1280 px every line of every code block and output fits the content column, on every page."""
+    paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    page, problems = context.new_page(), []
+    for path in paths:
+        page.goto(base_url + ("" if path == "." else path + "/"))
+        problems += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
+    assert not problems, "code wider than the column (longest line of each block):\n" + "\n".join(problems)
+
+
 def test_formulas_are_rendered(browser, base_url):
     """MathML is in the pages as built: formulas show with JavaScript off, and no raw TeX shows."""
     context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)

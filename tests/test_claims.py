@@ -1,5 +1,7 @@
 """Each mathematical claim of the linear-neurons chapter, checked numerically."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -24,8 +26,8 @@ def test_hand_derived_gradients_equal_autograd(numpy_neuron):
     wt = torch.tensor(w, requires_grad=True)
     bt = torch.tensor(b, dtype=torch.float64, requires_grad=True)
     u = torch.tensor(X) @ wt + bt
-    half_mse = ((torch.tensor(y) - u) ** 2).mean() / 2  # the chapter's formulas are the gradient of E/2
-    half_mse.backward()
+    mse = ((torch.tensor(y) - u) ** 2).mean()  # E itself: the chapter's one convention
+    mse.backward()
     np.testing.assert_allclose(grad_w, wt.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(grad_b, bt.grad.item(), rtol=1e-10)
 
@@ -62,13 +64,52 @@ def test_scaler_is_fitted_on_the_training_split_only(script_runs):
 
 
 def test_largest_stable_learning_rate_matches_the_curvature(script_runs):
-    """Gradient descent on E/2 is stable below 2 / (largest eigenvalue of its Hessian)."""
+    """Gradient descent on E is stable below 2 / λmax(H) = 1 / λmax(A^T A / n) (exercise 4)."""
     ns = script_runs(CHAPTER / "normalisation.py").namespace
     for features in (ns["X_train_raw"], ns["X_train"]):
-        A = np.column_stack([features, np.ones(len(features))])
-        limit = 2 / np.linalg.eigvalsh(A.T @ A / len(A)).max()
+        limit = 1 / ns["curvature"](features)[0]
         lr = ns["largest_stable_lr"](features, ns["y_train"])
         assert limit / 2 < lr <= limit
+    assert ns["largest_stable_lr"](ns["X_train"], ns["y_train"]) == 0.125
+
+
+def test_hessian_of_the_loss_is_2_ata_over_n(script_runs):
+    """Exercise 4: E is a quadratic with curvature (2/n) A^T A, whatever the parameters."""
+    ns = script_runs(CHAPTER / "normalisation.py").namespace
+    A = torch.tensor(np.column_stack([ns["X_train"], np.ones(len(ns["y_train"]))]))
+    y = torch.tensor(ns["y_train"])
+    v = torch.randn(A.shape[1], dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    hessian = torch.autograd.functional.hessian(lambda v: ((A @ v - y) ** 2).mean(), v)
+    torch.testing.assert_close(hessian, 2 * A.T @ A / len(y))
+
+
+def test_centring_and_scaling_each_flatten_the_loss_and_both_together_most(script_runs):
+    ns = script_runs(CHAPTER / "normalisation.py").namespace
+    largest = {name: ns["curvature"](features)[0] for name, features in ns["variants"].items()}
+    assert largest["raw"] > 30 * largest["centred only"] > 30 * largest["standardised"]
+    assert largest["raw"] > 100 * largest["scaled only"] > 50 * largest["standardised"]
+    ratio = {name: np.divide(*ns["curvature"](features)) for name, features in ns["variants"].items()}
+    assert ratio["standardised"] < 1000 < 100 * 1000 < ratio["scaled only"]
+
+
+def test_a_numpy_learning_rate_works_unchanged_in_pytorch(script_runs):
+    """The NumPy part's largest stable rate trains nn.Linear + MSELoss + SGD on the same data; twice it diverges."""
+    ns = script_runs(CHAPTER / "normalisation.py").namespace
+    lr = ns["largest_stable_lr"](ns["X_train"], ns["y_train"])
+    X, y = torch.tensor(ns["X_train"]), torch.tensor(ns["y_train"]).view(-1, 1)
+    final = {}
+    for rate in (lr, 2 * lr):
+        torch.manual_seed(0)
+        model = torch.nn.Linear(X.shape[1], 1, dtype=torch.float64)
+        optimizer = torch.optim.SGD(model.parameters(), lr=rate)
+        for _ in range(300):
+            optimizer.zero_grad()
+            loss = torch.nn.functional.mse_loss(model(X), y)
+            loss.backward()
+            optimizer.step()
+        final[rate] = loss.item()
+    assert final[lr] < 1.01 * ns["best"]
+    assert not final[2 * lr] < 10 * ns["best"]  # diverged (or overflowed to nan)
 
 
 def test_two_stacked_linear_layers_equal_one():
@@ -78,6 +119,19 @@ def test_two_stacked_linear_layers_equal_one():
     x = torch.randn(11, 5)
     with torch.no_grad():
         torch.testing.assert_close(second(first(x)), x @ (W1 @ W2) + (b1 @ W2 + b2))
+
+
+def test_without_its_relu_the_network_reaches_the_least_squares_line(script_runs):
+    """Exercise 5: remove nn.ReLU() from relu_net and it does what a straight line does."""
+    ns = script_runs(CHAPTER / "stacking.py").namespace
+    x, target = ns["x"].cpu().double(), ns["target"].cpu().double()
+    A = torch.cat([x, torch.ones_like(x)], dim=1)
+    line = torch.linalg.lstsq(A, target).solution
+    best_line = torch.mean((A @ line - target) ** 2).item()
+    torch.manual_seed(0)
+    no_relu = torch.nn.Sequential(torch.nn.Linear(1, 16), torch.nn.Linear(16, 1)).to(ns["device"])
+    assert abs(ns["train"](no_relu) - best_line) < 5e-4
+    assert f"{best_line:.3f}" == "0.436"
 
 
 def test_relu_network_beats_linear_model_on_nonlinear_target(script_runs):
@@ -98,3 +152,64 @@ def test_activation_ranges_and_saturation():
         assert slope[0] < 1e-6 and slope[-1] < 1e-6  # saturated at both ends
     slope, = torch.autograd.grad(torch.relu(z).sum(), z)
     assert torch.all(slope[z > 0] == 1)
+
+
+@pytest.fixture(scope="module")
+def exercises(script_runs):
+    return script_runs(CHAPTER / "exercises.py").namespace
+
+
+def test_a_rate_just_below_the_limit_converges_and_just_above_diverges(exercises):
+    """Exercise 1: the limit 1/λmax lies between 0.24 and 0.25, and the solution's prediction holds."""
+    ns = exercises
+    A = np.column_stack([ns["X_train"], np.ones(len(ns["y_train"]))])
+    assert 0.24 < 1 / np.linalg.eigvalsh(A.T @ A / len(A)).max() < 0.25
+    below, above = (ns["mse_after"](ns["X_train"], ns["y_train"], lr, 1000) for lr in (0.24, 0.25))
+    assert below < 1.01 * ns["best"] and above > 1e50
+
+
+def test_a_leaky_scaler_moves_the_means_but_not_the_least_squares_fit(exercises):
+    """Exercise 2."""
+    ns = exercises
+    means = ns["leaky"].transform(ns["X_train_raw"]).mean(axis=0)
+    assert np.abs(means).max() > 0.01
+    assert ns["held_out_mse"](ns["leaky"]) == pytest.approx(ns["held_out_mse"](ns["scaler"]), rel=1e-9)
+
+
+def test_centring_alone_is_still_slow(exercises):
+    """Exercise 3: after 10,000 steps, centred-only features are still more than 1% above the best."""
+    ns = exercises
+    assert ns["mse_after"](ns["centred"], ns["y_train"], ns["lr"], 10_000) > 1.01 * ns["best"]
+
+
+def test_an_epoch_of_32_example_batches_makes_12_updates_and_sgd_at_0_01_does_not_settle(script_runs):
+    """Exercise 6, and the DataLoader section's count of updates."""
+    ns = script_runs(CHAPTER / "pytorch_neuron.py").namespace
+    assert len(ns["train_loader"]) == 12
+    spread = {}
+    for lr in (0.01, 0.001):
+        torch.manual_seed(0)
+        loader = torch.utils.data.DataLoader(ns["train_dataset"], batch_size=1, shuffle=True,
+                                             generator=torch.Generator().manual_seed(0))
+        model = torch.nn.Linear(ns["m"], 1)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        losses = []
+        for _ in range(12):
+            for xb, yb in loader:
+                optimizer.zero_grad()
+                torch.nn.functional.mse_loss(model(xb), yb).backward()
+                optimizer.step()
+            with torch.no_grad():
+                losses.append(torch.nn.functional.mse_loss(model(ns["X_train_t"]), ns["y_train_t"]).item())
+        spread[lr] = max(losses[-6:]) - min(losses[-6:])
+    assert spread[0.01] > 100 and spread[0.001] < 50
+
+
+def test_the_mean_is_the_yardstick_and_the_neuron_explains_about_a_third(script_runs):
+    """The training-loop section's reading of its own output: ~5,135 for the mean, a third explained."""
+    printed = (CHAPTER / "outputs" / "pytorch_neuron.loop.txt").read_text(encoding="utf-8")
+    test_mse = float(re.search(r"full batch: .*test MSE (\d+)", printed)[1])
+    baseline = float(re.search(r"yardstick: +test MSE (\d+)", printed)[1])
+    assert baseline == 5135
+    assert 0.3 < 1 - test_mse / baseline < 0.36
+    assert 57 < test_mse ** 0.5 < 61

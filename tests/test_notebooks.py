@@ -31,6 +31,21 @@ def test_every_language_runs_the_same_code():
         assert code_cells(book) == english, f"{language} notebook code differs from the English one"
 
 
+def test_notebook_opens_with_its_intro_as_a_paragraph_of_its_own():
+    for language, book in committed().items():
+        title, intro, first = book.cells[0].source.split("\n\n")[:3]
+        assert title.startswith("# ") and "\n" not in intro, f"{language}: the intro runs into the chapter's text"
+
+
+def test_notebook_has_no_link_to_another_page_of_the_site():
+    """On Kaggle or from a download, a relative link leads nowhere: the generator keeps its words only."""
+    from coursekit.notebooks import PAGE_LINK
+
+    for language, book in committed().items():
+        links = [m[0] for cell in book.cells if cell.cell_type == "markdown" for m in PAGE_LINK.finditer(cell.source)]
+        assert not links, f"{language}: {links}"
+
+
 def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebook):
     """One execution serves the three languages: their code cells are identical (test above)."""
     book, fresh = committed()["en"], executed_notebook

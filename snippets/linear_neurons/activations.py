@@ -4,15 +4,19 @@
 import torch
 
 accelerator = torch.accelerator.current_accelerator(check_available=True)
-device = accelerator or torch.device("cpu")  # CUDA, MPS, XPU, ... or else the CPU
+device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
 
-z = torch.tensor([-6.0, -2.0, 0.0, 2.0, 6.0], device=device, requires_grad=True)
-activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "ReLU": torch.relu}
+z = torch.tensor([-6.0, -2.0, 0.0, 2.0, 6.0], device=device,
+                 requires_grad=True)
+activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh,
+               "ReLU": torch.relu}
 for name, f in activations.items():
     out = f(z)
     slope, = torch.autograd.grad(out.sum(), z)  # derivative at each z
     values, slopes = out.detach().cpu().numpy(), slope.cpu().numpy()
     print(f"{name:<8} f(z) = {values.round(3)}  f'(z) = {slopes.round(3)}")
+# Rounded to 3 decimals, tanh(±6) shows as ±1; more digits show the gap:
+print(f"tanh(6) = {torch.tanh(torch.tensor(6.0)).item():.5f}")
 # --8<-- [end:values]
 
 # --8<-- [start:figure]

@@ -6,10 +6,11 @@ import torch.nn as nn
 
 torch.manual_seed(0)
 accelerator = torch.accelerator.current_accelerator(check_available=True)
-device = accelerator or torch.device("cpu")  # CUDA, MPS, XPU, ... or else the CPU
+device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
 
 layer1, layer2 = nn.Linear(3, 4).to(device), nn.Linear(4, 1).to(device)
-# nn.Linear computes x @ weight.T + bias: W1 is layer1.weight.T, W2 is layer2.weight.T
+# nn.Linear computes x @ weight.T + bias:
+# W1 is layer1.weight.T, W2 is layer2.weight.T
 W1, b1 = layer1.weight.T, layer1.bias
 W2, b2 = layer2.weight.T, layer2.bias
 W, b = W1 @ W2, b1 @ W2 + b2  # the single equivalent layer
@@ -37,7 +38,8 @@ def train(model, steps=300):
     return loss.item()
 
 m = 1
-linear = nn.Sequential(nn.Linear(m, 16), nn.Linear(16, 1)).to(device)  # still linear
+# Two linear layers, nothing between them: still linear
+linear = nn.Sequential(nn.Linear(m, 16), nn.Linear(16, 1)).to(device)
 relu_net = nn.Sequential(
     nn.Linear(m, 16),
     nn.ReLU(),  # the non-linearity

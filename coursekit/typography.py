@@ -1,0 +1,52 @@
+"""Typographic spacing of a language, applied to the built HTML so that writers type ordinary spaces.
+
+French: a narrow no-break space (U+202F) before ; ! ? and inside « », a no-break space (U+00A0) before :
+and between a number and its unit or %, a narrow no-break space between groups of thousands. Code,
+formulas, scripts and styles are left as they are, and so are tags and their attributes (URLs included).
+"""
+
+import re
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+VERBATIM = {"code", "pre", "kbd", "samp", "math", "script", "style", "svg", "textarea"}
+TAG = re.compile(r"<(?P<end>/?)(?P<name>[a-zA-Z][\w-]*)[^>]*?(?P<self>/?)>|<!--.*?-->", re.DOTALL)
+UNITS = r"%|‰|°C|ms|min|s|h|px|pt|[kKMG]o|[kKMG]B|Go|Mo|Ko"
+
+FRENCH = [
+    (re.compile(r"[ \u00a0\u202f]+(?=[;!?])"), NNBSP),
+    (re.compile(r"[ \u00a0\u202f]+(?=:)"), NBSP),
+    (re.compile(r"«[ \u00a0\u202f]*"), "«" + NNBSP),
+    (re.compile(r"[ \u00a0\u202f]*»"), NNBSP + "»"),
+    (re.compile(rf"(?<=\d) (?=(?:{UNITS})(?![\w]))"), NBSP),
+    # 10 000, 1 234 567: groups of three digits after a space, not part of a longer number
+    (re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,]?\d)"),
+     lambda m: m[1] + m[2].replace(" ", NNBSP)),
+]
+RULES = {"fr": FRENCH}
+
+
+def apply(html: str, language: str) -> str:
+    """`html` with the spacing rules of `language` applied to its text (no rules: unchanged)."""
+    rules = RULES.get(language)
+    if not rules:
+        return html
+    out, depth, at = [], [], 0
+    for tag in TAG.finditer(html):
+        out.append(html[at:tag.start()] if depth else _space(html[at:tag.start()], rules))
+        out.append(tag[0])
+        at = tag.end()
+        name = (tag["name"] or "").lower()
+        if name in VERBATIM and not tag["self"]:
+            if tag["end"]:
+                if name in depth:
+                    del depth[len(depth) - 1 - depth[::-1].index(name)]
+            else:
+                depth.append(name)
+    out.append(html[at:] if depth else _space(html[at:], rules))
+    return "".join(out)
+
+
+def _space(text: str, rules) -> str:
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
