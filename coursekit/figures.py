@@ -60,6 +60,19 @@ def marks(svg: bytes) -> list[Mark]:
     return found
 
 
+def texts(svg: bytes) -> list[str]:
+    """The strings a figure shows, in order: each text element's, and each formatted label's source (kept in
+    a comment before the glyphs matplotlib draws it with)."""
+    root = ET.fromstring(svg, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+    found = []
+    for element in root.iter():
+        if element.tag is ET.Comment:
+            found.append(element.text.strip())
+        elif SVG_NS.sub("", element.tag) == "text" and (element.text or "").strip():
+            found.append(element.text.strip())
+    return found
+
+
 def _subpaths(d: str) -> list:
     """Vertices and control points of each subpath of a path's `d` (matplotlib writes absolute commands)."""
     subpaths, current = [], []

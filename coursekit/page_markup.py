@@ -80,3 +80,14 @@ def drop_alternate_head_links(html: str) -> str:
     section."""
     head_end = html.find("</head>")
     return ALTERNATE_HEAD_LINK.sub("", html[:head_end]) + html[head_end:]
+
+
+FIGURE = re.compile(r"(?P<path>assets/figures/(?P<name>[\w-]+))\.svg\b")
+
+
+def localise_figures(markdown: str, language: str) -> str:
+    """Figures drawn in `language` (`activations.fr.svg`) in place of the English ones, where they exist."""
+    from .figure_text import figure_file
+
+    return FIGURE.sub(lambda m: f"{m['path']}.{language}.svg" if figure_file(m["name"], language).exists()
+                      else m[0], markdown)

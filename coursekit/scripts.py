@@ -1,7 +1,8 @@
 """Runs a snippet as the script it is (`python snippets/...py`), keeping what it drew.
 
 Figures are kept by their name (`plt.subplots(num="activations")`) as deterministic SVG, at the moment
-the script calls `plt.show()`: the page shows exactly what a reader running the script sees.
+the script calls `plt.show()`: the page shows exactly what a reader running the script sees. Each is kept
+in every language too (`activations.fr`), its texts translated (figure_text).
 """
 
 import io
@@ -14,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
-SVG_STYLE = {"svg.hashsalt": "linear-neurons", "svg.fonttype": "none", "font.family": "sans-serif"}
+from .figure_text import translated
+from .project import languages
+
+SVG_STYLE = {"svg.hashsalt": "course", "svg.fonttype": "none", "font.family": "sans-serif"}
 
 
 @dataclass
@@ -49,6 +53,9 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
             if not name:
                 raise ValueError(f"{path}: name each figure, e.g. plt.subplots(num='loss-curves')")
             figures[name] = svg_of(figure)
+            for language in languages()[1:]:  # the same drawing, in the other languages
+                with translated(figure, language):
+                    figures[f"{name}.{language}"] = svg_of(figure)
         plt.close("all")
 
     path = Path(path).resolve()

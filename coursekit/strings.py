@@ -21,7 +21,8 @@ STRINGS = {
         "notebook_title": "{title} — notebook",
         "notebook_intro": "Ce notebook contient tout le code du chapitre, dans l'ordre de la page. Il s'exécute "
                           "de haut en bas sur un CPU, et sur un GPU s'il y en a un (sur Kaggle : Settings → "
-                          "Accelerator).",
+                          "Accelerator). Ses figures sont celles que trace le code lui-même : leurs légendes "
+                          "restent en anglais.",
         "tip_title": "Notebook",
         "tip_text": "Tout le code de ce chapitre s'exécute de bout en bout dans un seul notebook.",
         "open_kaggle": "Ouvrir dans Kaggle",
@@ -36,7 +37,8 @@ STRINGS = {
         "continues": "接续上面的代码。",
         "notebook_title": "{title}——Jupyter 笔记本",
         "notebook_intro": "本 Jupyter 笔记本按页面顺序收录了本章的全部代码，可以从头到尾运行：默认使用 CPU，"
-                          "有 GPU 时自动使用 GPU（在 Kaggle 上：Settings → Accelerator）。",
+                          "有 GPU 时自动使用 GPU（在 Kaggle 上：Settings → Accelerator）。"
+                          "其中的图由代码本身绘制，因此图中的文字仍为英文。",
         "tip_title": "笔记本",
         "tip_text": "本章的全部代码可以在一个笔记本中从头到尾运行。",
         "open_kaggle": "在 Kaggle 中打开",

@@ -392,6 +392,29 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
             problems += _staleness_problems(english, translated)
             problems += _glossary_problems(english, translated, language, terms)
             problems += _punctuation_problems(translated, language)
+    problems += _figure_problems(docs_dir, others)
+    return problems
+
+
+def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
+    """Strings a committed figure draws that figures.yml does not translate, named by figure."""
+    from .figure_text import missing, table
+    from .figures import texts
+
+    path = docs_dir / "figures.yml"
+    strings = table(path)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    problems = []
+    for svg in sorted((docs_dir / "assets" / "figures").glob("*.svg")):
+        name = svg.stem
+        if "." in name:
+            continue  # a translated drawing
+        line = next((n for n, text in enumerate(lines, start=1) if text.startswith(f"{name}:")), 1)
+        drawn = texts(svg.read_bytes())
+        for language in others:
+            problems += [Problem(path.relative_to(docs_dir.parent), line, f"figure '{name}' draws '{text}', "
+                                 f"which has no '{language}' translation here")
+                         for text in missing(strings.get(name, {}), drawn, language)]
     return problems
 
 

@@ -26,6 +26,7 @@ def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri.endswith("/glossary.md"):
         markdown = markdown.rstrip("\n") + "\n\n" + translations.glossary_markdown(language)
     if language != languages()[0]:
+        markdown = page_markup.localise_figures(markdown, language)
         stale = translations.stale_sections(page.file.abs_src_path)
         english = page.url.removeprefix(f"{language}/")
         markdown = page_markup.stale_notices(

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coursekit.figures import TOLERANCE, differences
+from coursekit.figures import TOLERANCE, differences, texts
 from coursekit.scripts import svg_of
 
 
@@ -62,3 +62,47 @@ def test_noise_beyond_what_a_reader_can_see_fails():
 def test_a_changed_word_fails_naming_it(change, word):
     (problem,) = differences(draw(), draw(**change))
     assert word in problem.split("now", 1)[1], problem
+
+
+def test_a_figure_is_drawn_in_the_page_language_and_left_in_english():
+    from coursekit.figure_text import translated
+
+    figure, ax = plt.subplots(num="test-figure")
+    ax.plot([0, 1], [1, 0], label="raw")
+    ax.set(xlabel="steps")
+    ax.legend()
+    strings = {"raw": {"fr": "brutes", "zh": "原始特征"}, "steps": {"fr": "pas", "zh": "步数"}}
+    try:
+        with translated(figure, "zh", strings):
+            chinese = svg_of(figure)
+        english = svg_of(figure)
+    finally:
+        plt.close(figure)
+    assert {"原始特征", "步数"} <= set(texts(chinese)) and not {"raw", "steps"} & set(texts(chinese))
+    assert {"raw", "steps"} <= set(texts(english))
+
+
+def test_an_untranslated_figure_string_fails_naming_figure_and_string(tmp_path):
+    import shutil
+
+    from coursekit import translations
+    from coursekit.project import DOCS
+
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS / "assets" / "figures", docs / "assets" / "figures")
+    table = (DOCS / "figures.yml").read_text(encoding="utf-8")
+    entry = next(line for line in table.splitlines() if line.startswith("  ") and "fr: " in line)
+    english = entry.strip().split(":")[0]
+    (docs / "figures.yml").write_text(table.replace(entry, f"  {english}: {{zh: 译文}}"), encoding="utf-8")
+    problems = [str(p) for p in translations._figure_problems(docs, ["fr", "zh"])]
+    assert len(problems) == 1, problems
+    assert f"draws '{english}', which has no 'fr' translation" in problems[0]
+    assert problems[0].startswith("docs/figures.yml:")
+
+
+@pytest.mark.parametrize("text, needed", [("raw", True), ("SGD (1 example)", True), ("z", False), ("f(z)", False),
+                                          ("−0.5", False), ("$\\mathdefault{10^{2}}$", False)])
+def test_which_drawn_strings_need_a_translation(text, needed):
+    from coursekit.figure_text import needs_translation
+
+    assert needs_translation(text) is needed

@@ -32,3 +32,11 @@ def test_pytest_markers_are_read_for_each_block(tmp_path):
 def test_alternate_links_leave_the_head_only():
     html = '<head><link rel="alternate" href="/fr/" hreflang="fr"></head><body><a href="/fr/" hreflang="fr">FR</a></body>'
     assert drop_alternate_head_links(html) == '<head></head><body><a href="/fr/" hreflang="fr">FR</a></body>'
+
+
+def test_pages_show_the_figures_drawn_in_their_language():
+    from coursekit.page_markup import localise_figures
+
+    markdown = "![a](../../assets/figures/activations.svg){ width=700 } ![b](../../assets/figures/none.svg)"
+    assert localise_figures(markdown, "fr") == ("![a](../../assets/figures/activations.fr.svg){ width=700 } "
+                                                "![b](../../assets/figures/none.svg)")

@@ -1,0 +1,73 @@
+"""Figures in the page's language: the snippets draw in English, and `docs/figures.yml` gives, by figure,
+each drawn string in the other languages. `python -m coursekit refresh` draws every figure once per
+language (`activations.svg`, `activations.fr.svg`, ...) and each page shows its own.
+
+Chinese text is laid out with a CJK font (the first of CJK_FONTS installed), and the SVG names the same
+fonts: a reader's browser uses one it has, or falls back for Chinese as it does in the page's prose.
+"""
+
+import re
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .project import DOCS, FIGURES, languages
+
+TABLE = DOCS / "figures.yml"
+CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+             "Microsoft YaHei"]
+FONTS = {"zh": CJK_FONTS}
+WORDS = re.compile(r"[^\W\d_]{2,}")  # a string with a word in it needs translating; numbers and z do not
+
+
+@cache
+def table(path: Path = TABLE) -> dict:
+    """{figure: {english string: {language: string}}}."""
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+
+
+def needs_translation(text: str) -> bool:
+    return not text.startswith("$") and bool(WORDS.search(text))
+
+
+def figure_file(name: str, language: str) -> Path:
+    return FIGURES / (f"{name}.svg" if language == languages()[0] else f"{name}.{language}.svg")
+
+
+def cjk_font() -> str | None:
+    """The first CJK font matplotlib can lay Chinese text out with, None when there is none."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((font for font in CJK_FONTS if font in installed), None)
+
+
+@contextmanager
+def translated(figure, language: str, strings: dict | None = None):
+    """`figure` with its texts in `language` while the block runs, then as it was."""
+    import matplotlib
+    from matplotlib.text import Text
+
+    strings = table().get(figure.get_label(), {}) if strings is None else strings
+    changed = []
+    for text in figure.findobj(Text):
+        english = text.get_text()
+        if language in strings.get(english, {}):
+            changed.append((text, english))
+            text.set_text(strings[english][language])
+    fonts = FONTS.get(language)
+    style = {"font.sans-serif": fonts + matplotlib.rcParams["font.sans-serif"]} if fonts else {}
+    try:
+        with matplotlib.rc_context(style):  # fonts are looked up when the figure is drawn
+            yield figure
+    finally:
+        for text, english in changed:
+            text.set_text(english)
+
+
+def missing(strings: dict, drawn: list[str], language: str) -> list[str]:
+    """The `drawn` strings of a figure that need a translation into `language` and have none in `strings`."""
+    return [text for text in dict.fromkeys(drawn)
+            if needs_translation(text) and language not in strings.get(text, {})]
