@@ -140,7 +140,10 @@ class PendingExecution:
 
         self.executed = Path(executed)
         command = [sys.executable, "-m", "coursekit.notebooks", str(notebook), str(executed)]
-        self.process = subprocess.Popen(command, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # One thread for the kernel's maths: beside the tests' own, more would spin against them for the cores.
+        env = dict(os.environ, OMP_NUM_THREADS="1")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def result(self) -> nbformat.NotebookNode:
         log, _ = self.process.communicate()

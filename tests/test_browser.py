@@ -58,6 +58,21 @@ def test_no_code_line_scrolls_sideways(site, base_url, context):
     assert not problems, "code wider than the column (longest line of each block):\n" + "\n".join(problems)
 
 
+def test_every_page_passes_axe_at_wcag_21_aa(site, browser, base_url):
+    """axe-core's WCAG 2.1 A and AA rules, on every page of every language, in both palettes (side by side:
+    each palette's check is seconds of work per page)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from coursekit.a11y import violations
+
+    paths = sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html"))
+    paths = ["" if path == "./" else path for path in paths]
+    with ThreadPoolExecutor(2) as pool:
+        checks = [pool.submit(violations, base_url, paths, scheme, VIEWPORT) for scheme in ("light", "dark")]
+        problems = [line for check in checks for line in check.result()]
+    assert not problems, "\n".join(problems)
+
+
 def test_formulas_are_rendered(browser, base_url):
     """MathML is in the pages as built: formulas show with JavaScript off, and no raw TeX shows."""
     context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
