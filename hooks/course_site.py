@@ -11,7 +11,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import mathml, notebook_pages, page_markup, translations, typography
+from coursekit import mathfont, mathml, notebook_pages, page_markup, translations, typography
 from coursekit.project import language_of_uri, languages
 
 
@@ -71,3 +71,4 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     notebook_pages.keep_rendered_notebooks(config)
     notebook_pages.write_shared_stylesheet(config.site_dir)
+    mathfont.write(config.site_dir)

@@ -73,6 +73,36 @@ def test_every_page_passes_axe_at_wcag_21_aa(site, browser, base_url):
     assert not problems, "\n".join(problems)
 
 
+MATH_LAYOUT = """() => {
+  const sum = [...document.querySelectorAll("math[display=block] mo")].find(mo => mo.textContent === "\u2211");
+  const summand = sum && sum.closest("math").querySelector("mi");
+  const loaded = [...document.fonts].some(face => face.family.includes("Course Math") && face.status === "loaded");
+  return {loaded, ratio: sum ? sum.getBoundingClientRect().height / summand.getBoundingClientRect().height : 0};
+}"""
+
+
+@pytest.mark.parametrize("path", [CHAPTER, "notebooks/linear-neurons/"])
+def test_formulas_are_set_in_the_math_font(base_url, context, path):
+    """The site's math font is loaded and lays a display sum out as a book does: a large operator."""
+    page, fonts = context.new_page(), []
+    page.on("request", lambda request: request.url.endswith(".woff2") and fonts.append(request.url))
+    page.goto(base_url + path)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    layout = page.evaluate(MATH_LAYOUT)
+    assert layout["loaded"], f"{path}: the math font was not used (requests: {fonts})"
+    assert layout["ratio"] > 1.5, f"{path}: a display sum is {layout['ratio']:.2f} times its summand's height"
+
+
+def test_pages_without_formulas_load_no_math_font(site, base_url, context):
+    page, fonts = context.new_page(), []
+    page.on("request", lambda request: "fonts/" in request.url and fonts.append(request.url))
+    for path in ("", "glossary/"):
+        assert "<math" not in (site / path / "index.html").read_text(encoding="utf-8")
+        page.goto(base_url + path)
+        page.evaluate("document.fonts.ready.then(() => true)")
+    assert not fonts, fonts
+
+
 def test_formulas_are_rendered(browser, base_url):
     """MathML is in the pages as built: formulas show with JavaScript off, and no raw TeX shows."""
     context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
