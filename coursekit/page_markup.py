@@ -91,3 +91,14 @@ def localise_figures(markdown: str, language: str) -> str:
 
     return FIGURE.sub(lambda m: f"{m['path']}.{language}.svg" if figure_file(m["name"], language).exists()
                       else m[0], markdown)
+
+
+SEARCH_DIALOG = re.compile(r'<div class="md-search" data-md-component="search" role="dialog"(?=>)')
+SEARCH_LABEL = re.compile(r'<input[^>]*class="md-search__input"[^>]*aria-label="(?P<label>[^"]+)"')
+
+
+def name_search_dialog(html: str) -> str:
+    """Material's search is a dialog without a name: give it its field's label ("Search", in the page's
+    language), as screen readers announce it."""
+    label = SEARCH_LABEL.search(html)
+    return SEARCH_DIALOG.sub(lambda m: f'{m[0]} aria-label="{label["label"]}"', html) if label else html

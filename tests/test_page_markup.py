@@ -1,5 +1,7 @@
 """What the site adds to pages: notes on continued blocks, stale-translation notices, marker handling."""
 
+import re
+
 from coursekit.codeblocks import collect
 from coursekit.page_markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
 
@@ -40,3 +42,13 @@ def test_pages_show_the_figures_drawn_in_their_language():
     markdown = "![a](../../assets/figures/activations.svg){ width=700 } ![b](../../assets/figures/none.svg)"
     assert localise_figures(markdown, "fr") == ("![a](../../assets/figures/activations.fr.svg){ width=700 } "
                                                 "![b](../../assets/figures/none.svg)")
+
+
+def test_every_page_names_its_search_dialog_in_its_language(site):
+    labels = {}
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        dialog = re.search(r'<div class="md-search"[^>]*role="dialog"[^>]*>', html)
+        assert dialog and 'aria-label="' in dialog[0], f"{page.relative_to(site)}: search dialog without a name"
+        labels[page.relative_to(site).parts[0] if page.parent != site else "en"] = dialog[0]
+    assert len(set(labels.values())) > 1, "the dialog's name is not translated"
