@@ -19,6 +19,7 @@ TABLE = DOCS / "figures.yml"
 CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
              "Microsoft YaHei"]
 FONTS = {"zh": CJK_FONTS}
+DECIMAL_COMMA = {"fr"}  # tick labels read 2,5 in French
 WORDS = re.compile(r"[^\W\d_]{2,}")  # a string with a word in it needs translating; numbers and z do not
 
 
@@ -59,12 +60,48 @@ def translated(figure, language: str, strings: dict | None = None):
             text.set_text(strings[english][language])
     fonts = FONTS.get(language)
     style = {"font.sans-serif": fonts + matplotlib.rcParams["font.sans-serif"]} if fonts else {}
+    axes = [axis for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)] if language in DECIMAL_COMMA else []
+    formatters = [axis.get_major_formatter() for axis in axes]
+    for axis, formatter in zip(axes, formatters):
+        axis.set_major_formatter(_DecimalComma(formatter))
     try:
         with matplotlib.rc_context(style):  # fonts are looked up when the figure is drawn
             yield figure
     finally:
         for text, english in changed:
             text.set_text(english)
+        for axis, formatter in zip(axes, formatters):
+            axis.set_major_formatter(formatter)
+
+
+def _decimal_comma(label: str) -> str:
+    return label.replace(".", ",")
+
+
+class _DecimalComma:
+    """A tick formatter that writes what another one writes, with a decimal comma (2,5 rather than 2.5)."""
+
+    def __new__(cls, inner):
+        from matplotlib.ticker import Formatter
+
+        class DecimalComma(Formatter):
+            def set_axis(self, axis):
+                super().set_axis(axis)
+                inner.set_axis(axis)
+
+            def set_locs(self, locs):
+                inner.set_locs(locs)
+
+            def __call__(self, x, pos=None):
+                return _decimal_comma(inner(x, pos))
+
+            def format_ticks(self, values):
+                return [_decimal_comma(label) for label in inner.format_ticks(values)]
+
+            def get_offset(self):
+                return _decimal_comma(inner.get_offset())
+
+        return DecimalComma()
 
 
 def missing(strings: dict, drawn: list[str], language: str) -> list[str]:

@@ -106,3 +106,18 @@ def test_which_drawn_strings_need_a_translation(text, needed):
     from coursekit.figure_text import needs_translation
 
     assert needs_translation(text) is needed
+
+
+def test_french_figures_write_decimal_commas_and_english_ones_points():
+    from coursekit.figure_text import translated
+
+    figure, ax = plt.subplots(num="test-figure")
+    ax.plot([0, 1], [0, 2.5])
+    try:
+        with translated(figure, "fr", {}):
+            french = texts(svg_of(figure))
+        english = texts(svg_of(figure))
+    finally:
+        plt.close(figure)
+    assert "2,5" in french and "2.5" not in french
+    assert "2.5" in english and "2,5" not in english
