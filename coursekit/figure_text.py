@@ -63,7 +63,7 @@ def translated(figure, language: str, strings: dict | None = None):
     axes = [axis for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)] if language in DECIMAL_COMMA else []
     formatters = [axis.get_major_formatter() for axis in axes]
     for axis, formatter in zip(axes, formatters):
-        axis.set_major_formatter(_DecimalComma(formatter))
+        axis.set_major_formatter(_with_decimal_comma(formatter))
     try:
         with matplotlib.rc_context(style):  # fonts are looked up when the figure is drawn
             yield figure
@@ -78,30 +78,28 @@ def _decimal_comma(label: str) -> str:
     return label.replace(".", ",")
 
 
-class _DecimalComma:
-    """A tick formatter that writes what another one writes, with a decimal comma (2,5 rather than 2.5)."""
+def _with_decimal_comma(inner):
+    """A tick formatter that writes what `inner` writes, with a decimal comma (2,5 rather than 2.5)."""
+    from matplotlib.ticker import Formatter
 
-    def __new__(cls, inner):
-        from matplotlib.ticker import Formatter
+    class DecimalComma(Formatter):
+        def set_axis(self, axis):
+            super().set_axis(axis)
+            inner.set_axis(axis)
 
-        class DecimalComma(Formatter):
-            def set_axis(self, axis):
-                super().set_axis(axis)
-                inner.set_axis(axis)
+        def set_locs(self, locs):
+            inner.set_locs(locs)
 
-            def set_locs(self, locs):
-                inner.set_locs(locs)
+        def __call__(self, x, pos=None):
+            return _decimal_comma(inner(x, pos))
 
-            def __call__(self, x, pos=None):
-                return _decimal_comma(inner(x, pos))
+        def format_ticks(self, values):
+            return [_decimal_comma(label) for label in inner.format_ticks(values)]
 
-            def format_ticks(self, values):
-                return [_decimal_comma(label) for label in inner.format_ticks(values)]
+        def get_offset(self):
+            return _decimal_comma(inner.get_offset())
 
-            def get_offset(self):
-                return _decimal_comma(inner.get_offset())
-
-        return DecimalComma()
+    return DecimalComma()
 
 
 def missing(strings: dict, drawn: list[str], language: str) -> list[str]:

@@ -334,16 +334,12 @@ def test_an_avoided_chinese_variant(docs):
                               f"'gradient-descent' says '梯度下降法': the glossary says '梯度下降'"]
 
 
-def test_half_width_punctuation_in_chinese_prose(docs):
-    text = edit(docs, "zh", "梯度下降需要", "梯度下降, 需要")
-    assert problems(docs) == [f"docs/zh/chapters/tiny.md:{line_of(text, '梯度下降, 需要')}: typography: "
-                              f"'降,' in Chinese prose: full-width punctuation, and no space after it"]
-
-
-def test_a_space_after_chinese_punctuation(docs):
-    text = edit(docs, "zh", "梯度下降需要", "梯度下降。 需要")
-    assert problems(docs) == [f"docs/zh/chapters/tiny.md:{line_of(text, '梯度下降。 需要')}: typography: "
-                              f"'。 ' in Chinese prose: full-width punctuation, and no space after it"]
+@pytest.mark.parametrize("typed, slip", [("梯度下降, 需要", "降,"), ("梯度下降。 需要", "。 ")],
+                         ids=["half-width-comma", "space-after-full-stop"])
+def test_chinese_punctuation_slips(docs, typed, slip):
+    text = edit(docs, "zh", "梯度下降需要", typed)
+    assert problems(docs) == [f"docs/zh/chapters/tiny.md:{line_of(text, typed)}: typography: "
+                              f"'{slip}' in Chinese prose: full-width punctuation, and no space after it"]
 
 
 def test_half_width_punctuation_in_chinese_code_and_formulas_is_fine(docs):
