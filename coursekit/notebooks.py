@@ -12,7 +12,7 @@ import nbformat
 
 from .codeblocks import MARKER, collect, fences
 from .includes import expand_file
-from .project import DOCS, FRONT_MATTER, ROOT, language_of, pages
+from .project import DOCS, FRONT_MATTER, ROOT, language_of, languages, pages
 from .strings import text
 
 ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
@@ -30,6 +30,18 @@ def chapter_pages() -> dict[Path, str]:
         if meta.get("notebook"):
             found[page] = meta["notebook"]
     return found
+
+
+def chapters() -> dict[str, str]:
+    """Each chapter of the default language, by notebook id: its page's folder on the site
+    (`chapters/linear-neurons`), by page path."""
+    default = DOCS.relative_to(ROOT) / languages()[0]
+    return {notebook: page.relative_to(default).with_suffix("").as_posix()
+            for page, notebook in chapter_pages().items() if page.is_relative_to(default)}
+
+
+def chapter_ids() -> list[str]:
+    return list(chapters())
 
 
 def front_matter(page: Path) -> dict:

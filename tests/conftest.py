@@ -6,10 +6,8 @@ import pytest
 
 from coursekit.browser import chromium_path, launch, serve
 from coursekit.build import PendingBuild
-from coursekit.notebooks import PendingExecution
+from coursekit.notebooks import PendingExecution, chapter_ids
 from coursekit.project import DOCS, languages
-
-ENGLISH_NOTEBOOK = DOCS / languages()[0] / "notebooks" / "linear-neurons.ipynb"
 
 
 def pytest_collection_finish(session):
@@ -20,8 +18,9 @@ def pytest_collection_finish(session):
     session.config.stash[SCRATCH] = scratch
     session.config.stash[JOBS] = {
         "built": PendingBuild(Path(scratch.name) / "site") if "built" in needed else None,
-        "executed_notebook": (PendingExecution(ENGLISH_NOTEBOOK, Path(scratch.name) / "executed.ipynb")
-                              if "executed_notebook" in needed else None),
+        "executed_notebooks": ({chapter: PendingExecution(DOCS / languages()[0] / "notebooks" / f"{chapter}.ipynb",
+                                                          Path(scratch.name) / f"{chapter}.ipynb")
+                                for chapter in chapter_ids()} if "executed_notebooks" in needed else None),
     }
 
 
@@ -37,7 +36,7 @@ JOBS = pytest.StashKey[dict]()
 def _job(request, name):
     job = request.config.stash[JOBS].get(name)
     assert job is not None, f"{name} was not started at collection"
-    return job.result()
+    return {key: each.result() for key, each in job.items()} if isinstance(job, dict) else job.result()
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +48,9 @@ def built(request):
 
 
 @pytest.fixture(scope="session")
-def executed_notebook(request):
-    """The English chapter notebook, run top to bottom in a fresh kernel."""
-    return _job(request, "executed_notebook")
+def executed_notebooks(request):
+    """Each chapter's English notebook, by chapter, run top to bottom in a fresh kernel."""
+    return _job(request, "executed_notebooks")
 
 
 @pytest.fixture(scope="session")

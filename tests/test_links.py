@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 
 from coursekit.links import check_site, main, parse_page, resolve, third_party_references
+from coursekit.notebooks import chapters
 from coursekit.project import languages
 
-CHAPTER = "chapters/linear-neurons/index.html"
-NOTEBOOK = "notebooks/linear-neurons/index.html"
+CHAPTERS = chapters()
+PAGES = ["index.html"] + [path for chapter, folder in CHAPTERS.items()
+                          for path in (f"{folder}/index.html", f"notebooks/{chapter}/index.html")]
 
 
 def prefix(language: str) -> str:
@@ -26,7 +28,7 @@ def test_no_third_party_reference(site):
 
 
 @pytest.mark.parametrize("language", languages())
-@pytest.mark.parametrize("page", [CHAPTER, NOTEBOOK, "index.html"])
+@pytest.mark.parametrize("page", PAGES)
 def test_language_switch_leads_to_the_same_page(site, language, page):
     here = prefix(language) + page
     switch = parse_page(site / here).languages
@@ -35,12 +37,13 @@ def test_language_switch_leads_to_the_same_page(site, language, page):
         assert resolve(site, here, href) == site / (prefix(other) + page), f"{here}: {other} link -> {href}"
 
 
+@pytest.mark.parametrize("chapter", CHAPTERS)
 @pytest.mark.parametrize("language", languages())
-def test_chapter_links_its_notebook(site, language):
-    here = prefix(language) + CHAPTER
+def test_chapter_links_its_notebook(site, language, chapter):
+    here, notebook = prefix(language) + f"{CHAPTERS[chapter]}/index.html", f"notebooks/{chapter}/index.html"
     targets = {resolve(site, here, url) for tag, url in parse_page(site / here).links if tag == "a"}
-    assert site / (prefix(language) + NOTEBOOK) in targets, f"{here} does not link its notebook page"
-    assert (site / prefix(language) / NOTEBOOK).with_name("linear-neurons.ipynb").is_file()
+    assert site / (prefix(language) + notebook) in targets, f"{here} does not link its notebook page"
+    assert (site / prefix(language) / notebook).with_name(f"{chapter}.ipynb").is_file()
 
 
 # The checker itself, on hand-made sites.

@@ -6,11 +6,16 @@ import nbformat
 import pytest
 
 from coursekit import kaggle
+from coursekit.notebooks import chapter_ids, chapters
 from coursekit.page_markup import notebook_actions, notebook_tip
 from coursekit.project import ROOT, languages
 
 
-def committed(notebook_id="linear-neurons"):
+CHAPTERS = chapter_ids()
+per_chapter = pytest.mark.parametrize("chapter", CHAPTERS)
+
+
+def committed(notebook_id):
     return {language: nbformat.read(ROOT / "docs" / language / "notebooks" / f"{notebook_id}.ipynb", as_version=4)
             for language in languages()}
 
@@ -24,31 +29,35 @@ def printed(cell) -> str:
     return "".join(output.text for output in cell.outputs if output.output_type == "stream")
 
 
-def test_every_language_runs_the_same_code():
-    books = committed()
+@per_chapter
+def test_every_language_runs_the_same_code(chapter):
+    books = committed(chapter)
     english = code_cells(books["en"])
     for language, book in books.items():
         assert code_cells(book) == english, f"{language} notebook code differs from the English one"
 
 
-def test_notebook_opens_with_its_intro_as_a_paragraph_of_its_own():
-    for language, book in committed().items():
+@per_chapter
+def test_notebook_opens_with_its_intro_as_a_paragraph_of_its_own(chapter):
+    for language, book in committed(chapter).items():
         title, intro, first = book.cells[0].source.split("\n\n")[:3]
         assert title.startswith("# ") and "\n" not in intro, f"{language}: the intro runs into the chapter's text"
 
 
-def test_notebook_has_no_link_to_another_page_of_the_site():
+@per_chapter
+def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
     """On Kaggle or from a download, a relative link leads nowhere: the generator keeps its words only."""
     from coursekit.notebooks import PAGE_LINK
 
-    for language, book in committed().items():
+    for language, book in committed(chapter).items():
         links = [m[0] for cell in book.cells if cell.cell_type == "markdown" for m in PAGE_LINK.finditer(cell.source)]
         assert not links, f"{language}: {links}"
 
 
-def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebook):
+@per_chapter
+def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebooks, chapter):
     """One execution serves the three languages: their code cells are identical (test above)."""
-    book, fresh = committed()["en"], executed_notebook
+    book, fresh = committed(chapter)["en"], executed_notebooks[chapter]
     for old, new in zip(book.cells, fresh.cells):
         if old.cell_type == "code":
             assert printed(old) == printed(new), (
@@ -57,8 +66,9 @@ def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_noteb
                for cell in fresh.cells if cell.cell_type == "code" for o in cell.outputs), "no figure drawn"
 
 
-def test_notebook_has_no_local_path_or_download():
-    for cell in committed()["en"].cells:
+@per_chapter
+def test_notebook_has_no_local_path_or_download(chapter):
+    for cell in committed(chapter)["en"].cells:
         if cell.cell_type == "code":
             assert "/work/" not in cell.source and "open(" not in cell.source and "urlretrieve" not in cell.source
 
@@ -101,7 +111,9 @@ def test_without_address_the_page_offers_the_download_and_the_build_says_why(cap
     assert "extra.kaggle.linear-neurons" in caplog.text
 
 
+@per_chapter
 @pytest.mark.parametrize("language", languages())
-def test_chapter_tip_is_in_every_language(site, language):
-    html = (site / ("" if language == "en" else language) / "chapters/linear-neurons/index.html").read_text()
+def test_chapter_tip_is_in_every_language(site, language, chapter):
+    folder = chapters()[chapter]
+    html = (site / ("" if language == "en" else language) / folder / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition tip"' in html and "notebook-download" in html
