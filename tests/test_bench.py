@@ -14,3 +14,8 @@ def test_failed_tests_are_never_within_budget(capsys):
 def test_measured_rows_under_their_limits_are_within_budget(capsys):
     assert report([Row("tests: `pytest`", 70.2, "s", BUDGET["tests"])], {}) == []
     assert capsys.readouterr().out.rstrip().endswith("within budget")
+
+
+def test_skipped_tests_are_said_to_be_unmeasured(capsys):
+    assert report([Row("tests: `pytest`", "skipped", "s", BUDGET["tests"])], {}) == []
+    assert capsys.readouterr().out.rstrip().endswith("within budget (not measured: tests: `pytest`)")

@@ -5,10 +5,13 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from coursekit.bench import CHAPTER_PAGE, CHAPTER_URL, NOTEBOOK_URL
 from coursekit.browser import Traffic
 from coursekit.project import ROOT, languages
 
-CHAPTER = "chapters/linear-neurons/"
+# The first chapter, and its first section, stand for any page with code, formulas and sections.
+CHAPTER = CHAPTER_URL
+SECTION = re.search(r"^## .*\{ *#(?P<id>[\w-]+) *\}", CHAPTER_PAGE.read_text(encoding="utf-8"), re.M)["id"]
 SCREENSHOTS = ROOT / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
 
@@ -81,7 +84,7 @@ MATH_LAYOUT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", [CHAPTER, "notebooks/linear-neurons/"])
+@pytest.mark.parametrize("path", [CHAPTER, NOTEBOOK_URL])
 def test_formulas_are_set_in_the_math_font(base_url, context, path):
     """The site's math font is loaded and lays a display sum out as a book does: a large operator."""
     page, fonts = context.new_page(), []
@@ -120,12 +123,12 @@ def test_formulas_are_rendered(browser, base_url):
 
 def test_language_switch_keeps_the_section(base_url, context):
     page = context.new_page()
-    page.goto(base_url + CHAPTER + "#gradient-descent")
+    page.goto(base_url + CHAPTER + f"#{SECTION}")
     page.hover(".md-select")  # the selector opens on hover
     page.click(".md-select a[hreflang=fr]")
     page.wait_for_url(f"**/fr/{CHAPTER}**")
     assert page.url.startswith(base_url + "fr/" + CHAPTER)
-    assert page.url.endswith("#gradient-descent"), f"the section anchor was lost: {page.url}"
+    assert page.url.endswith(f"#{SECTION}"), f"the section anchor was lost: {page.url}"
 
 
 READY = """initializing => document.querySelector(".md-search-result__meta").textContent.trim() !== initializing"""
