@@ -34,7 +34,7 @@ def chapter_pages() -> dict[Path, str]:
 
 def chapters() -> dict[str, str]:
     """Each chapter of the default language, by notebook id: its page's folder on the site
-    (`chapters/linear-neurons`), by page path."""
+    (`chapters/<name>`), by page path."""
     default = DOCS.relative_to(ROOT) / languages()[0]
     return {notebook: page.relative_to(default).with_suffix("").as_posix()
             for page, notebook in chapter_pages().items() if page.is_relative_to(default)}
