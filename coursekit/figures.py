@@ -29,9 +29,14 @@ class Mark:
     path: list | None  # a path's subpaths, as arrays of points
 
 
+def _tree(svg: bytes) -> ET.Element:
+    """The SVG's elements, with its comments: matplotlib keeps a formatted label's source in one."""
+    return ET.fromstring(svg, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+
+
 def marks(svg: bytes) -> list[Mark]:
     """The drawn elements of an SVG, in document order."""
-    root = ET.fromstring(svg, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+    root = _tree(svg)
     found = []
 
     def visit(element, where):
@@ -63,9 +68,8 @@ def marks(svg: bytes) -> list[Mark]:
 def texts(svg: bytes) -> list[str]:
     """The strings a figure shows, in order: each text element's, and each formatted label's source (kept in
     a comment before the glyphs matplotlib draws it with)."""
-    root = ET.fromstring(svg, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
     found = []
-    for element in root.iter():
+    for element in _tree(svg).iter():
         if element.tag is ET.Comment:
             found.append(element.text.strip())
         elif SVG_NS.sub("", element.tag) == "text" and (element.text or "").strip():

@@ -37,7 +37,7 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
     """Run `path` top to bottom with `__name__ == "__main__"`, in a scratch folder, the way `python path` would.
 
     `nudged`: torch's matrix products come out off by up to NUDGE, relatively, as on another device; what
-    the script prints should not change.
+    the script prints should not change. Only its printing matters then: figures are not kept.
     """
     import matplotlib
 
@@ -60,7 +60,8 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
 
     path = Path(path).resolve()
     out, here = io.StringIO(), os.getcwd()
-    with (tempfile.TemporaryDirectory() as scratch, mock.patch.object(plt, "show", keep_figures),
+    show = keep_figures if not nudged else lambda *args, **kwargs: plt.close("all")
+    with (tempfile.TemporaryDirectory() as scratch, mock.patch.object(plt, "show", show),
           redirect_stdout(out), _nudged_products() if nudged else nullcontext()):
         os.chdir(scratch)
         try:

@@ -27,9 +27,14 @@ def context(browser):
     context.close()
 
 
+def every_page(site) -> list[str]:
+    """The address of each page of the built site, relative to its root ("" for the home page)."""
+    folders = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    return ["" if folder == "." else folder + "/" for folder in folders]
+
+
 def test_every_page_loads_cleanly(site, base_url, context):
-    paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    urls = [base_url + ("" if path == "." else path + "/") for path in paths]
+    urls = [base_url + path for path in every_page(site)]
     traffic, problems = Traffic(context), []
     for url in urls:  # each page in its own tab, left open while the next loads
         page = context.new_page()
@@ -53,10 +58,9 @@ OVERFLOWING_CODE = """() => [...document.querySelectorAll("article pre")]
 
 def test_no_code_line_scrolls_sideways(site, base_url, context):
     """At 1280 px every line of every code block and output fits the content column, on every page."""
-    paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
     page, problems = context.new_page(), []
-    for path in paths:
-        page.goto(base_url + ("" if path == "." else path + "/"))
+    for path in every_page(site):
+        page.goto(base_url + path)
         problems += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
     assert not problems, "code wider than the column (longest line of each block):\n" + "\n".join(problems)
 
@@ -68,8 +72,7 @@ def test_every_page_passes_axe_at_wcag_21_aa(site, browser, base_url):
 
     from coursekit.a11y import violations
 
-    paths = sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html"))
-    paths = ["" if path == "./" else path for path in paths]
+    paths = every_page(site)
     with ThreadPoolExecutor(2) as pool:
         checks = [pool.submit(violations, base_url, paths, scheme, VIEWPORT) for scheme in ("light", "dark")]
         problems = [line for check in checks for line in check.result()]
