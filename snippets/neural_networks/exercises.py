@@ -1,0 +1,55 @@
+"""Solutions to the exercises of "From neurons to networks"."""
+
+# --8<-- [start:setup]
+import numpy as np
+import torch
+import torch.nn as nn
+from sklearn.datasets import make_moons
+
+accelerator = torch.accelerator.current_accelerator(check_available=True)
+device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+# --8<-- [end:setup]
+
+# --8<-- [start:sigmoid-slope]
+z = np.linspace(-10, 10, 2001)           # a grid that contains z = 0
+slope = sigmoid(z) * (1 - sigmoid(z))    # sigma' = sigma (1 - sigma)
+print(f"largest slope {slope.max():.4f} at z = {z[slope.argmax()]:.1f}")
+print(f"slope at z = 5: {sigmoid(5.0) * (1 - sigmoid(5.0)):.4f}")
+# --8<-- [end:sigmoid-slope]
+
+# --8<-- [start:two-classes]
+logits = np.array([[0.5, 2.0], [3.0, -1.0]])      # 2 examples, 2 classes
+E = np.exp(logits)
+softmax = E / E.sum(axis=1, keepdims=True)
+difference = logits[:, 1] - logits[:, 0]
+print("softmax, class 1:       ", softmax[:, 1].round(4))
+print("sigmoid(z1 - z0):       ", sigmoid(difference).round(4))
+print("shifted by 100, class 1:",
+      (np.exp(logits + 100) / np.exp(logits + 100).sum(axis=1,
+       keepdims=True))[:, 1].round(4))
+# --8<-- [end:two-classes]
+
+# --8<-- [start:zero-tanh]
+X_np, y_np = make_moons(n_samples=300, noise=0.2, random_state=0)
+X = torch.tensor(X_np, dtype=torch.float32).to(device)
+y = torch.tensor(y_np, dtype=torch.float32).view(-1, 1).to(device)
+
+net = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
+for parameter in net.parameters():
+    nn.init.zeros_(parameter)
+net = net.to(device)
+optimizer = torch.optim.SGD(net.parameters(), lr=1.0)
+for step in range(1000):
+    optimizer.zero_grad()
+    loss = nn.functional.binary_cross_entropy_with_logits(net(X), y)
+    loss.backward()
+    optimizer.step()
+weights = [net[0].weight, net[2].weight]
+print("weights still all zero:", all((w == 0).all().item() for w in weights))
+print("output bias still about 0:", abs(net[2].bias.item()) < 1e-6)
+print(f"loss {loss.item():.4f}, and log 2 = {np.log(2):.4f}")
+# --8<-- [end:zero-tanh]
