@@ -1,9 +1,10 @@
 """`python -m coursekit bench [--skip-tests] [--json PATH]`: the course's costs, measured against its budget.
 
-Build (cold, and warm after a snippet changes), the test command, the chapter's code and the snippet scripts,
-and what the pages cost a first-time visitor, next to Material's documented default math and fonts setup.
-Prints one table and writes the figures as JSON (bench-results.json at the repository root by default).
-Timings are noisy: the exit status is 0 whatever they are.
+Build (cold, and warm after a snippet changes), the test command, each chapter's code and the snippet scripts,
+what each chapter's page costs a first-time visitor (next to Material's documented default math and fonts
+setup), and how the cold build and the test command grow from the first chapter alone to all of them, projected
+to PROJECTED chapters. Prints one table and writes the figures as JSON (bench-results.json at the repository
+root by default). Timings are noisy: the exit status is 0 whatever they are.
 """
 
 import argparse
@@ -23,12 +24,10 @@ from .build import build_site
 from .notebooks import chapters
 from .project import DOCS, ROOT, languages
 from .scripts import snippet_scripts
+from .subset import first_chapters
 
-# The first chapter stands for them all (per-chapter figures are for when there are several).
-NOTEBOOK_ID, CHAPTER_FOLDER = next(iter(chapters().items()))
-CHAPTER_PAGE = DOCS / languages()[0] / f"{CHAPTER_FOLDER}.md"
-CHAPTER_URL = f"{CHAPTER_FOLDER}/"
-NOTEBOOK_URL = f"notebooks/{NOTEBOOK_ID}/"  # reported, not budgeted: a long page with every output
+CHAPTERS = chapters()  # notebook id -> the page's folder on the site
+PROJECTED = 20  # chapters: what the growth from one chapter to all of them comes to there
 TOUCHED_SNIPPET = snippet_scripts()[0]  # a change to it is what the warm rebuild measures
 CACHE = ROOT / ".cache"
 NPM_CACHE = CACHE / "bench"  # kept across cold builds: it holds npm packs, not build state
@@ -132,13 +131,43 @@ def serve_rebuild(site: Path) -> float:
     return seconds
 
 
-def bench_tests() -> Row:
-    seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True,
-                          text=True)
+def bench_tests(root: Path = ROOT, label: str = "tests: `pytest`", counted: bool = True) -> Row:
+    seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                          cwd=root, capture_output=True, text=True)
     if done.returncode == 0:
-        return Row("tests: `pytest`", seconds, "s", BUDGET["tests"])
+        return Row(label, seconds, "s", BUDGET["tests"], counted)
     summary = ([line.strip("= ") for line in done.stdout.splitlines() if line.strip()] or ["no output"])[-1]
-    return Row("tests: `pytest`", f"failed ({summary}) after {seconds:.1f} s", "s", BUDGET["tests"])
+    return Row(label, f"failed ({summary}) after {seconds:.1f} s", "s", BUDGET["tests"], counted)
+
+
+def bench_growth(full: list[Row], skip_tests: bool) -> list[Row]:
+    """The cold build and the test command with the first chapter only, against all of them: what one more
+    chapter adds, and where PROJECTED chapters would be at that rate. Projections are compared, not budgeted."""
+    if len(CHAPTERS) < 2:
+        return [Row("growth", "n/a: one chapter")]
+    measured = {what: row.value for row in full for what, label in (("build", "build: cold"), ("tests", "tests:"))
+                if row.measure.startswith(label) and isinstance(row.value, float)}
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        project = first_chapters(1, Path(scratch) / "project")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        cold, done = timed(subprocess.run, [sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                                            str(Path(scratch) / "site")], cwd=project, env=env, capture_output=True)
+        alone = {"build": cold if done.returncode == 0 else None}
+        rows.append(Row("build: cold, first chapter alone", cold if done.returncode == 0 else "failed", "s",
+                        BUDGET["cold build"], counted=False))
+        if not skip_tests:
+            row = bench_tests(project, "tests: first chapter alone", counted=False)
+            alone["tests"] = row.value if isinstance(row.value, float) else None
+            rows.append(row)
+    for what, budget in (("build", BUDGET["cold build"]), ("tests", BUDGET["tests"])):
+        if alone.get(what) is None or what not in measured:
+            continue
+        per_chapter = (measured[what] - alone[what]) / (len(CHAPTERS) - 1)
+        rows.append(Row(f"{what}: each chapter after the first adds", per_chapter, "s"))
+        rows.append(Row(f"{what}: projected at {PROJECTED} chapters", alone[what] + (PROJECTED - 1) * per_chapter,
+                        "s", budget, counted=False))
+    return rows
 
 
 # Code
@@ -149,7 +178,19 @@ LAZY_IMPORTS = 100
 
 
 def bench_code() -> list[Row]:
-    """Each block of the chapter in page order, in this one process, as the tests run them.
+    """Each chapter's code, each in a fresh Python process, as a reader starting the chapter runs it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    rows = []
+    for chapter, folder in CHAPTERS.items():
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            rows += pool.submit(chapter_code, chapter, DOCS / languages()[0] / f"{folder}.md").result()
+    return rows
+
+
+def chapter_code(chapter: str, page: Path) -> list[Row]:
+    """Each block of a chapter page in page order, in this one process, as the tests run them.
 
     A block that loads a heavy library into the process first (importing torch alone takes seconds), or
     that makes one load a hundred modules or more lazily, is exempt from the per-block budget; the total
@@ -159,7 +200,7 @@ def bench_code() -> list[Row]:
     from .codeblocks import collect
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    blocks = collect(CHAPTER_PAGE.relative_to(ROOT))
+    blocks = collect(page.relative_to(ROOT))
     rows, total, here = [], 0.0, os.getcwd()
     with tempfile.TemporaryDirectory() as scratch:
         os.chdir(scratch)  # whatever a block writes lands here
@@ -170,12 +211,13 @@ def bench_code() -> list[Row]:
                     heavy = sorted(HEAVY & set(result.first_imports))
                     if not heavy and result.modules_loaded >= LAZY_IMPORTS:
                         heavy = [f"{result.modules_loaded} modules"]
-                    label = f"code: block at line {blocks[i].line}" + (f" (imports {', '.join(heavy)})" if heavy else "")
+                    label = f"code {chapter}: block at line {blocks[i].line}" + (
+                        f" (imports {', '.join(heavy)})" if heavy else "")
                     rows.append(Row(label, f"failed: {result.error.splitlines()[-1]}" if result.error else result.seconds,
                                     "s", None if heavy else BUDGET["code block"]))
         finally:
             os.chdir(here)
-    rows.append(Row(f"code: chapter total, {len(blocks)} blocks in page order, {device()}", total, "s",
+    rows.append(Row(f"code {chapter}: total, {len(blocks)} blocks in page order, {device()}", total, "s",
                     BUDGET["code total"]))
     return rows
 
@@ -203,7 +245,8 @@ def bench_scripts() -> list[Row]:
 # Pages
 
 def measure_pages(site: Path) -> dict[str, dict]:
-    """`<language> <page>` -> page_weight() of the home, chapter and notebook pages of each language."""
+    """`<language> <page>` -> page_weight() of the home page and of each chapter and notebook page, in each
+    language (notebooks are reported, not budgeted: long pages with every output)."""
     from playwright.sync_api import sync_playwright
 
     from .browser import launch, page_weight, serve
@@ -213,8 +256,10 @@ def measure_pages(site: Path) -> dict[str, dict]:
         browser = launch(playwright)
         for language in languages():
             prefix = "" if language == languages()[0] else f"{language}/"
-            for name, path in (("home", ""), ("chapter", CHAPTER_URL), ("notebook", NOTEBOOK_URL)):
-                found[f"{language} {name}"] = page_weight(browser, base + prefix + path)
+            found[f"{language} home"] = page_weight(browser, base + prefix)
+            for chapter, folder in CHAPTERS.items():
+                found[f"{language} {chapter}"] = page_weight(browser, base + prefix + folder + "/")
+                found[f"{language} {chapter} notebook"] = page_weight(browser, base + prefix + f"notebooks/{chapter}/")
         browser.close()
     return found
 
@@ -313,8 +358,13 @@ def table(rows: list[Row]) -> str:
 NOTES = [
     "Times are wall-clock seconds on this machine; the warm rebuild is what `mkdocs serve` does when a snippet "
     "changes: the whole site built again in the same process, caches warm.",
-    f"Code: each block of {CHAPTER_PAGE.relative_to(ROOT)} in page order in this process, a `cont` chain sharing "
-    "one namespace (as the tests run them); scripts: each snippet run as `python snippets/...py`.",
+    "Code: each block of a chapter's English page in page order, in a fresh Python process per chapter, a "
+    "`cont` chain sharing one namespace (as the tests run them); scripts: each snippet run as "
+    "`python snippets/...py`.",
+    f"Growth: a scratch copy of the project with its first chapter alone (later chapters' pages, notebooks, "
+    f"snippets, figures, claims tests, outline items and nav entries removed) is built cold and tested; what "
+    f"each further chapter adds is the difference, divided by their number, and the projection to {PROJECTED} "
+    "chapters assumes each adds as much.",
     "Pages: headless Chromium, empty cache, local server, until no request for 0.3 s (search index included); "
     "bytes are what a host compressing text would send: text responses gzipped at level 6, others as they are; "
     "KB = 1000 bytes.",
@@ -333,6 +383,7 @@ def measure(skip_tests: bool) -> tuple[list[Row], dict]:
         build_rows, built = bench_builds(site)
         rows += build_rows
         rows.append(Row("tests: `pytest`", "skipped", "s", BUDGET["tests"]) if skip_tests else bench_tests())
+        rows += bench_growth(rows, skip_tests) if built else []
         rows += bench_code() + bench_scripts()
         pages = {}
         if built:
@@ -343,10 +394,11 @@ def measure(skip_tests: bool) -> tuple[list[Row], dict]:
     for name, weight in pages.items():
         rows += page_rows(f"page: {name}", weight, counted=not name.endswith("notebook"))
     details["pages"] = pages
-    if "en chapter" in pages:
-        label = "baseline (MathJax CDN + Google Fonts): en chapter"
+    first = f"{languages()[0]} {next(iter(CHAPTERS))}"
+    if first in pages:
+        label = f"baseline (MathJax CDN + Google Fonts): {first}"
         try:
-            figures, details["baseline_extras"] = baseline(pages["en chapter"])
+            figures, details["baseline_extras"] = baseline(pages[first])
             rows += page_rows(label, figures, counted=False)
         except Exception as error:  # noqa: BLE001 - offline: no npm packs to count from
             rows.append(Row(label, f"n/a: {error}", counted=False))

@@ -12,7 +12,7 @@ import nbformat
 
 from .codeblocks import MARKER, collect, fences
 from .includes import expand_file
-from .project import DOCS, FRONT_MATTER, ROOT, language_of, languages, pages
+from .project import DOCS, FRONT_MATTER, ROOT, language_of, languages, mkdocs_config, pages
 from .strings import text
 
 ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
@@ -34,10 +34,22 @@ def chapter_pages() -> dict[Path, str]:
 
 def chapters() -> dict[str, str]:
     """Each chapter of the default language, by notebook id: its page's folder on the site
-    (`chapters/<name>`), by page path."""
+    (`chapters/<name>`), in the order of the site's navigation."""
     default = DOCS.relative_to(ROOT) / languages()[0]
-    return {notebook: page.relative_to(default).with_suffix("").as_posix()
-            for page, notebook in chapter_pages().items() if page.is_relative_to(default)}
+    found = {notebook: page.relative_to(default).with_suffix("").as_posix()
+             for page, notebook in chapter_pages().items() if page.is_relative_to(default)}
+    order = _nav_order(mkdocs_config().get("nav") or [])
+    return dict(sorted(found.items(), key=lambda item: order.index(item[1] + ".md")
+                       if item[1] + ".md" in order else len(order)))
+
+
+def _nav_order(nav) -> list[str]:
+    """The page paths of a `nav` entry, depth first."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [path for value in nav.values() for path in _nav_order(value)]
+    return [path for entry in nav for path in _nav_order(entry)] if isinstance(nav, list) else []
 
 
 def chapter_ids() -> list[str]:

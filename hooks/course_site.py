@@ -51,7 +51,7 @@ def on_page_content(html, page, config, files):
         page.meta["search"] = {"exclude": True}  # its prose is the chapter's, already indexed
         html = mathml.convert_dollars(notebook_pages.finish(html, page, config, language))
     else:
-        html = mathml.convert_arithmatex(html)
+        html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
     return typography.apply(html, language)
 
 

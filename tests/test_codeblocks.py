@@ -8,9 +8,16 @@ import pytest
 from coursekit import runner
 from coursekit.codeblocks import collect, unexecuted_python
 from coursekit.includes import IncludeError
-from coursekit.project import ROOT, pages
+from coursekit.notebooks import chapters
+from coursekit.project import ROOT, SNIPPETS, languages, pages
+from coursekit.scripts import snippet_scripts
 
 FENCE = "```"
+# Any snippet and the first section it marks, any translated chapter page: the harness is the same for all.
+SNIPPET = snippet_scripts()[0]
+SECTION = SNIPPET.read_text(encoding="utf-8").split("[start:", 1)[1].split("]", 1)[0]
+INCLUDE = f"{SNIPPET.relative_to(SNIPPETS).as_posix()}:{SECTION}"
+TRANSLATED_PAGE = f"docs/{languages()[-1]}/{next(iter(chapters().values()))}.md"
 
 
 def write(tmp_path, text):
@@ -42,14 +49,16 @@ def test_titled_and_short_python_fences_run(tmp_path):
 
 
 def test_includes_are_expanded_not_run_as_python(tmp_path):
-    page = write(tmp_path, f'{FENCE}python\n--8<-- "linear_neurons/stacking.py:collapse"\n{FENCE}\n')
+    page = write(tmp_path, f'{FENCE}python\n--8<-- "{INCLUDE}"\n{FENCE}\n')
     (block,) = collect(page)
-    assert "nn.Linear(3, 4)" in block.block.code and "--8<--" not in block.block.code
+    section = SNIPPET.read_text(encoding="utf-8").split(f"[start:{SECTION}]\n", 1)[1].split("\n# --8<--", 1)[0]
+    assert section.strip() and section.strip() in block.block.code and "--8<--" not in block.block.code
 
 
 def test_broken_include_names_page_and_line(tmp_path):
-    page = write(tmp_path, f'Text\n\n{FENCE}python\n--8<-- "linear_neurons/missing.py"\n{FENCE}\n')
-    with pytest.raises(IncludeError, match=rf"{page}:4: .*linear_neurons/missing.py"):
+    missing = f"{SNIPPET.parent.name}/missing.py"
+    page = write(tmp_path, f'Text\n\n{FENCE}python\n--8<-- "{missing}"\n{FENCE}\n')
+    with pytest.raises(IncludeError, match=rf"{page}:4: .*{missing}"):
         collect(page)
 
 
@@ -78,7 +87,7 @@ def test_stale_output_is_reported_with_page_and_line(tmp_path):
 
 
 def test_test_ids_name_page_and_line():
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "docs/fr/chapters/linear-neurons.md"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", TRANSLATED_PAGE],
                           cwd=ROOT, capture_output=True, text=True)
-    first = collect("docs/fr/chapters/linear-neurons.md")[0]
-    assert f"docs/fr/chapters/linear-neurons.md::line {first.line}" in done.stdout, done.stdout + done.stderr
+    first = collect(TRANSLATED_PAGE)[0]
+    assert f"{TRANSLATED_PAGE}::line {first.line}" in done.stdout, done.stdout + done.stderr

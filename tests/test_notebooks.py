@@ -73,34 +73,34 @@ def test_notebook_has_no_local_path_or_download(chapter):
             assert "/work/" not in cell.source and "open(" not in cell.source and "urlretrieve" not in cell.source
 
 
-CONFIGURED = {"extra": {"kaggle": {"linear-neurons": "https://www.kaggle.com/code/someone/linear-neurons"}}}
+CONFIGURED = {"extra": {"kaggle": {"some-chapter": "https://www.kaggle.com/code/someone/some-chapter"}}}
 REPOSITORY = {"repo_url": "https://github.com/someone/course", "extra": {}}
 NOTHING = {"extra": {}}
 
 
 def tip(config, language="en"):
-    return notebook_tip("linear-neurons", language, config, "../notebooks/linear-neurons.ipynb",
-                        "../../notebooks/linear-neurons/linear-neurons.ipynb")
+    return notebook_tip("some-chapter", language, config, "../notebooks/some-chapter.ipynb",
+                        "../../notebooks/some-chapter/some-chapter.ipynb")
 
 
 def test_configured_kaggle_address_is_used():
     text = tip(CONFIGURED)
-    assert 'href="https://www.kaggle.com/code/someone/linear-neurons"' in text and "Import Notebook" not in text
-    assert 'href="../../notebooks/linear-neurons/linear-neurons.ipynb" download' in text
+    assert 'href="https://www.kaggle.com/code/someone/some-chapter"' in text and "Import Notebook" not in text
+    assert 'href="../../notebooks/some-chapter/some-chapter.ipynb" download' in text
 
 
 def test_repository_gives_kaggle_import_of_the_page_language_notebook():
     text = tip(REPOSITORY, "fr")
     assert ('href="https://kaggle.com/kernels/welcome?src=https://github.com/someone/course/blob/main/'
-            'docs/fr/notebooks/linear-neurons.ipynb"') in text
+            'docs/fr/notebooks/some-chapter.ipynb"') in text
     assert "Ouvrir dans Kaggle" in text
 
 
 def test_notebook_page_buttons_follow_the_same_configuration():
-    assert 'href="https://www.kaggle.com/code/someone/linear-neurons"' in notebook_actions(
-        "linear-neurons", "en", CONFIGURED, "linear-neurons.ipynb")
-    offered = notebook_actions("linear-neurons", "fr", NOTHING, "linear-neurons.ipynb")
-    assert "kaggle.com" not in offered and 'href="linear-neurons.ipynb" download' in offered
+    assert 'href="https://www.kaggle.com/code/someone/some-chapter"' in notebook_actions(
+        "some-chapter", "en", CONFIGURED, "some-chapter.ipynb")
+    offered = notebook_actions("some-chapter", "fr", NOTHING, "some-chapter.ipynb")
+    assert "kaggle.com" not in offered and 'href="some-chapter.ipynb" download' in offered
 
 
 def test_without_address_the_page_offers_the_download_and_the_build_says_why(caplog):
@@ -108,7 +108,7 @@ def test_without_address_the_page_offers_the_download_and_the_build_says_why(cap
     with caplog.at_level(logging.INFO, logger="mkdocs.coursekit"):
         text = tip(NOTHING, "zh")
     assert "kaggle.com" not in text and "下载 .ipynb" in text and "Import Notebook" in text
-    assert "extra.kaggle.linear-neurons" in caplog.text
+    assert "extra.kaggle.some-chapter" in caplog.text
 
 
 @per_chapter

@@ -52,3 +52,15 @@ def test_every_page_names_its_search_dialog_in_its_language(site):
         assert dialog and 'aria-label="' in dialog[0], f"{page.relative_to(site)}: search dialog without a name"
         labels[page.relative_to(site).parts[0] if page.parent != site else "en"] = dialog[0]
     assert len(set(labels.values())) > 1, "the dialog's name is not translated"
+
+
+def test_code_blocks_and_outputs_are_left_out_of_search():
+    from coursekit.page_markup import exclude_code_from_search
+
+    html = ('<p>See <code>x</code></p><div class="language-python highlight"><pre>x = 1</pre></div>'
+            '<div class="language-text highlight"><span class="filename">Output</span><pre>1</pre></div>'
+            '<div class="highlighter">not code</div>')
+    marked = exclude_code_from_search(html)
+    assert marked.count("data-search-exclude") == 2
+    assert '<div class="language-python highlight" data-search-exclude>' in marked
+    assert '<div class="highlighter">' in marked

@@ -30,6 +30,19 @@ def test_strict_build_has_no_warning(built):
     assert not built.warnings, "\n".join(built.warnings)
 
 
+@pytest.mark.parametrize("language", languages())
+def test_home_page_outlines_every_chapter_in_order(site, language):
+    """The course outline: each chapter, by its title in the page's language, in the order of the nav, each
+    followed by its notebook."""
+    home = page(site, language, "index.html")
+    listed = re.findall(r'<a href="(chapters/[^"#]+|notebooks/[^"#]+)/">([^<]+)</a>', home)
+    expected = []
+    for chapter, folder in CHAPTERS.items():
+        title = re.search(r'<h1[^>]*>(.*?)<a class="headerlink"', page(site, language, chapter_page(chapter)))[1]
+        expected += [(folder, title), (f"notebooks/{chapter}", None)]
+    assert [(href, None if href.startswith("notebooks/") else text) for href, text in listed] == expected
+
+
 @per_chapter
 @pytest.mark.parametrize("language", languages())
 def test_each_language_has_home_chapter_and_notebook(site, language, chapter):
@@ -80,6 +93,14 @@ def test_chinese_terms_are_search_tokens(site):
     tokens = {token for doc in chinese for token in separator.split(doc["text"] + " " + doc["title"])}
     for term in ("梯度", "学习率", "神经元"):
         assert term in tokens, f"{term} is not a token of the Chinese search index"
+
+
+def test_search_index_holds_the_prose_and_not_the_code(site):
+    """Every first visit downloads the index: code blocks and outputs stay out of it, inline code stays in."""
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    texts = [doc["text"] for doc in index["docs"]]
+    assert not [text[:80] for text in texts if "<pre" in text], "code blocks are in the search index"
+    assert any("<code>" in text for text in texts), "inline code left the search index"
 
 
 def test_no_page_loads_math_javascript(site):

@@ -18,7 +18,7 @@ def sigmoid(z):
 
 
 def init(m, h, seed=0):
-    """Small random weights, zero biases."""
+    """Random weights of standard deviation 1/sqrt(inputs), zero biases."""
     rng = np.random.default_rng(seed)
     return {"W1": rng.normal(0, 1 / np.sqrt(m), size=(m, h)),
             "b1": np.zeros(h),

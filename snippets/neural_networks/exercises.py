@@ -34,7 +34,7 @@ print("shifted by 100, class 1:",
 # --8<-- [end:two-classes]
 
 # --8<-- [start:zero-tanh]
-X_np, y_np = make_moons(n_samples=300, noise=0.2, random_state=0)
+X_np, y_np = make_moons(n_samples=300, noise=0.2, random_state=0)  # 150 + 150
 X = torch.tensor(X_np, dtype=torch.float32).to(device)
 y = torch.tensor(y_np, dtype=torch.float32).view(-1, 1).to(device)
 
@@ -42,7 +42,7 @@ net = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
 for parameter in net.parameters():
     nn.init.zeros_(parameter)
 net = net.to(device)
-optimizer = torch.optim.SGD(net.parameters(), lr=1.0)
+optimizer = torch.optim.SGD(net.parameters(), lr=2.0)
 for step in range(1000):
     optimizer.zero_grad()
     loss = nn.functional.binary_cross_entropy_with_logits(net(X), y)
