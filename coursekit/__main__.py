@@ -5,6 +5,7 @@
   links          check links and third-party references of a built site: `links SITE_DIR`
   bench          measure build, tests, code and page weight against the budget
   pins           pin every package (requirements.txt, requirements/site.txt) with uv
+  provenance     record what produced the outputs (`refresh` does); `--device` adds this machine's GPU
 """
 
 import importlib
@@ -16,6 +17,7 @@ COMMANDS = {
     "links": "coursekit.links",
     "bench": "coursekit.bench",
     "pins": "coursekit.pins",
+    "provenance": "coursekit.provenance",
 }
 
 

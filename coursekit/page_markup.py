@@ -2,7 +2,7 @@
 
 import re
 
-from .kaggle import kaggle_url
+from .notebook_hosts import notebook_hosts
 from .strings import text
 
 CONT = re.compile(r"^(?P<indent>\s*)<!--[-\s]*pytest-codeblocks:cont[-\s]*-->\s*$", re.MULTILINE)
@@ -15,8 +15,10 @@ def mark_continued_blocks(markdown: str, language: str) -> str:
     return CONT.sub(lambda m: f'{m[0]}\n{m["indent"]}<p class="code-continues">{note}</p>\n', markdown)
 
 
-def _kaggle_button(url: str, language: str) -> str:
-    return f'<a class="md-button md-button--primary kaggle-link" href="{url}">{text(language, "open_kaggle")}</a>'
+def _host_buttons(hosts: dict[str, str], language: str) -> list[str]:
+    """One button per host; the first is the primary one."""
+    return [f'<a class="md-button{" md-button--primary" if i == 0 else ""} open-in open-in-{host}" '
+            f'href="{url}">{text(language, "open_" + host)}</a>' for i, (host, url) in enumerate(hosts.items())]
 
 
 def _download_button(url: str, language: str) -> str:
@@ -24,27 +26,27 @@ def _download_button(url: str, language: str) -> str:
 
 
 def notebook_tip(notebook_id: str, language: str, config: dict, notebook_page: str, download: str) -> str:
-    """The tip under a chapter's title: Kaggle, the notebook page, the .ipynb.
+    """The tip under a chapter's title: the hosts that open the notebook, the notebook page, the .ipynb.
 
     `notebook_page` is the Markdown link target of the notebook page, `download` the URL of the .ipynb,
     both relative to the chapter page.
     """
-    kaggle = kaggle_url(notebook_id, language, config)
-    links = [_kaggle_button(kaggle, language)] if kaggle else []
+    hosts = notebook_hosts(notebook_id, language, config)
+    links = _host_buttons(hosts, language)
     links.append(f'[{text(language, "view_notebook")}]({notebook_page}){{ .md-button }}')
     links.append(_download_button(download, language))
     body = [text(language, "tip_text"), "", " ".join(links)]
-    if not kaggle:
+    if not hosts:
         body += ["", text(language, "import_kaggle")]
     indented = "\n".join(f"    {line}" if line else "" for line in body)
     return f'!!! tip "{text(language, "tip_title")}"\n{indented}\n'
 
 
 def notebook_actions(notebook_id: str, language: str, config: dict, download: str) -> str:
-    """The buttons at the top of a notebook page, as HTML: Kaggle when configured, and the .ipynb."""
-    kaggle = kaggle_url(notebook_id, language, config)
-    buttons = ([_kaggle_button(kaggle, language)] if kaggle else []) + [_download_button(download, language)]
-    hint = "" if kaggle else f'<p class="notebook-import">{text(language, "import_kaggle")}</p>'
+    """The buttons at the top of a notebook page, as HTML: the hosts that open it, and the .ipynb."""
+    hosts = notebook_hosts(notebook_id, language, config)
+    buttons = _host_buttons(hosts, language) + [_download_button(download, language)]
+    hint = "" if hosts else f'<p class="notebook-import">{text(language, "import_kaggle")}</p>'
     return f'<p class="notebook-actions">{" ".join(buttons)}</p>{hint}'
 
 

@@ -26,6 +26,26 @@ LOCKS = {  # pinned file -> its direct requirements
 ACCELERATOR_STACK = re.compile(r"^(nvidia-[\w-]+|cuda-[\w-]+|triton)==", re.MULTILINE)
 
 
+def pinned_versions(lock: Path = ROOT / "requirements.txt", python: str | None = None) -> dict[str, str]:
+    """name -> pinned version, for the lines of a pinned file that apply to this platform and to `python`
+    (a full version, "3.11.7"; this interpreter's by default)."""
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    environment = default_environment()
+    if python:
+        environment.update(python_full_version=python, python_version=".".join(python.split(".")[:2]))
+    pinned = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")):
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate(environment):
+                (specifier,) = requirement.specifier
+                pinned[canonicalize_name(requirement.name)] = specifier.version
+    return pinned
+
+
 def compile_lock(source: Path, output: Path, constraints: Path | None = None) -> None:
     command = [sys.executable, "-m", "uv", "pip", "compile", "--quiet", "--universal",
                "--python-version", PYTHONS[0], "--custom-compile-command", "python -m coursekit pins",

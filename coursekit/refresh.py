@@ -1,11 +1,11 @@
 """`python -m coursekit refresh`: regenerate everything the pages show that code produces.
 
-Shown outputs (under snippets/*/outputs/), figures (docs/assets/figures/) and chapter notebooks
-(docs/<lang>/notebooks/). Run it after changing a snippet or a page's code blocks; the tests fail
+Shown outputs (under snippets/*/outputs/), figures (docs/assets/figures/), chapter notebooks
+(docs/<lang>/notebooks/), and the record of what produced them (docs/provenance.yml). Run it after changing a snippet or a page's code blocks; the tests fail
 while any of them is stale.
 """
 
-from . import notebooks, outputs
+from . import notebooks, outputs, provenance
 from .figures import differences
 from .project import FIGURES, ROOT, pages
 from .scripts import run_script, snippet_scripts
@@ -27,6 +27,8 @@ def refresh_figures() -> list:
 
 def main(argv: list[str]) -> int:
     changed = outputs.refresh(pages()) + refresh_figures() + notebooks.refresh()
+    if provenance.record_cpu():
+        changed.append(provenance.RECORD)
     for path in changed:
         print("updated", path.relative_to(ROOT))
     print(f"{len(changed)} file(s) updated")

@@ -9,9 +9,20 @@ STRINGS = {
         "tip_title": "Notebook",
         "tip_text": "All the code of this chapter runs top to bottom as one notebook.",
         "open_kaggle": "Open in Kaggle",
+        "open_colab": "Open in Colab",
+        "open_studiolab": "Open in Studio Lab",
         "view_notebook": "Read the notebook",
         "download": "Download the .ipynb",
         "import_kaggle": "To run it on Kaggle, create a notebook there and choose File → Import Notebook.",
+        "home_title": "Run it at home",
+        "home_text": "The file name above each block links to the whole script the block comes from. With "
+                     "Python {python} or later, install what this chapter uses, at the versions that produced "
+                     "its outputs, and run any of its scripts:",
+        "home_provenance": "The outputs on this page were produced with {versions}. Its code was last checked "
+                           "on {devices}.",
+        "device_cpu": "a CPU",
+        "device_gpu": "{name} ({date})",
+        "and": " and ",
         "stale_title": "Translation behind the English version",
         "stale_text": "The English text of this section has changed since it was translated. "
                       "[Read the English section]({url}).",
@@ -26,9 +37,20 @@ STRINGS = {
         "tip_title": "Notebook",
         "tip_text": "Tout le code de ce chapitre s'exécute de bout en bout dans un seul notebook.",
         "open_kaggle": "Ouvrir dans Kaggle",
+        "open_colab": "Ouvrir dans Colab",
+        "open_studiolab": "Ouvrir dans Studio Lab",
         "view_notebook": "Lire le notebook",
         "download": "Télécharger le .ipynb",
         "import_kaggle": "Pour l'exécuter sur Kaggle, créez-y un notebook puis choisissez File → Import Notebook.",
+        "home_title": "L'exécuter chez soi",
+        "home_text": "Le nom de fichier au-dessus de chaque bloc mène au script complet dont il provient. Avec "
+                     "Python {python} ou plus récent, installez ce qu'utilise ce chapitre, aux versions qui ont "
+                     "produit ses sorties, puis lancez l'un de ses scripts :",
+        "home_provenance": "Les sorties de cette page ont été produites avec {versions}. Son code a été vérifié "
+                           "pour la dernière fois sur {devices}.",
+        "device_cpu": "un CPU",
+        "device_gpu": "{name} ({date})",
+        "and": " et ",
         "stale_title": "Traduction en retard sur la version anglaise",
         "stale_text": "Le texte anglais de cette section a changé depuis sa traduction. "
                       "[Lire la section en anglais]({url}).",
@@ -42,9 +64,18 @@ STRINGS = {
         "tip_title": "笔记本",
         "tip_text": "本章的全部代码可以在一个笔记本中从头到尾运行。",
         "open_kaggle": "在 Kaggle 中打开",
+        "open_colab": "在 Colab 中打开",
+        "open_studiolab": "在 Studio Lab 中打开",
         "view_notebook": "阅读笔记本",
         "download": "下载 .ipynb",
         "import_kaggle": "若要在 Kaggle 上运行：在 Kaggle 新建笔记本，然后选择 File → Import Notebook。",
+        "home_title": "在自己的电脑上运行",
+        "home_text": "每个代码块上方的文件名都链接到该代码块所在的完整脚本。使用 Python {python} 或更新版本，"
+                     "按生成本章输出时的版本安装本章用到的包，然后运行其中任一脚本：",
+        "home_provenance": "本页的输出由 {versions} 生成。其代码最近一次检查所用的设备：{devices}。",
+        "device_cpu": "CPU",
+        "device_gpu": "{name}（{date}）",
+        "and": "、",
         "stale_title": "译文落后于英文版",
         "stale_text": "本节的英文原文在翻译之后有改动。[阅读英文原文]({url})。",
     },

@@ -11,7 +11,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import mathfont, mathml, notebook_pages, page_markup, translations, typography
+from coursekit import downloads, mathfont, mathml, notebook_pages, page_markup, translations, typography
 from coursekit.project import language_of_uri, languages
 
 
@@ -41,7 +41,7 @@ def on_page_markdown(markdown, page, config, files):
         download = get_relative_url(f"{notebook.url}{notebook_id}.ipynb", page.url)
         page_link = get_relative_url(notebook.src_uri, page.file.src_uri)
         tip = page_markup.notebook_tip(notebook_id, language, config, page_link, download)
-        markdown = page_markup.after_title(markdown, tip)
+        markdown = page_markup.after_title(markdown, tip + "\n" + downloads.run_at_home(markdown, language))
     return markdown
 
 
@@ -52,6 +52,8 @@ def on_page_content(html, page, config, files):
         html = mathml.convert_dollars(notebook_pages.finish(html, page, config, language))
     else:
         html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
+        to_root = "../" * page.url.count("/")  # the page's folder depth below the site's root
+        html = downloads.link_file_names(html, downloads.scripts_of(page.markdown), to_root)
     return typography.apply(html, language)
 
 
@@ -73,3 +75,4 @@ def on_post_build(config):
     notebook_pages.keep_rendered_notebooks(config)
     notebook_pages.write_shared_stylesheet(config.site_dir)
     mathfont.write(config.site_dir)
+    downloads.write_scripts(config.site_dir)

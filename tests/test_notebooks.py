@@ -1,14 +1,17 @@
-"""Chapter notebooks: generated from the pages, run top to bottom, and linked to Kaggle only by configuration."""
+"""Chapter notebooks: generated from the pages, run top to bottom, and opened on Kaggle, Colab or Studio Lab
+only by configuration."""
 
 import logging
+import re
 
 import nbformat
 import pytest
 
-from coursekit import kaggle
+from coursekit import notebook_hosts
 from coursekit.notebooks import chapter_ids, chapters
 from coursekit.page_markup import notebook_actions, notebook_tip
 from coursekit.project import ROOT, languages
+from coursekit.strings import text
 
 
 CHAPTERS = chapter_ids()
@@ -73,42 +76,63 @@ def test_notebook_has_no_local_path_or_download(chapter):
             assert "/work/" not in cell.source and "open(" not in cell.source and "urlretrieve" not in cell.source
 
 
-CONFIGURED = {"extra": {"kaggle": {"some-chapter": "https://www.kaggle.com/code/someone/some-chapter"}}}
-REPOSITORY = {"repo_url": "https://github.com/someone/course", "extra": {}}
+CONFIGURED = {"extra": {
+    "kaggle": {"some-chapter": "https://www.kaggle.com/code/someone/some-chapter"},
+    "colab": {"some-chapter": {"en": "https://colab.example/en.ipynb", "fr": "https://colab.example/fr.ipynb",
+                               "zh": "https://colab.example/zh.ipynb"}},
+    "studiolab": {"some-chapter": "https://studiolab.example/some-chapter"},
+}}
+REPOSITORY = {"repo_url": "https://github.com/someone/course", "extra": {"repo_branch": "pages"}}
 NOTHING = {"extra": {}}
+BUTTON = re.compile(r'class="md-button[^"]*open-in-(?P<host>\w+)" href="(?P<url>[^"]+)"')
 
 
-def tip(config, language="en"):
+def tip(config, language):
     return notebook_tip("some-chapter", language, config, "../notebooks/some-chapter.ipynb",
                         "../../notebooks/some-chapter/some-chapter.ipynb")
 
 
-def test_configured_kaggle_address_is_used():
-    text = tip(CONFIGURED)
-    assert 'href="https://www.kaggle.com/code/someone/some-chapter"' in text and "Import Notebook" not in text
-    assert 'href="../../notebooks/some-chapter/some-chapter.ipynb" download' in text
+def hosts_offered(html):
+    return {m["host"]: m["url"] for m in BUTTON.finditer(html)}
 
 
-def test_repository_gives_kaggle_import_of_the_page_language_notebook():
-    text = tip(REPOSITORY, "fr")
-    assert ('href="https://kaggle.com/kernels/welcome?src=https://github.com/someone/course/blob/main/'
-            'docs/fr/notebooks/some-chapter.ipynb"') in text
-    assert "Ouvrir dans Kaggle" in text
+@pytest.mark.parametrize("language", languages())
+def test_configured_addresses_are_used_as_given(language):
+    for html in (tip(CONFIGURED, language), notebook_actions("some-chapter", language, CONFIGURED, "x.ipynb")):
+        assert hosts_offered(html) == {"kaggle": "https://www.kaggle.com/code/someone/some-chapter",
+                                       "colab": f"https://colab.example/{language}.ipynb",
+                                       "studiolab": "https://studiolab.example/some-chapter"}
+        assert text(language, "import_kaggle") not in html
+    assert 'href="../../notebooks/some-chapter/some-chapter.ipynb" download' in tip(CONFIGURED, language)
 
 
-def test_notebook_page_buttons_follow_the_same_configuration():
-    assert 'href="https://www.kaggle.com/code/someone/some-chapter"' in notebook_actions(
-        "some-chapter", "en", CONFIGURED, "some-chapter.ipynb")
-    offered = notebook_actions("some-chapter", "fr", NOTHING, "some-chapter.ipynb")
-    assert "kaggle.com" not in offered and 'href="some-chapter.ipynb" download' in offered
+@pytest.mark.parametrize("language", languages())
+def test_a_repository_gives_each_host_its_import_of_the_page_language_notebook(language):
+    path = f"someone/course/blob/pages/docs/{language}/notebooks/some-chapter.ipynb"
+    expected = {"kaggle": f"https://kaggle.com/kernels/welcome?src=https://github.com/{path}",
+                "colab": f"https://colab.research.google.com/github/{path}",
+                "studiolab": f"https://studiolab.sagemaker.aws/import/github/{path}"}
+    for html in (tip(REPOSITORY, language), notebook_actions("some-chapter", language, REPOSITORY, "x.ipynb")):
+        assert hosts_offered(html) == expected
+        assert all(text(language, f"open_{host}") in html for host in expected)
 
 
-def test_without_address_the_page_offers_the_download_and_the_build_says_why(caplog):
-    kaggle._reported.clear()
+def test_only_kaggle_imports_from_a_repository_outside_github():
+    config = {"repo_url": "https://gitlab.example/someone/course", "extra": {}}
+    assert list(hosts_offered(tip(config, "en"))) == ["kaggle"]
+
+
+@pytest.mark.parametrize("language", languages())
+def test_without_address_the_page_offers_the_download_and_the_build_says_why(caplog, language):
+    notebook_hosts._reported.clear()
     with caplog.at_level(logging.INFO, logger="mkdocs.coursekit"):
-        text = tip(NOTHING, "zh")
-    assert "kaggle.com" not in text and "下载 .ipynb" in text and "Import Notebook" in text
-    assert "extra.kaggle.some-chapter" in caplog.text
+        html, actions = tip(NOTHING, language), notebook_actions("some-chapter", language, NOTHING, "x.ipynb")
+        tip(NOTHING, language)  # the same chapter again: no second line
+    for offered in (html, actions):
+        assert not hosts_offered(offered) and text(language, "import_kaggle") in offered
+    assert text(language, "download") in html and 'href="x.ipynb" download' in actions
+    lines = [r.message for r in caplog.records if "some-chapter" in r.message]
+    assert len(lines) == 1 and "extra.kaggle.some-chapter" in lines[0] and "repo_url" in lines[0]
 
 
 @per_chapter

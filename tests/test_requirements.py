@@ -9,6 +9,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from coursekit.pins import LOCKS
+from coursekit.pins import pinned_versions as pins
 from coursekit.project import ROOT
 
 FULL, SITE = LOCKS
@@ -24,18 +25,6 @@ def direct_requirements(source):
         elif line:
             found.append(Requirement(line))
     return found
-
-
-def pins(lock):
-    """name -> pinned version, for the lines of a pinned file that apply to this Python and platform."""
-    pinned = {}
-    for line in lock.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith((" ", "#")):
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate():
-                (specifier,) = requirement.specifier
-                pinned[canonicalize_name(requirement.name)] = specifier.version
-    return pinned
 
 
 def applies(requirement, extras=("",)):
