@@ -1,11 +1,12 @@
 """`python -m coursekit refresh`: regenerate everything the pages show that code produces.
 
-Shown outputs (under snippets/*/outputs/), figures (docs/assets/figures/), chapter notebooks
-(docs/<lang>/notebooks/), and the record of what produced them (docs/provenance.yml). Run it after changing a snippet or a page's code blocks; the tests fail
-while any of them is stale.
+Shown outputs (under snippets/*/outputs/, with the fingerprints of the code that printed them), figures
+(docs/assets/figures/), chapter notebooks (docs/<lang>/notebooks/), and the record of what produced them
+(docs/provenance.yml). Run it after changing a snippet or a page's code blocks; the tests fail while any of
+them is stale.
 """
 
-from . import notebooks, outputs, provenance
+from . import notebooks, outputs, provenance, stale_outputs
 from .figures import differences
 from .project import FIGURES, ROOT, pages
 from .scripts import run_script, snippet_scripts
@@ -26,7 +27,8 @@ def refresh_figures() -> list:
 
 
 def main(argv: list[str]) -> int:
-    changed = outputs.refresh(pages()) + refresh_figures() + notebooks.refresh()
+    changed = outputs.refresh(pages()) + stale_outputs.record(pages())
+    changed += refresh_figures() + notebooks.refresh()
     if provenance.record_cpu():
         changed.append(provenance.RECORD)
     for path in changed:

@@ -23,6 +23,9 @@ STRINGS = {
         "device_cpu": "a CPU",
         "device_gpu": "{name} ({date})",
         "and": " and ",
+        "stale_output_title": "Output older than its code",
+        "stale_output_text": "The code above has changed since this output was produced: run "
+                             "`python -m coursekit refresh` to show what it prints now.",
         "stale_title": "Translation behind the English version",
         "stale_text": "The English text of this section has changed since it was translated. "
                       "[Read the English section]({url}).",
@@ -51,6 +54,9 @@ STRINGS = {
         "device_cpu": "un CPU",
         "device_gpu": "{name} ({date})",
         "and": " et ",
+        "stale_output_title": "Sortie plus ancienne que son code",
+        "stale_output_text": "Le code ci-dessus a changé depuis que cette sortie a été produite : lancez "
+                             "`python -m coursekit refresh` pour afficher ce qu'il imprime maintenant.",
         "stale_title": "Traduction en retard sur la version anglaise",
         "stale_text": "Le texte anglais de cette section a changé depuis sa traduction. "
                       "[Lire la section en anglais]({url}).",
@@ -76,6 +82,9 @@ STRINGS = {
         "device_cpu": "CPU",
         "device_gpu": "{name}（{date}）",
         "and": "、",
+        "stale_output_title": "输出早于其代码",
+        "stale_output_text": "上面的代码在生成这段输出之后有改动：请运行 `python -m coursekit refresh`，"
+                             "以显示它现在的输出。",
         "stale_title": "译文落后于英文版",
         "stale_text": "本节的英文原文在翻译之后有改动。[阅读英文原文]({url})。",
     },

@@ -11,8 +11,16 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import downloads, mathfont, mathml, notebook_pages, page_markup, translations, typography
+from coursekit import (downloads, mathfont, mathml, notebook_pages, page_markup, stale_outputs, translations,
+                       typography)
 from coursekit.project import language_of_uri, languages
+
+
+SERVING = {"now": False}  # `mkdocs serve` shows stale outputs on the page; a build warns instead
+
+
+def on_startup(command, dirty):
+    SERVING["now"] = command == "serve"
 
 
 @event_priority(-200)  # after static-i18n's on_files (-100), which undoes mkdocs-jupyter's
@@ -22,6 +30,7 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     language = language_of_uri(page.file.src_uri)
+    markdown = stale_outputs.check(markdown, page.file.abs_src_path, language, SERVING["now"])
     markdown = page_markup.mark_continued_blocks(markdown, language)
     if page.file.src_uri.endswith("/glossary.md"):
         markdown = markdown.rstrip("\n") + "\n\n" + translations.glossary_markdown(language)

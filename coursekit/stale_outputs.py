@@ -1,0 +1,94 @@
+"""Outputs older than their code, found without running anything.
+
+`python -m coursekit refresh` records, next to the outputs of each snippet folder (`outputs/sources.json`),
+a fingerprint of the code that printed each output: the blocks of its chain up to its own, as the page runs
+them. A page whose code no longer has that fingerprint shows a stale output. Under `mkdocs serve` the page
+says so above the output, in its language; a build logs a warning, which `--strict` turns into a failure.
+"""
+
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+
+from . import runner
+from .codeblocks import collect
+from .outputs import output_files
+from .project import ROOT, SNIPPETS
+from .strings import text
+
+log = logging.getLogger("mkdocs.coursekit")
+MANIFEST = "sources.json"
+
+
+def fingerprints(page: Path) -> dict[Path, tuple[int, str]]:
+    """Output file -> (page line of the block that prints it, fingerprint of the code that does)."""
+    targets, blocks, found = output_files(page), collect(page), {}
+    for chain in runner.chains(blocks):
+        code = []
+        for i in chain:
+            code.append(blocks[i].block.code)
+            if blocks[i].line in targets:
+                digest = hashlib.sha256("\n".join(code).encode()).hexdigest()[:16]
+                found[targets[blocks[i].line]] = (blocks[i].line, digest)
+    return found
+
+
+def _manifest(output: Path) -> Path:
+    return output.parent / MANIFEST
+
+
+def recorded(output: Path) -> str | None:
+    path = _manifest(output)
+    return json.loads(path.read_text(encoding="utf-8")).get(output.name) if path.exists() else None
+
+
+def record(pages: list[Path]) -> list[Path]:
+    """Write the fingerprints of every page's outputs; return the manifests changed."""
+    manifests: dict[Path, dict] = {}
+    for page in pages:
+        for output, (_, digest) in fingerprints(page).items():
+            manifests.setdefault(_manifest(output), {})[output.name] = digest
+    changed = []
+    for path, entries in manifests.items():
+        text_ = json.dumps(dict(sorted(entries.items())), indent=2) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text_:
+            path.write_text(text_, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def stale(page: Path) -> list[tuple[int, Path]]:
+    """(page line, output file) of each output on `page` whose code changed since `refresh` printed it."""
+    return [(line, output) for output, (line, digest) in fingerprints(page).items() if recorded(output) != digest]
+
+
+def flag(markdown: str, language: str, outputs: list[Path]) -> str:
+    """A warning above each of `outputs` on the page, in the page's language."""
+    for output in outputs:
+        include = re.escape(f'--8<-- "{output.relative_to(SNIPPETS).as_posix()}"')
+        pattern = re.compile(rf'^(?P<indent>[ \t]*)(?P<marker><!--[-\s]*pytest-codeblocks:expected-output[^\n]*-->\n'
+                             rf'(?P=indent)```[^\n]*\n(?P=indent){include})', re.MULTILINE)
+        warning = (f'!!! warning "{text(language, "stale_output_title")}"\n\n'
+                   f'    {text(language, "stale_output_text")}\n\n')
+
+        def insert(match: re.Match) -> str:
+            lines = warning.splitlines(keepends=True)
+            return "".join(match["indent"] + line if line.strip() else line for line in lines) + match[0]
+
+        markdown = pattern.sub(insert, markdown)
+    return markdown
+
+
+def check(markdown: str, page_file: str, language: str, serving: bool) -> str:
+    """`markdown` of the page at `page_file` (absolute), its stale outputs flagged when serving; when
+    building, a warning per stale output (a strict build fails)."""
+    page = Path(page_file).resolve().relative_to(ROOT)
+    found = stale(page)
+    if serving:
+        return flag(markdown, language, [output for _, output in found])
+    for line, output in found:
+        log.warning(f"{page}:{line}: {output.relative_to(ROOT)} is older than the code that prints it: "
+                    f"run python -m coursekit refresh")
+    return markdown
