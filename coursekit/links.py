@@ -51,6 +51,8 @@ class _Parser(HTMLParser):
             self.page.languages[attrs["hreflang"]] = attrs.get("href", "")
         if tag in LOADED and LOADED[tag] in attrs:
             self.page.loaded.append((f"{tag} {LOADED[tag]}", attrs[LOADED[tag]]))
+        if tag == "a" and attrs.get("data-md-component") == "source":  # Material asks the host's API for facts
+            self.page.loaded.append(("a data-md-component=source", attrs.get("href", "")))
         if tag == "link" and LOADING_RELS & set(attrs.get("rel", "").lower().split()):
             self.page.loaded.append((f"link rel={attrs['rel']}", attrs.get("href", "")))
         for name, value in attrs.items():

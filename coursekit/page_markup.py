@@ -113,3 +113,12 @@ def exclude_code_from_search(html: str) -> str:
     """Code blocks and their outputs stay out of the search index (Material's `data-search-exclude`): they
     are half its size, which every first visit downloads, and the prose names the functions they call."""
     return CODE_BLOCK.sub(lambda m: m[0] + " data-search-exclude", html)
+
+
+REPOSITORY_WIDGET = re.compile(r'(<a [^>]*class="md-source")\s+data-md-component="source"')
+
+
+def keep_repository_link_static(html: str) -> str:
+    """With `repo_url` set, Material's header widget asks the repository host's API for stars and forks on
+    every page load: a request to another host. Without its component name the link stays, the request goes."""
+    return REPOSITORY_WIDGET.sub(r"\1", html)

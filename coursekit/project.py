@@ -15,10 +15,12 @@ FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?\n)?---\n", re.DOTALL)
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, leaving MkDocs' own tags (!ENV, !!python/name:...) as plain values."""
+    """Reads mkdocs.yml as MkDocs does for `!ENV` (the environment, else the default), leaving its other tags
+    (!!python/name:...) as None."""
 
 
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_constructor("!ENV", __import__("yaml_env_tag").construct_env_tag)
 
 
 @cache

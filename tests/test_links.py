@@ -113,7 +113,10 @@ JUPYTER_027_MATHJAX = (
     ('<div data-src="//cdn.example.com/widget.js"></div>', "div data-src -> //cdn.example.com/widget.js"),
     ('<p style="background: url(https://img.example.com/bg.png)">x</p>',
      "inline style url() -> https://img.example.com/bg.png"),
-], ids=["mkdocs-jupyter-0.27-data-attribute", "inline-script", "protocol-relative-attribute", "style-attribute"])
+    ('<a href="https://github.com/someone/course" class="md-source" data-md-component="source">course</a>',
+     "a data-md-component=source -> https://github.com/someone/course"),
+], ids=["mkdocs-jupyter-0.27-data-attribute", "inline-script", "protocol-relative-attribute", "style-attribute",
+        "material-repository-widget"])
 def test_checker_finds_an_address_a_page_could_load(tmp_path, html, expected):
     site = make_site(tmp_path, {"index.html": html})
     assert third_party_references(site, "http://localhost:8000/") == [f"index.html: {expected}"]

@@ -64,3 +64,13 @@ def test_code_blocks_and_outputs_are_left_out_of_search():
     assert marked.count("data-search-exclude") == 2
     assert '<div class="language-python highlight" data-search-exclude>' in marked
     assert '<div class="highlighter">' in marked
+
+
+def test_the_repository_link_stays_and_its_request_to_the_host_goes():
+    from coursekit.page_markup import keep_repository_link_static
+
+    header = ('<a href="https://github.com/someone/course" title="Go to repository" class="md-source" '
+              'data-md-component="source"><div class="md-source__repository">course</div></a>')
+    static = keep_repository_link_static(header)
+    assert 'class="md-source"' in static and 'href="https://github.com/someone/course"' in static
+    assert "data-md-component" not in static

