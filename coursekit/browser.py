@@ -146,3 +146,29 @@ def page_weight(browser, url: str) -> dict:
         "urls": fetched,
         "sizes": dict(sizes),  # url -> bytes it counts for
     }
+
+
+SEARCH_READY = """initializing =>
+  document.querySelector(".md-search-result__meta").textContent.trim() !== initializing"""
+SEARCH_FOUND = """prefix => [...document.querySelectorAll(".md-search-result__item a")]
+  .some(link => link.href.startsWith(prefix))"""
+
+
+def search(page, term: str, initializing: str) -> None:
+    """Type `term` into Material's search as a reader does, once its worker is ready.
+
+    A query typed before the worker has loaded its index is lost: the page comes with a placeholder
+    (`initializing`, "Initializing search" in its language) that the worker replaces once it is ready (opened
+    from a folder, the worker starts when the field is first clicked). Then enter the term (Chinese comes
+    from an input method, as text), and the next key release makes the search read the field."""
+    page.click(".md-search__input")
+    page.wait_for_function(SEARCH_READY, arg=initializing, polling=100, timeout=30_000)
+    page.keyboard.insert_text(term)
+    page.keyboard.press("End")
+
+
+def initializing_text(html_file) -> str:
+    """The search placeholder a built page comes with, in its language."""
+    import re
+
+    return re.search(r'class="md-search-result__meta">\s*(.*?)\s*<', html_file.read_text(encoding="utf-8"))[1]

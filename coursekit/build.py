@@ -23,9 +23,9 @@ class Build:
 class PendingBuild:
     """`mkdocs build --strict` running in a child process (a fresh MkDocs, as on the command line)."""
 
-    def __init__(self, site: Path, config: Path = ROOT / "mkdocs.yml"):
+    def __init__(self, site: Path, config: Path = ROOT / "mkdocs.yml", env: dict | None = None):
         self.site = Path(site)
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import runner
 from .codeblocks import collect
+from .includes import IncludeError
 from .outputs import output_files
 from .project import ROOT, SNIPPETS
 from .strings import text
@@ -84,8 +85,12 @@ def flag(markdown: str, language: str, outputs: list[Path]) -> str:
 def check(markdown: str, page_file: str, language: str, serving: bool) -> str:
     """`markdown` of the page at `page_file` (absolute), its stale outputs flagged when serving; when
     building, a warning per stale output (a strict build fails)."""
-    page = Path(page_file).resolve().relative_to(ROOT)
-    found = stale(page)
+    page = Path(page_file).resolve()
+    page = page.relative_to(ROOT) if page.is_relative_to(ROOT) else page
+    try:
+        found = stale(page)
+    except IncludeError:
+        return markdown  # the build reports a broken include itself, naming page and snippet
     if serving:
         return flag(markdown, language, [output for _, output in found])
     for line, output in found:

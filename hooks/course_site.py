@@ -11,8 +11,8 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import (downloads, mathfont, mathml, notebook_pages, page_markup, stale_outputs, translations,
-                       typography)
+from coursekit import (downloads, mathfont, mathml, notebook_pages, offline, page_markup, stale_outputs,
+                       translations, typography)
 from coursekit.project import language_of_uri, languages
 
 
@@ -21,6 +21,12 @@ SERVING = {"now": False}  # `mkdocs serve` shows stale outputs on the page; a bu
 
 def on_startup(command, dirty):
     SERVING["now"] = command == "serve"
+
+
+@event_priority(100)  # before the offline plugin's on_config
+def on_config(config):
+    offline.use_local_worker_shim(config)
+    return config
 
 
 @event_priority(-200)  # after static-i18n's on_files (-100), which undoes mkdocs-jupyter's
@@ -47,7 +53,8 @@ def on_page_markdown(markdown, page, config, files):
             raise FileNotFoundError(f"{page.file.src_uri}: notebook: {notebook_id}, but "
                                     f"docs/{language}/notebooks/{notebook_id}.ipynb does not exist "
                                     f"(python -m coursekit refresh writes it)")
-        download = get_relative_url(f"{notebook.url}{notebook_id}.ipynb", page.url)
+        folder = notebook.url if notebook.url.endswith("/") else notebook.url.rpartition("/")[0] + "/"
+        download = get_relative_url(f"{folder}{notebook_id}.ipynb", page.url)  # beside the notebook page
         page_link = get_relative_url(notebook.src_uri, page.file.src_uri)
         tip = page_markup.notebook_tip(notebook_id, language, config, page_link, download)
         markdown = page_markup.after_title(markdown, tip + "\n" + downloads.run_at_home(markdown, language))

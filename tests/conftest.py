@@ -11,13 +11,15 @@ from coursekit.project import DOCS, languages
 
 
 def pytest_collection_finish(session):
-    """Start the two slow, independent jobs (the site build, the notebook run) in child processes as soon
-    as the tests that need them are collected, so they run beside the tests of this process."""
+    """Start the slow, independent jobs (the site builds, online and offline, and the notebook runs) in child
+    processes as soon as the tests that need them are collected, so they run beside the tests of this process."""
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
     scratch = tempfile.TemporaryDirectory(prefix="course-tests-")
     session.config.stash[SCRATCH] = scratch
     session.config.stash[JOBS] = {
         "built": PendingBuild(Path(scratch.name) / "site") if "built" in needed else None,
+        "offline_built": (PendingBuild(Path(scratch.name) / "offline", env={"OFFLINE": "true"})
+                          if "offline_built" in needed else None),
         "executed_notebooks": ({chapter: PendingExecution(DOCS / languages()[0] / "notebooks" / f"{chapter}.ipynb",
                                                           Path(scratch.name) / f"{chapter}.ipynb")
                                 for chapter in chapter_ids()} if "executed_notebooks" in needed else None),
@@ -44,6 +46,14 @@ def built(request):
     """The whole site, built once per test session with `mkdocs build --strict`."""
     result = _job(request, "built")
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.log}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def offline_built(request):
+    """The site built for reading from a folder (`OFFLINE=true mkdocs build --strict`)."""
+    result = _job(request, "offline_built")
+    assert result.returncode == 0, f"OFFLINE=true mkdocs build --strict failed:\n{result.log}"
     return result
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from coursekit.browser import Traffic
+from coursekit.browser import SEARCH_FOUND, Traffic, initializing_text, search
 from coursekit.notebooks import chapters
 from coursekit.project import DOCS, ROOT, languages
 
@@ -176,29 +176,15 @@ def test_language_switch_keeps_the_section(base_url, context, chapter):
     assert page.url.endswith(f"#{section}"), f"the section anchor was lost: {page.url}"
 
 
-READY = """initializing => document.querySelector(".md-search-result__meta").textContent.trim() !== initializing"""
-FOUND = """chapter => [...document.querySelectorAll(".md-search-result__item a")]
-  .some(link => link.href.startsWith(chapter))"""
-
-
 @pytest.mark.parametrize("language, term", [("fr", "gradient"), ("zh", "梯度")])
 def test_search_finds_the_chapter(site, base_url, context, language, term):
     page = context.new_page()
     page.goto(base_url + prefix(language))
-    # A query typed before the search worker has loaded its index is lost. The page comes with a
-    # placeholder ("Initializing search", in its language); the worker replaces it once it is ready.
-    initializing = re.search(r'class="md-search-result__meta">\s*(.*?)\s*<',
-                             (site / prefix(language) / "index.html").read_text(encoding="utf-8"))[1]
-    page.wait_for_function(READY, arg=initializing, polling=100, timeout=30_000)
-    # As a reader does: click, enter the term (Chinese comes from an input method, as text), and the
-    # next key release makes the search read the field.
-    page.click(".md-search__input")
-    page.keyboard.insert_text(term)
-    page.keyboard.press("End")
+    search(page, term, initializing_text(site / prefix(language) / "index.html"))
     chapter = base_url + prefix(language) + CHAPTER
     # Results arrive as the worker finds them: wait for the one that matters, not the first.
     try:
-        page.wait_for_function(FOUND, arg=chapter, polling=100, timeout=30_000)
+        page.wait_for_function(SEARCH_FOUND, arg=chapter, polling=100, timeout=30_000)
     except PlaywrightTimeout:
         hrefs = page.locator(".md-search-result__item a").evaluate_all("links => links.map(link => link.href)")
         pytest.fail(f"searching {term!r}: no result in {chapter} after 30 s:\n{hrefs}")
@@ -209,7 +195,7 @@ def test_copy_button_copies_its_block(browser, base_url):
     try:
         page = context.new_page()
         page.goto(base_url + CHAPTER)
-        block = page.locator("pre:has(> code)").first
+        block = page.locator("article > .highlight pre:has(> code)").first  # not one in a closed box
         block.hover()
         code = block.locator("code").text_content().rstrip("\n")
         block.locator("button[data-clipboard-target]").click()  # Material 9.7+: .md-code__button
