@@ -158,3 +158,10 @@ def alternate_links(alternates: list[dict], page_url: str, language: str, defaul
     """Language-menu entries that lead to the same notebook in each language (static-i18n leads to homes)."""
     path = page_url if language == default else page_url.removeprefix(f"{language}/")
     return [dict(alt, link=path if alt["lang"] == default else f"{alt['lang']}/{path}") for alt in alternates]
+
+
+def ipynb_url(notebook_page_url: str, notebook_id: str) -> str:
+    """Where a notebook's .ipynb is, beside its page: `notebooks/<id>/<id>.ipynb` with directory URLs,
+    `notebooks/<id>.ipynb` without them (the offline build)."""
+    folder = notebook_page_url if notebook_page_url.endswith("/") else notebook_page_url.rpartition("/")[0] + "/"
+    return f"{folder}{notebook_id}.ipynb"

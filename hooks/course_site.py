@@ -53,8 +53,7 @@ def on_page_markdown(markdown, page, config, files):
             raise FileNotFoundError(f"{page.file.src_uri}: notebook: {notebook_id}, but "
                                     f"docs/{language}/notebooks/{notebook_id}.ipynb does not exist "
                                     f"(python -m coursekit refresh writes it)")
-        folder = notebook.url if notebook.url.endswith("/") else notebook.url.rpartition("/")[0] + "/"
-        download = get_relative_url(f"{folder}{notebook_id}.ipynb", page.url)  # beside the notebook page
+        download = get_relative_url(notebook_pages.ipynb_url(notebook.url, notebook_id), page.url)
         page_link = get_relative_url(notebook.src_uri, page.file.src_uri)
         tip = page_markup.notebook_tip(notebook_id, language, config, page_link, download)
         markdown = page_markup.after_title(markdown, tip + "\n" + downloads.run_at_home(markdown, language))
