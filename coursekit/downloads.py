@@ -56,8 +56,8 @@ def run_at_home(markdown: str, language: str, record: dict | None = None) -> str
     wanted = provenance.chapter_distributions(sorted({path.split("/")[0] for path in scripts.values()}))
     install = "pip install " + " ".join(f"{name}=={packages[name]}" for name in wanted if name in packages)
     python = ".".join(record.get("python", "").split(".")[:2])
-    versions = ", ".join([f"Python {record.get('python')}"] + [f"{name} {packages[name]}" for name in wanted
-                                                                  if name in packages])
+    versions = text(language, "list").join([f"Python {record.get('python')}"] + [
+        f"{name} {packages[name]}" for name in wanted if name in packages])
     devices = [text(language, "device_cpu") if d.get("device") == "cpu" else
                text(language, "device_gpu", name=d.get("name", d.get("device")), date=d.get("date", "?"))
                for d in record.get("devices", [{"device": "cpu"}])]

@@ -23,6 +23,7 @@ STRINGS = {
         "device_cpu": "a CPU",
         "device_gpu": "{name} ({date})",
         "and": " and ",
+        "list": ", ",
         "stale_output_title": "Output older than its code",
         "stale_output_text": "The code above has changed since this output was produced: run "
                              "`python -m coursekit refresh` to show what it prints now.",
@@ -54,6 +55,7 @@ STRINGS = {
         "device_cpu": "un CPU",
         "device_gpu": "{name} ({date})",
         "and": " et ",
+        "list": ", ",
         "stale_output_title": "Sortie plus ancienne que son code",
         "stale_output_text": "Le code ci-dessus a changé depuis que cette sortie a été produite : lancez "
                              "`python -m coursekit refresh` pour afficher ce qu'il imprime maintenant.",
@@ -82,6 +84,7 @@ STRINGS = {
         "device_cpu": "CPU",
         "device_gpu": "{name}（{date}）",
         "and": "、",
+        "list": "、",
         "stale_output_title": "输出早于其代码",
         "stale_output_text": "上面的代码在生成这段输出之后有改动：请运行 `python -m coursekit refresh`，"
                              "以显示它现在的输出。",

@@ -45,7 +45,7 @@ def test_each_chapter_says_how_to_run_it_at_home_and_what_produced_its_outputs(s
     install = re.search(r"pip install ([^<\n]+)", re.sub(r"<[^>]+>", "", html))[1].split()
     pinned = pinned_versions(python=RECORD["python"])
     assert install and all(pinned[name] == version for name, version in (pin.split("==") for pin in install))
-    assert f"Python {RECORD['python']}" in html and text(language, "device_cpu") in html
+    assert f"Python {RECORD['python']}{text(language, 'list')}" in html and text(language, "device_cpu") in html
 
 
 def test_the_record_agrees_with_the_pins():
