@@ -22,7 +22,7 @@ from pathlib import Path
 from .browser import gzip_size
 from .build import build_site
 from .notebooks import chapters
-from .project import DOCS, ROOT, languages
+from .project import DOCS, ROOT, languages, site_prefix
 from .scripts import snippet_scripts
 from .subset import first_chapters
 
@@ -255,7 +255,7 @@ def measure_pages(site: Path) -> dict[str, dict]:
     with serve(site) as base, sync_playwright() as playwright:
         browser = launch(playwright)
         for language in languages():
-            prefix = "" if language == languages()[0] else f"{language}/"
+            prefix = site_prefix(language)
             found[f"{language} home"] = page_weight(browser, base + prefix)
             for chapter, folder in CHAPTERS.items():
                 found[f"{language} {chapter}"] = page_weight(browser, base + prefix + folder + "/")

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 from . import provenance
+from .includes import included_scripts
 from .project import SNIPPETS
 from .strings import text
 
 SERVED = "snippets"  # the scripts' folder in the built site, at its root
-INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<folder>[^/"]+)/(?P<name>[^/":]+\.py)(?::[\w-]+)?"', re.MULTILINE)
 FILENAME = re.compile(r'<span class="filename">(?P<name>[\w.-]+\.py)</span>')
 
 
@@ -21,16 +21,6 @@ def write_scripts(site_dir: str) -> None:
         target = Path(site_dir) / SERVED / script.relative_to(SNIPPETS)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(script, target)
-
-
-def scripts_of(markdown: str) -> dict[str, str]:
-    """File name -> `<folder>/<file>.py`, for the scripts a page includes."""
-    found = {}
-    for match in INCLUDE.finditer(markdown):
-        path = f"{match['folder']}/{match['name']}"
-        if found.setdefault(match["name"], path) != path:
-            raise ValueError(f"two scripts named {match['name']} on one page: {found[match['name']]}, {path}")
-    return found
 
 
 def link_file_names(html: str, scripts: dict[str, str], to_root: str) -> str:
@@ -48,7 +38,7 @@ def link_file_names(html: str, scripts: dict[str, str], to_root: str) -> str:
 
 def run_at_home(markdown: str, language: str, record: dict | None = None) -> str:
     """The box of a chapter page: install, run, and what produced the outputs."""
-    scripts = scripts_of(markdown)
+    scripts = included_scripts(markdown)
     if not scripts:
         return ""
     record = provenance.load() if record is None else record

@@ -3,6 +3,7 @@
 The expansion keeps, for every resulting line, the page line it came from, so errors name the page line.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import markdown
 from .project import ROOT, markdown_extension_config
 
 MARKER = "--8<--"
+SCRIPT_INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<folder>[^/"]+)/(?P<name>[^/":]+\.py)(?::[\w-]+)?"', re.MULTILINE)
 
 
 class IncludeError(Exception):
@@ -58,3 +60,13 @@ def expand(text: str, source: Path | str) -> list[Line]:
 def expand_file(page: Path) -> list[Line]:
     path = page if Path(page).is_absolute() else ROOT / page
     return expand(path.read_text(encoding="utf-8"), page)
+
+
+def included_scripts(text: str) -> dict[str, str]:
+    """File name -> `<folder>/<file>.py`, for the snippet scripts a page includes (a block's title is the name)."""
+    found = {}
+    for match in SCRIPT_INCLUDE.finditer(text):
+        path = f"{match['folder']}/{match['name']}"
+        if found.setdefault(match["name"], path) != path:
+            raise ValueError(f"two scripts named {match['name']} on one page: {found[match['name']]}, {path}")
+    return found

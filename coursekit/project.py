@@ -59,6 +59,11 @@ def pages(language: str | None = None) -> list[Path]:
     return sorted(p.relative_to(ROOT) for folder in folders for p in folder.rglob("*.md"))
 
 
+def site_prefix(language: str) -> str:
+    """Where a language's pages are in the built site: the default language at the root, others in a folder."""
+    return "" if language == languages()[0] else f"{language}/"
+
+
 def language_of(page: Path) -> str:
     """`docs/fr/chapters/x.md` -> `fr`."""
     return Path(page).resolve().relative_to(DOCS).parts[0]

@@ -11,10 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .includes import included_scripts
 from .notebooks import chapter_pages, chapters
 from .project import ROOT, languages
 
-INCLUDE_FOLDER = re.compile(r'^\s*--8<--\s+"(?P<folder>[^/"]+)/', re.MULTILINE)
 FIGURE = re.compile(r"assets/figures/(?P<name>[\w-]+)\.svg")
 
 
@@ -34,13 +34,13 @@ def first_chapters(count: int, destination: Path) -> Path:
     dropped = order[count:]
     pages = chapter_pages()
     kept_folders = {folder for page, chapter in pages.items() if chapter in order[:count]
-                    for folder in INCLUDE_FOLDER.findall((ROOT / page).read_text(encoding="utf-8"))}
+                    for folder in snippet_folders((ROOT / page).read_text(encoding="utf-8"))}
     edited = set()
     for page, chapter in pages.items():
         if chapter not in dropped:
             continue
         text = (ROOT / page).read_text(encoding="utf-8")
-        for folder in set(INCLUDE_FOLDER.findall(text)) - kept_folders:
+        for folder in snippet_folders(text) - kept_folders:
             shutil.rmtree(destination / "snippets" / folder, ignore_errors=True)
             (destination / "tests" / f"test_claims_{folder}.py").unlink(missing_ok=True)
         for name in FIGURE.findall(text):
@@ -66,6 +66,10 @@ def first_chapters(count: int, destination: Path) -> Path:
                 subprocess.run([sys.executable, "-m", "coursekit", "translations", "mark", str(translated)],
                                cwd=destination, check=True, capture_output=True)
     return destination
+
+
+def snippet_folders(markdown: str) -> set[str]:
+    return {path.split("/")[0] for path in included_scripts(markdown).values()}
 
 
 def _without_links(markdown: str, targets: list[str]) -> str:

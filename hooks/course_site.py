@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 
 from coursekit import (downloads, mathfont, mathml, notebook_pages, offline, page_markup, stale_outputs,
                        translations, typography)
+from coursekit.includes import included_scripts
 from coursekit.project import language_of_uri, languages
 
 
@@ -68,7 +69,7 @@ def on_page_content(html, page, config, files):
     else:
         html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
         to_root = "../" * page.url.count("/")  # the page's folder depth below the site's root
-        html = downloads.link_file_names(html, downloads.scripts_of(page.markdown), to_root)
+        html = downloads.link_file_names(html, included_scripts(page.markdown), to_root)
     return typography.apply(html, language)
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursekit.browser import SEARCH_FOUND, Traffic, initializing_text, search
 from coursekit.notebooks import chapters
-from coursekit.project import DOCS, ROOT, languages
+from coursekit.project import DOCS, ROOT, languages, site_prefix
 
 # Chapter pages and their notebooks; the first chapter stands for them all where a test is about the site's
 # features (search, copy, screenshots) rather than a chapter's content.
@@ -16,10 +16,6 @@ NOTEBOOK_URLS = [f"notebooks/{chapter}/" for chapter in chapters()]
 CHAPTER = CHAPTER_URLS[0]
 SCREENSHOTS = ROOT / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
-
-
-def prefix(language: str) -> str:
-    return "" if language == languages()[0] else f"{language}/"
 
 
 @pytest.fixture
@@ -150,7 +146,7 @@ def test_formulas_are_rendered(browser, base_url, chapter):
     try:
         page = context.new_page()
         for language in languages():
-            page.goto(base_url + prefix(language) + chapter, wait_until="domcontentloaded")
+            page.goto(base_url + site_prefix(language) + chapter, wait_until="domcontentloaded")
             assert page.locator("math").count() > 0, f"{language}: no <math> element, formulas were not converted"
             text = page.evaluate("document.body.innerText")
             for raw in ("$$", "\\frac"):
@@ -179,9 +175,9 @@ def test_language_switch_keeps_the_section(base_url, context, chapter):
 @pytest.mark.parametrize("language, term", [("fr", "gradient"), ("zh", "梯度")])
 def test_search_finds_the_chapter(site, base_url, context, language, term):
     page = context.new_page()
-    page.goto(base_url + prefix(language))
-    search(page, term, initializing_text(site / prefix(language) / "index.html"))
-    chapter = base_url + prefix(language) + CHAPTER
+    page.goto(base_url + site_prefix(language))
+    search(page, term, initializing_text(site / site_prefix(language) / "index.html"))
+    chapter = base_url + site_prefix(language) + CHAPTER
     # Results arrive as the worker finds them: wait for the one that matters, not the first.
     try:
         page.wait_for_function(SEARCH_FOUND, arg=chapter, polling=100, timeout=30_000)
@@ -229,7 +225,7 @@ def test_screenshots(browser, base_url, scheme):
         page = context.new_page()
         for language in languages():
             for name, path in (("chapter", CHAPTER),):
-                page.goto(base_url + prefix(language) + path)
+                page.goto(base_url + site_prefix(language) + path)
                 assert page.get_attribute("body", "data-md-color-scheme") == PALETTE[scheme]
                 height = max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40)
                 clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}

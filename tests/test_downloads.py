@@ -10,7 +10,7 @@ from coursekit import provenance
 from coursekit.downloads import run_at_home
 from coursekit.notebooks import chapters
 from coursekit.pins import PYTHONS, pinned_versions
-from coursekit.project import SNIPPETS, languages
+from coursekit.project import SNIPPETS, languages, site_prefix
 from coursekit.scripts import snippet_scripts
 from coursekit.strings import text
 
@@ -20,8 +20,8 @@ RECORD = provenance.load()
 
 
 def chapter_html(site, language, chapter):
-    prefix = "" if language == languages()[0] else f"{language}/"
-    return (site / prefix / CHAPTERS[chapter] / "index.html").read_text(encoding="utf-8"), site / prefix / CHAPTERS[chapter]
+    folder = site / site_prefix(language) / CHAPTERS[chapter]
+    return (folder / "index.html").read_text(encoding="utf-8"), folder
 
 
 @pytest.mark.parametrize("language", languages())

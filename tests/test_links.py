@@ -6,15 +6,11 @@ import pytest
 
 from coursekit.links import check_site, main, parse_page, resolve, third_party_references
 from coursekit.notebooks import chapters
-from coursekit.project import languages
+from coursekit.project import languages, site_prefix
 
 CHAPTERS = chapters()
 PAGES = ["index.html"] + [path for chapter, folder in CHAPTERS.items()
                           for path in (f"{folder}/index.html", f"notebooks/{chapter}/index.html")]
-
-
-def prefix(language: str) -> str:
-    return "" if language == languages()[0] else f"{language}/"
 
 
 def test_no_broken_link_or_anchor(site):
@@ -30,20 +26,20 @@ def test_no_third_party_reference(site):
 @pytest.mark.parametrize("language", languages())
 @pytest.mark.parametrize("page", PAGES)
 def test_language_switch_leads_to_the_same_page(site, language, page):
-    here = prefix(language) + page
+    here = site_prefix(language) + page
     switch = parse_page(site / here).languages
     assert set(switch) == set(languages()), f"{here}: language selector offers {sorted(switch)}"
     for other, href in switch.items():
-        assert resolve(site, here, href) == site / (prefix(other) + page), f"{here}: {other} link -> {href}"
+        assert resolve(site, here, href) == site / (site_prefix(other) + page), f"{here}: {other} link -> {href}"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 @pytest.mark.parametrize("language", languages())
 def test_chapter_links_its_notebook(site, language, chapter):
-    here, notebook = prefix(language) + f"{CHAPTERS[chapter]}/index.html", f"notebooks/{chapter}/index.html"
+    here, notebook = site_prefix(language) + f"{CHAPTERS[chapter]}/index.html", f"notebooks/{chapter}/index.html"
     targets = {resolve(site, here, url) for tag, url in parse_page(site / here).links if tag == "a"}
-    assert site / (prefix(language) + notebook) in targets, f"{here} does not link its notebook page"
-    assert (site / prefix(language) / notebook).with_name(f"{chapter}.ipynb").is_file()
+    assert site / (site_prefix(language) + notebook) in targets, f"{here} does not link its notebook page"
+    assert (site / site_prefix(language) / notebook).with_name(f"{chapter}.ipynb").is_file()
 
 
 # The checker itself, on hand-made sites.

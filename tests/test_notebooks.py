@@ -10,7 +10,7 @@ import pytest
 from coursekit import notebook_hosts
 from coursekit.notebooks import chapter_ids, chapters
 from coursekit.page_markup import notebook_actions, notebook_tip
-from coursekit.project import ROOT, languages
+from coursekit.project import ROOT, languages, site_prefix
 from coursekit.strings import text
 
 
@@ -139,5 +139,5 @@ def test_without_address_the_page_offers_the_download_and_the_build_says_why(cap
 @pytest.mark.parametrize("language", languages())
 def test_chapter_tip_is_in_every_language(site, language, chapter):
     folder = chapters()[chapter]
-    html = (site / ("" if language == "en" else language) / folder / "index.html").read_text(encoding="utf-8")
+    html = (site / site_prefix(language) / folder / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition tip"' in html and "notebook-download" in html

@@ -9,7 +9,7 @@ import pytest
 from coursekit.bench import BUDGET, KB
 from coursekit.browser import page_weight
 from coursekit.notebooks import chapters
-from coursekit.project import languages
+from coursekit.project import languages, site_prefix
 
 CHAPTERS = chapters()
 
@@ -17,8 +17,7 @@ CHAPTERS = chapters()
 @pytest.mark.parametrize("language", languages())
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_first_visit_within_budget(browser, base_url, chapter, language):
-    prefix = "" if language == languages()[0] else f"{language}/"
-    weight = page_weight(browser, base_url + prefix + CHAPTERS[chapter] + "/")
+    weight = page_weight(browser, base_url + site_prefix(language) + CHAPTERS[chapter] + "/")
     listing = "\n".join(f"{weight['sizes'].get(url, 0) / KB:8.1f} KB  {url}" for url in weight["urls"])
     assert not weight["third_party"], "requests to other hosts:\n" + "\n".join(weight["third_party"])
     assert weight["bytes"] <= BUDGET["page bytes"], (

@@ -7,7 +7,7 @@ import pytest
 
 from coursekit.build import build_site
 from coursekit.notebooks import chapter_pages, chapters, notebook_path
-from coursekit.project import ROOT, languages, markdown_extension_config, mkdocs_config
+from coursekit.project import ROOT, languages, markdown_extension_config, mkdocs_config, site_prefix
 
 CHAPTERS = chapters()
 per_chapter = pytest.mark.parametrize("chapter", CHAPTERS)
@@ -22,8 +22,7 @@ def notebook_page(chapter):
 
 
 def page(site, language, path):
-    prefix = "" if language == languages()[0] else f"{language}/"
-    return (site / prefix / path).read_text(encoding="utf-8")
+    return (site / site_prefix(language) / path).read_text(encoding="utf-8")
 
 
 def test_strict_build_has_no_warning(built):
@@ -69,7 +68,7 @@ def test_notebook_page_shows_rendered_cells_outputs_and_a_figure(site, language,
     assert "jp-OutputArea-output" in html and "jp-RenderedText" in html  # an executed, printed output
     assert "data:image/png;base64," in html                              # a figure
     assert f'href="{chapter}.ipynb" download' in html                    # the .ipynb, copied beside it
-    folder = site / ("" if language == "en" else language) / "notebooks" / chapter
+    folder = site / site_prefix(language) / "notebooks" / chapter
     assert (folder / f"{chapter}.ipynb").exists()
 
 
@@ -79,7 +78,7 @@ def test_chapter_links_kaggle_or_download_and_the_notebook(site, language, chapt
     html = page(site, language, chapter_page(chapter))
     download = re.search(r'<a class="md-button notebook-download" href="([^"]+)" download', html)
     assert download, "the chapter page has no .ipynb download link"
-    target = (site / ("" if language == "en" else language) / CHAPTERS[chapter] / download[1]).resolve()
+    target = (site / site_prefix(language) / CHAPTERS[chapter] / download[1]).resolve()
     assert target.name == f"{chapter}.ipynb" and target.exists()
     assert json.loads(target.read_text(encoding="utf-8"))["cells"], "download is not the notebook"
     assert re.search(rf'href="[^"]*notebooks/{chapter}/"', html), "no link to the notebook page"
