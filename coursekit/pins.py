@@ -6,11 +6,10 @@ versions on each of them, today and next year:
   requirements.txt        everything: the site, the course's code, notebooks, tests (README, CI)
   requirements/site.txt   the site and its checks alone, at the same versions (CI on the other Pythons)
 
-torch's CUDA libraries are left out: torch's own metadata pins them exactly where its build needs them,
-and a CPU-only install has no use for them.
+torch's CUDA libraries are pinned too, under the markers of the platforms whose torch build asks for them
+(Linux): pip takes that build on a reader's Linux machine, and some of its libraries come through ranges.
 """
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +22,6 @@ LOCKS = {  # pinned file -> its direct requirements
     ROOT / "requirements.txt": REQUIREMENTS / "course.in",
     REQUIREMENTS / "site.txt": REQUIREMENTS / "site.in",
 }
-ACCELERATOR_STACK = re.compile(r"^(nvidia-[\w-]+|cuda-[\w-]+|triton)==", re.MULTILINE)
 
 
 def pinned_versions(lock: Path = ROOT / "requirements.txt", python: str | None = None) -> dict[str, str]:
@@ -53,10 +51,6 @@ def compile_lock(source: Path, output: Path, constraints: Path | None = None) ->
     if constraints:
         command += ["-c", str(constraints.relative_to(ROOT))]
     subprocess.run(command, cwd=ROOT, check=True)
-    dropped = sorted(set(ACCELERATOR_STACK.findall(output.read_text(encoding="utf-8"))))
-    if dropped:  # resolve once more, now leaving them out (uv takes names, not patterns)
-        subprocess.run(command + [arg for name in dropped for arg in ("--no-emit-package", name)],
-                       cwd=ROOT, check=True)
 
 
 def main(argv: list[str]) -> int:
