@@ -6,13 +6,13 @@ static-i18n builds each language in turn, so every hook below runs once per lang
 import sys
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import (downloads, mathfont, mathml, notebook_pages, offline, page_markup, stale_outputs,
-                       translations, typography)
+from coursekit import (downloads, mathfont, mathml, notebook_pages, offline, page_markup, search,
+                       stale_outputs, translations, typography)
 from coursekit.includes import included_scripts
 from coursekit.project import language_of_uri, languages
 
@@ -27,6 +27,7 @@ def on_startup(command, dirty):
 @event_priority(100)  # before the offline plugin's on_config
 def on_config(config):
     offline.use_local_worker_shim(config)
+    search.use_page_script(config)
     return config
 
 
@@ -83,7 +84,7 @@ def on_page_context(context, page, config, nav):
 @event_priority(-100)  # after mkdocs-jupyter's, which adds its MathJax loader to every page (0.27)
 def on_post_page(output, page, config):
     output = page_markup.name_search_dialog(page_markup.drop_alternate_head_links(output))
-    output = page_markup.keep_repository_link_static(output)
+    output = search.use_stemming_worker(page_markup.keep_repository_link_static(output))
     return notebook_pages.drop_third_party_scripts(output)
 
 
@@ -92,8 +93,17 @@ def on_post_template(output, template_name, config):  # 404.html
 
 
 @event_priority(50)  # before mkdocs-jupyter's own on_post_build
-def on_post_build(config):
+def _write_assets(config):
     notebook_pages.keep_rendered_notebooks(config)
     notebook_pages.write_shared_stylesheet(config.site_dir)
     mathfont.write(config.site_dir)
     downloads.write_scripts(config.site_dir)
+    search.write_worker(config.site_dir)
+
+
+@event_priority(-200)  # after static-i18n's merged search index and the offline plugin's copy of it
+def _split_search_index(config):
+    search.split_index(config.site_dir, offline=offline.enabled(config))
+
+
+on_post_build = CombinedEvent(_write_assets, _split_search_index)

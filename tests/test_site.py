@@ -8,6 +8,7 @@ import pytest
 from coursekit.build import build_site
 from coursekit.notebooks import chapter_pages, chapters, notebook_path
 from coursekit.project import ROOT, languages, markdown_extension_config, mkdocs_config, site_prefix
+from coursekit.search import index_name
 
 CHAPTERS = chapters()
 per_chapter = pytest.mark.parametrize("chapter", CHAPTERS)
@@ -84,10 +85,14 @@ def test_chapter_links_kaggle_or_download_and_the_notebook(site, language, chapt
     assert re.search(rf'href="[^"]*notebooks/{chapter}/"', html), "no link to the notebook page"
 
 
+def search_index(site, language):
+    return json.loads((site / "search" / index_name(language)).read_text(encoding="utf-8"))
+
+
 def test_chinese_terms_are_search_tokens(site):
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    index = search_index(site, "zh")
     separator = re.compile(index["config"]["separator"])
-    chinese = [doc for doc in index["docs"] if doc["location"].startswith("zh/")]
+    chinese = index["docs"]
     assert chinese, "the search index has no Chinese page"
     tokens = {token for doc in chinese for token in separator.split(doc["text"] + " " + doc["title"])}
     for term in ("梯度", "学习率", "神经元"):
@@ -95,9 +100,8 @@ def test_chinese_terms_are_search_tokens(site):
 
 
 def test_search_index_holds_the_prose_and_not_the_code(site):
-    """Every first visit downloads the index: code blocks and outputs stay out of it, inline code stays in."""
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    texts = [doc["text"] for doc in index["docs"]]
+    """Opening search downloads the index: code blocks and outputs stay out of it, inline code stays in."""
+    texts = [doc["text"] for language in languages() for doc in search_index(site, language)["docs"]]
     assert not [text[:80] for text in texts if "<pre" in text], "code blocks are in the search index"
     assert any("<code>" in text for text in texts), "inline code left the search index"
 
