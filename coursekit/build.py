@@ -20,13 +20,21 @@ class Build:
         return [line for line in self.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
 
 
+ENV = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+def build_command(site: Path, config: Path = ROOT / "mkdocs.yml") -> list[str]:
+    """`mkdocs build --strict` in a fresh interpreter, as on the command line (ENV beside it)."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
+
+
 class PendingBuild:
     """`mkdocs build --strict` running in a child process (a fresh MkDocs, as on the command line)."""
 
     def __init__(self, site: Path, config: Path = ROOT / "mkdocs.yml", env: dict | None = None):
         self.site = Path(site)
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
+        env = dict(os.environ, **ENV, **(env or {}))
+        command = build_command(site, config)
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 

@@ -155,25 +155,15 @@ def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.Not
     return notebook
 
 
-class PendingExecution:
-    """`execute` in a child process, so that it runs beside other work; `result()` waits for it."""
+# One thread for the kernel's maths: beside the tests' own, more would spin against them for the cores.
+EXECUTE_ENV = {"OMP_NUM_THREADS": "1"}
 
-    def __init__(self, notebook: Path, executed: Path):
-        import subprocess
-        import sys
 
-        self.executed = Path(executed)
-        command = [sys.executable, "-m", "coursekit.notebooks", str(notebook), str(executed)]
-        # One thread for the kernel's maths: beside the tests' own, more would spin against them for the cores.
-        env = dict(os.environ, OMP_NUM_THREADS="1")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def execute_command(notebook: Path, executed: Path) -> list[str]:
+    """Run `notebook` top to bottom in a child process, keeping the result in `executed` (EXECUTE_ENV beside)."""
+    import sys
 
-    def result(self) -> nbformat.NotebookNode:
-        log, _ = self.process.communicate()
-        if self.process.returncode:
-            raise RuntimeError(f"the notebook failed to run:\n{log}")
-        return nbformat.read(self.executed, as_version=4)
+    return [sys.executable, "-m", "coursekit.notebooks", str(notebook), str(executed)]
 
 
 def sources(notebook: nbformat.NotebookNode) -> list:

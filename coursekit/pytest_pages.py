@@ -24,9 +24,12 @@ class MarkdownPage(pytest.File):
         blocks = collect(page)
         for chain in runner.chains(blocks):
             members = [blocks[i] for i in chain]
+            # Under pytest-xdist, the same chain on every language's page runs in one worker, once.
+            group = pytest.mark.xdist_group(runner.chain_id(members))
             for position, block in enumerate(members):
                 item = BlockItem.from_parent(self, name=f"line {block.line}")
                 item.chain, item.position = members, position
+                item.add_marker(group)
                 for mark in block.block.marks:
                     item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))
                 yield item

@@ -41,8 +41,19 @@ def chains(blocks: list[PageBlock]) -> list[list[int]]:
 _CACHE: dict[tuple, list[Result]] = {}
 
 
+def _key(blocks: list[PageBlock]) -> tuple:
+    return tuple((b.block.syntax, b.block.code) for b in blocks)
+
+
+def chain_id(blocks: list[PageBlock]) -> str:
+    """A short name for a chain's code: the same on every page that shows the same code."""
+    import hashlib
+
+    return "chain-" + hashlib.sha1(repr(_key(blocks)).encode()).hexdigest()[:12]
+
+
 def run_chain(blocks: list[PageBlock]) -> list[Result]:
-    key = tuple((b.block.syntax, b.block.code) for b in blocks)
+    key = _key(blocks)
     if key not in _CACHE:
         _CACHE[key] = _execute(blocks)
     return _CACHE[key]

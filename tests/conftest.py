@@ -5,46 +5,78 @@ from pathlib import Path
 import pytest
 
 from coursekit.browser import chromium_path, launch, serve
-from coursekit.build import PendingBuild
-from coursekit.notebooks import PendingExecution, chapter_ids
+from coursekit.build import ENV as BUILD_ENV
+from coursekit.build import Build, build_command
+from coursekit.jobs import SharedJob
+from coursekit.notebooks import EXECUTE_ENV, chapter_ids, execute_command
 from coursekit.project import DOCS, languages
 
-
-def pytest_collection_finish(session):
-    """Start the slow, independent jobs (the site builds, online and offline, and the notebook runs) in child
-    processes as soon as the tests that need them are collected, so they run beside the tests of this process."""
-    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
-    scratch = tempfile.TemporaryDirectory(prefix="course-tests-")
-    session.config.stash[SCRATCH] = scratch
-    session.config.stash[JOBS] = {
-        "built": PendingBuild(Path(scratch.name) / "site") if "built" in needed else None,
-        "offline_built": (PendingBuild(Path(scratch.name) / "offline", env={"OFFLINE": "true"})
-                          if "offline_built" in needed else None),
-        "executed_notebooks": ({chapter: PendingExecution(DOCS / languages()[0] / "notebooks" / f"{chapter}.ipynb",
-                                                          Path(scratch.name) / f"{chapter}.ipynb")
-                                for chapter in chapter_ids()} if "executed_notebooks" in needed else None),
-    }
-
-
-def pytest_sessionfinish(session):
-    if SCRATCH in session.config.stash:
-        session.config.stash[SCRATCH].cleanup()
-
-
-SCRATCH = pytest.StashKey[tempfile.TemporaryDirectory]()
+SCRATCH = pytest.StashKey[Path]()
 JOBS = pytest.StashKey[dict]()
 
 
-def _job(request, name):
-    job = request.config.stash[JOBS].get(name)
-    assert job is not None, f"{name} was not started at collection"
-    return {key: each.result() for key, each in job.items()} if isinstance(job, dict) else job.result()
+def pytest_configure(config):
+    """One scratch folder per test session, shared by pytest-xdist's workers (given to them below)."""
+    if hasattr(config, "workerinput"):
+        config.stash[SCRATCH] = Path(config.workerinput["course_scratch"])
+    else:
+        config._course_scratch = tempfile.TemporaryDirectory(prefix="course-tests-")
+        config.stash[SCRATCH] = Path(config._course_scratch.name)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):  # pytest-xdist: each worker gets the session's scratch folder
+    node.workerinput["course_scratch"] = str(node.config.stash[SCRATCH])
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "_course_scratch"):
+        config._course_scratch.cleanup()
+
+
+def session_jobs(scratch: Path) -> dict:
+    """The slow, independent jobs: the site builds, online and offline, and each chapter's notebook run."""
+    english = DOCS / languages()[0] / "notebooks"
+    return {
+        "built": SharedJob(scratch, "built", build_command(scratch / "site"), BUILD_ENV),
+        "offline_built": SharedJob(scratch, "offline_built", build_command(scratch / "offline"),
+                                   dict(BUILD_ENV, OFFLINE="true")),
+        **{f"notebook-{chapter}": SharedJob(scratch, f"notebook-{chapter}",
+                                            execute_command(english / f"{chapter}.ipynb",
+                                                            scratch / f"{chapter}.ipynb"), EXECUTE_ENV)
+           for chapter in chapter_ids()},
+    }
+
+
+def pytest_collection_finish(session):
+    """Start the jobs the collected tests need, as soon as they are collected, so they run beside the tests
+    (in one process of the session: the others wait for their outcome). Collecting only starts nothing."""
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    jobs = session_jobs(session.config.stash[SCRATCH])
+    session.config.stash[JOBS] = jobs
+    if session.config.option.collectonly:
+        return
+    for name, job in jobs.items():
+        if name in needed or (name.startswith("notebook-") and "executed_notebooks" in needed):
+            job.start()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Jobs this process started: ended when the run is interrupted, else waited for (another process may
+    still need them)."""
+    for job in session.config.stash.get(JOBS, {}).values():
+        job.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+
+
+def _built(request, name: str, folder: str) -> Build:
+    outcome = request.config.stash[JOBS][name].result()
+    return Build(request.config.stash[SCRATCH] / folder, outcome.log, outcome.returncode)
 
 
 @pytest.fixture(scope="session")
 def built(request):
     """The whole site, built once per test session with `mkdocs build --strict`."""
-    result = _job(request, "built")
+    result = _built(request, "built", "site")
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.log}"
     return result
 
@@ -52,7 +84,7 @@ def built(request):
 @pytest.fixture(scope="session")
 def offline_built(request):
     """The site built for reading from a folder (`OFFLINE=true mkdocs build --strict`)."""
-    result = _job(request, "offline_built")
+    result = _built(request, "offline_built", "offline")
     assert result.returncode == 0, f"OFFLINE=true mkdocs build --strict failed:\n{result.log}"
     return result
 
@@ -60,7 +92,15 @@ def offline_built(request):
 @pytest.fixture(scope="session")
 def executed_notebooks(request):
     """Each chapter's English notebook, by chapter, run top to bottom in a fresh kernel."""
-    return _job(request, "executed_notebooks")
+    import nbformat
+
+    executed = {}
+    for chapter in chapter_ids():
+        outcome = request.config.stash[JOBS][f"notebook-{chapter}"].result()
+        if outcome.returncode:
+            raise RuntimeError(f"the {chapter} notebook failed to run:\n{outcome.log}")
+        executed[chapter] = nbformat.read(request.config.stash[SCRATCH] / f"{chapter}.ipynb", as_version=4)
+    return executed
 
 
 @pytest.fixture(scope="session")

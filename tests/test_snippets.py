@@ -11,6 +11,8 @@ from coursekit.project import FIGURES, ROOT
 from coursekit.scripts import run_script, snippet_scripts
 
 SCRIPTS = snippet_scripts()
+# Under pytest-xdist, one worker runs each script once for every test below.
+pytestmark = pytest.mark.xdist_group("snippet-runs")
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[str(s.relative_to(ROOT)) for s in SCRIPTS])
