@@ -3,7 +3,9 @@
   refresh        regenerate shown outputs, figures and notebooks from the code
   translations   check translations (default) or `mark PAGE [SECTION ...]` them as up to date
   links          check links and third-party references of a built site: `links SITE_DIR`
-  bench          measure build, tests, code and page weight against the budget
+  bench          measure build, tests, code and page weight against the budget; `--chapters 2 5 10 20`:
+                 the same for scratch courses of that many chapters, and what each chapter adds
+  chapters       the chapters' ids, in the order of the site, as a JSON list (`pytest --chapter ID`)
   pins           pin every package (requirements.txt, requirements/site.txt) with uv
   provenance     record what produced the outputs (`refresh` does); `--device` adds this machine's GPU
 """
@@ -16,6 +18,7 @@ COMMANDS = {
     "translations": "coursekit.translations",
     "links": "coursekit.links",
     "bench": "coursekit.bench",
+    "chapters": "coursekit.notebooks",
     "pins": "coursekit.pins",
     "provenance": "coursekit.provenance",
 }

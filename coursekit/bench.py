@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .browser import gzip_size
+from .budgets import BUDGET, KB
 from .build import build_site
 from .notebooks import chapters
 from .project import DOCS, ROOT, languages, site_prefix
@@ -31,12 +32,7 @@ PROJECTED = 20  # chapters: what the growth from one chapter to all of them come
 TOUCHED_SNIPPET = snippet_scripts()[0]  # a change to it is what the warm rebuild measures
 CACHE = ROOT / ".cache"
 NPM_CACHE = CACHE / "bench"  # kept across cold builds: it holds npm packs, not build state
-KB = 1000
 
-BUDGET = {  # upper bounds
-    "cold build": 20, "warm rebuild": 5, "tests": 90, "code total": 10, "code block": 2,
-    "page bytes": 200 * KB, "page requests": 12, "page third-party": 0,
-}
 
 # Material's documented MathJax setup (docs/reference/math.md): this file plus the CDN script.
 MATHJAX_CONFIG = """window.MathJax = {
@@ -109,25 +105,30 @@ def bench_builds(site: Path) -> tuple[list[Row], bool]:
                 BUDGET["warm rebuild"])], True
 
 
-def serve_rebuild(site: Path) -> float:
-    """Seconds of the rebuild `mkdocs serve` does when a snippet changes: in its own long-running process,
-    config reloaded, every page built again, plugins' caches warm. One build first, as serve does on start."""
+def serve_rebuild(site: Path, touched: Path = TOUCHED_SNIPPET, dirty: bool = False) -> float:
+    """Seconds of the rebuild `mkdocs serve` does when a file changes: in its own long-running process,
+    config reloaded, plugins' caches warm; every page built again, or with `dirty` (`mkdocs serve --dirty`)
+    only the pages whose source changed. One build first, as serve does on start."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     def rebuild():
-        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True)
-        config.plugins.on_startup(command="serve", dirty=False)
-        build(config, serve_url="http://127.0.0.1:8000/")
+        # A dirty build warns that it is one: not strict then, as `mkdocs serve` is not.
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=not dirty)
+        config.plugins.on_startup(command="serve", dirty=dirty)
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=dirty)
 
-    here = os.getcwd()
+    here, argv = os.getcwd(), list(sys.argv)
     os.chdir(ROOT)
+    if dirty:
+        sys.argv.append("--dirty")  # static-i18n reads it there for the other languages' builds
     try:
         rebuild()
-        TOUCHED_SNIPPET.touch()
+        touched.write_bytes(touched.read_bytes())  # an edit that changes nothing but the file's time
         seconds, _ = timed(rebuild)
     finally:
         os.chdir(here)
+        sys.argv[:] = argv
     return seconds
 
 
@@ -167,6 +168,97 @@ def bench_growth(full: list[Row], skip_tests: bool) -> list[Row]:
         rows.append(Row(f"{what}: each chapter after the first adds", per_chapter, "s"))
         rows.append(Row(f"{what}: projected at {PROJECTED} chapters", alone[what] + (PROJECTED - 1) * per_chapter,
                         "s", budget, counted=False))
+    return rows
+
+
+# Growth: scratch courses of N chapters
+
+GROWTH = (2, 5, 10, 20)
+
+
+def bench_course(count: int, scratch: Path, with_tests: bool = True) -> dict:
+    """Build and test a scratch course of `count` chapters (scratch_course.course_of), each step in a fresh
+    process of that course: cold build, warm rebuild after one page edit, the full test command, one
+    chapter's tests (its last), and what a first visit to that chapter costs in each language."""
+    from .scratch_course import course_of
+
+    project = course_of(count, scratch / "project")
+    ids = _in(project, "from coursekit.notebooks import chapter_ids; print(*chapter_ids())").split()
+    page = _in(project, f"from coursekit.notebooks import chapters; print(chapters()['{ids[-1]}'])")
+    figures = {"chapters": count, "chapter": ids[-1]}
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    seconds, done = timed(subprocess.run, [sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                                           str(scratch / "site")], cwd=project, env=env, capture_output=True)
+    figures["cold build"] = seconds if done.returncode == 0 else "failed"
+    english = f"docs/{languages()[0]}/{page}.md"
+    for label, dirty in (("warm rebuild, serve --dirty", True), ("full rebuild, serve", False)):
+        figures[label] = float(_in(project, "from pathlib import Path; from coursekit.bench import "
+                                   f"serve_rebuild; print(serve_rebuild(Path('{scratch / label[:4]}'), "
+                                   f"Path('{english}'), dirty={dirty}))"))
+    if with_tests:
+        for label, extra in (("tests", []), ("one chapter's tests", ["--chapter", ids[-1]])):
+            seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", *extra], cwd=project,
+                                  capture_output=True, text=True)
+            last = ([line for line in done.stdout.splitlines() if line.strip()] or ["no output"])[-1]
+            figures[label] = seconds if done.returncode == 0 else f"failed: {last.strip('= ')}"
+    if figures["cold build"] != "failed":
+        figures["pages"] = first_visits(scratch / "site", page)
+    return figures
+
+
+def _in(project: Path, code: str) -> str:
+    """What `code` prints, run by the scratch course's own coursekit."""
+    return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True,
+                          check=True).stdout.strip().splitlines()[-1]
+
+
+def first_visits(site: Path, page: str) -> dict:
+    """A chapter page's first visit in each language, and the search index its language loads on demand."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch, page_weight, serve
+    from .search import index_name
+
+    found = {}
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for language in languages():
+            weight = page_weight(browser, base + site_prefix(language) + page + "/")
+            index = site / "search" / index_name(language)
+            found[language] = {"bytes": weight["bytes"], "requests": weight["requests"],
+                               "third_party": len(weight["third_party"]),
+                               "search index on demand": gzip_size(index.read_bytes())}
+        browser.close()
+    return found
+
+
+def growth_rows(courses: list[dict]) -> list[Row]:
+    rows = []
+    measures = [("cold build", "s", BUDGET["cold build"]),
+                ("warm rebuild, serve --dirty", "s", BUDGET["warm rebuild"]), ("full rebuild, serve", "s", None),
+                ("tests", "s", None), ("one chapter's tests", "s", BUDGET["one chapter's tests"])]
+    for course in courses:
+        n = course["chapters"]
+        for measure, unit, limit in measures:
+            if measure in course:
+                rows.append(Row(f"{n:>2} chapters: {measure}", course[measure], unit, limit))
+        for language, weight in course.get("pages", {}).items():
+            rows.append(Row(f"{n:>2} chapters: first visit, {language}, {course['chapter']}",
+                            f"{weight['bytes'] / KB:.1f} KB, {weight['requests']} req, "
+                            f"{weight['third_party']} 3rd", ""))
+            rows.append(Row(f"{n:>2} chapters: search index on opening, {language}",
+                            weight["search index on demand"] / KB, "KB"))
+    first, last = courses[0], courses[-1]
+    span = last["chapters"] - first["chapters"]
+    for measure, unit, _ in measures:
+        if span and isinstance(first.get(measure), float) and isinstance(last.get(measure), float):
+            limit = BUDGET["tests per chapter"] if measure == "tests" else None
+            rows.append(Row(f"growth per chapter: {measure}", (last[measure] - first[measure]) / span, unit,
+                            limit))
+    for language in first.get("pages", {}):
+        if language in last.get("pages", {}) and span:
+            grown = last["pages"][language]["bytes"] - first["pages"][language]["bytes"]
+            rows.append(Row(f"growth per chapter: first visit, {language}", grown / span / KB, "KB"))
     return rows
 
 
@@ -431,7 +523,21 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursekit bench", description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test command (it is long)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json", help="where to write the figures")
+    parser.add_argument("--chapters", type=int, nargs="+", metavar="N",
+                        help=f"measure scratch courses of N chapters instead (e.g. {' '.join(map(str, GROWTH))})")
     options = parser.parse_args(argv)
+    if options.chapters:
+        courses = []
+        for count in sorted(options.chapters):
+            with tempfile.TemporaryDirectory() as scratch:
+                courses.append(bench_course(count, Path(scratch), with_tests=not options.skip_tests))
+            print(f"{count} chapters measured", flush=True)
+        rows = growth_rows(courses)
+        print(table(rows))
+        options.json.write_text(json.dumps({"courses": courses, "rows": [dict(asdict(r), over=r.over) for r in rows]},
+                                           indent=2, ensure_ascii=False), encoding="utf-8")
+        print(f"figures written to {options.json}")
+        return 0
     rows, details = measure(options.skip_tests)
     problems = report(rows, details)
     options.json.write_text(json.dumps({

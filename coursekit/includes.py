@@ -70,3 +70,22 @@ def included_scripts(text: str) -> dict[str, str]:
         if found.setdefault(match["name"], path) != path:
             raise ValueError(f"two scripts named {match['name']} on one page: {found[match['name']]}, {path}")
     return found
+
+
+INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::[\w-]+)?"', re.MULTILINE)
+
+
+def mark_pages_with_changed_includes(files) -> None:
+    """`mkdocs serve --dirty` rebuilds only the pages whose source is newer than what was built from it; a page
+    is out of date too when a snippet or an output it includes changed since."""
+    from .project import SNIPPETS
+
+    for file in files.documentation_pages():
+        try:
+            built = Path(file.abs_dest_path).stat().st_mtime
+        except OSError:
+            continue  # not built yet: MkDocs builds it
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        included = [SNIPPETS / match["path"] for match in INCLUDE.finditer(text)]
+        if any(path.exists() and path.stat().st_mtime > built for path in included):
+            file.is_modified = lambda: True

@@ -2,6 +2,7 @@
 
 import html
 import re
+from functools import cache
 
 from latex2mathml.converter import convert
 
@@ -17,6 +18,7 @@ class MathError(ValueError):
     pass
 
 
+@cache  # the same formulas come in every language, and again at each rebuild of `mkdocs serve`
 def to_mathml(tex: str, display: bool) -> str:
     try:
         return convert(tex.strip(), display="block" if display else "inline")

@@ -185,6 +185,14 @@ def refresh() -> list[Path]:
     return changed
 
 
+def main(argv: list[str]) -> int:
+    """`python -m coursekit chapters`: the chapters' ids as a JSON list (the CI matrix reads it)."""
+    import json
+
+    print(json.dumps(chapter_ids()))
+    return 0
+
+
 if __name__ == "__main__":  # python -m coursekit.notebooks NOTEBOOK EXECUTED: run one notebook, keep the result
     import sys
 

@@ -11,9 +11,9 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import (downloads, mathfont, mathml, notebook_pages, offline, page_markup, search,
+from coursekit import (downloads, jinja_cache, mathfont, mathml, notebook_pages, offline, page_markup, search,
                        stale_outputs, translations, typography)
-from coursekit.includes import included_scripts
+from coursekit.includes import included_scripts, mark_pages_with_changed_includes
 from coursekit.project import language_of_uri, languages
 
 
@@ -31,8 +31,14 @@ def on_config(config):
     return config
 
 
+def on_env(env, config, files):
+    jinja_cache.use(env)
+    return env
+
+
 @event_priority(-200)  # after static-i18n's on_files (-100), which undoes mkdocs-jupyter's
 def on_files(files, config):
+    mark_pages_with_changed_includes(files)
     return notebook_pages.restore_notebook_files(files, config)
 
 

@@ -52,12 +52,15 @@ def pytest_collection_finish(session):
     """Start the jobs the collected tests need, as soon as they are collected, so they run beside the tests
     (in one process of the session: the others wait for their outcome). Collecting only starts nothing."""
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    # A notebook is run for the tests that take its chapter as a parameter.
+    needed |= {f"notebook-{item.callspec.params['chapter']}" for item in session.items
+               if "executed_notebook" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")}
     jobs = session_jobs(session.config.stash[SCRATCH])
     session.config.stash[JOBS] = jobs
     if session.config.option.collectonly:
         return
     for name, job in jobs.items():
-        if name in needed or (name.startswith("notebook-") and "executed_notebooks" in needed):
+        if name in needed:
             job.start()
 
 
@@ -90,16 +93,16 @@ def offline_built(request):
 
 
 @pytest.fixture(scope="session")
-def executed_notebooks(request):
-    """Each chapter's English notebook, by chapter, run top to bottom in a fresh kernel."""
+def executed_notebook(request):
+    """A chapter's English notebook, run top to bottom in a fresh kernel: `executed_notebook(chapter)`."""
     import nbformat
 
-    executed = {}
-    for chapter in chapter_ids():
+    def executed(chapter):
         outcome = request.config.stash[JOBS][f"notebook-{chapter}"].result()
         if outcome.returncode:
             raise RuntimeError(f"the {chapter} notebook failed to run:\n{outcome.log}")
-        executed[chapter] = nbformat.read(request.config.stash[SCRATCH] / f"{chapter}.ipynb", as_version=4)
+        return nbformat.read(request.config.stash[SCRATCH] / f"{chapter}.ipynb", as_version=4)
+
     return executed
 
 

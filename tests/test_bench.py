@@ -1,6 +1,7 @@
 """The benchmark's verdict: "within budget" only when every budgeted figure is in, the test command included."""
 
-from coursekit.bench import BUDGET, Row, report
+from coursekit.bench import Row, report
+from coursekit.budgets import BUDGET
 
 
 def test_failed_tests_are_never_within_budget(capsys):

@@ -8,6 +8,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from coursekit.browser import SEARCH_FOUND, Traffic, initializing_text, search
 from coursekit.notebooks import chapters
 from coursekit.project import DOCS, ROOT, languages, site_prefix
+from coursekit.pytest_chapters import wanted
 from coursekit.search import language_of_location
 
 # Chapter pages and their notebooks; the first chapter stands for them all where a test is about the site's
@@ -26,10 +27,12 @@ def context(browser):
     context.close()
 
 
-def every_page(site) -> list[str]:
-    """The address of each page of the built site, relative to its root ("" for the home page)."""
+def every_page(site, config) -> list[str]:
+    """The address of each page of the built site, relative to its root ("" for the home page); with
+    `--chapter`, the pages of the other chapters left out."""
     folders = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    return ["" if folder == "." else folder + "/" for folder in folders]
+    return [path for folder in folders for path in ["" if folder == "." else folder + "/"]
+            if wanted(config, path)]
 
 
 OVERFLOWING_CODE = """() => [...document.querySelectorAll("article pre")]
@@ -38,7 +41,7 @@ OVERFLOWING_CODE = """() => [...document.querySelectorAll("article pre")]
 
 
 @pytest.fixture(scope="module")
-def every_page_loaded(site, base_url, browser):
+def every_page_loaded(site, base_url, browser, pytestconfig):
     """Every page of the site loaded once, each in its own tab left open while the next loads, until the
     network is quiet: what went wrong, the requests, the lines of code wider than the column, and axe-core's
     findings (WCAG 2.1 A and AA) in the light palette. Meanwhile, a thread checks the colour rules in the dark
@@ -49,7 +52,7 @@ def every_page_loaded(site, base_url, browser):
 
     from coursekit.a11y import check_page, violations
 
-    paths = every_page(site)
+    paths = every_page(site, pytestconfig)
     context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
     traffic, problems, overflowing, axe_problems, seen = Traffic(context), [], [], [], []
     with ThreadPoolExecutor(1) as pool:

@@ -58,9 +58,9 @@ def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
 
 
 @per_chapter
-def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebooks, chapter):
+def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebook, chapter):
     """One execution serves the three languages: their code cells are identical (test above)."""
-    book, fresh = committed(chapter)["en"], executed_notebooks[chapter]
+    book, fresh = committed(chapter)["en"], executed_notebook(chapter)
     for old, new in zip(book.cells, fresh.cells):
         if old.cell_type == "code":
             assert printed(old) == printed(new), (

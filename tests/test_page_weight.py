@@ -6,7 +6,7 @@ Only the deterministic figures (bytes, requests, hosts); timings are left to the
 
 import pytest
 
-from coursekit.bench import BUDGET, KB
+from coursekit.budgets import BUDGET, KB
 from coursekit.browser import page_weight
 from coursekit.notebooks import chapters
 from coursekit.project import languages, site_prefix

@@ -7,7 +7,9 @@ import pytest
 
 from coursekit.figure_text import cjk_font
 from coursekit.figures import differences
-from coursekit.project import FIGURES, ROOT
+from coursekit.notebooks import chapter_pages, chapters
+from coursekit.project import FIGURES, ROOT, language_of, languages, pages
+from coursekit.subset import FIGURE, snippet_folders
 from coursekit.scripts import run_script, snippet_scripts
 
 SCRIPTS = snippet_scripts()
@@ -37,10 +39,21 @@ def test_committed_figures_are_what_the_snippet_draws(script, script_runs):
             "run python -m coursekit refresh\n" + "\n".join(moved))
 
 
-def test_every_figure_file_has_a_snippet(script_runs):
-    drawn = {name for script in SCRIPTS for name in script_runs(script).figures}
-    orphans = sorted(p.name for p in FIGURES.glob("*.svg") if p.stem not in drawn)
-    assert not orphans, f"figures no snippet draws any more: {orphans}"
+@pytest.mark.parametrize("chapter", chapters())
+def test_every_figure_a_chapter_shows_is_drawn_by_its_snippets(chapter, script_runs):
+    page = next(page for page, notebook in chapter_pages().items()
+                if notebook == chapter and language_of(page) == languages()[0])
+    text = (ROOT / page).read_text(encoding="utf-8")
+    drawn = {name for folder in snippet_folders(text) for script in SCRIPTS
+             if script.parent.name == folder for name in script_runs(script).figures}
+    shown = set(FIGURE.findall(text))
+    assert shown <= drawn, f"{page} shows figures its snippets no longer draw: {sorted(shown - drawn)}"
+
+
+def test_every_figure_file_is_shown_on_a_page():
+    shown = {name for page in pages() for name in FIGURE.findall((ROOT / page).read_text(encoding="utf-8"))}
+    orphans = sorted(p.name for p in FIGURES.glob("*.svg") if p.name.split(".")[0] not in shown)
+    assert not orphans, f"figures no page shows: {orphans}"
 
 
 def test_snippets_use_no_course_machinery():

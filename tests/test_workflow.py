@@ -43,13 +43,30 @@ def test_actionlint_would_see_a_broken_workflow(actionlint, tmp_path):
     assert len(lint([broken])) >= 1
 
 
-def test_the_workflow_runs_the_readme_test_command(workflow):
+def test_the_workflow_runs_the_readme_test_command_for_every_chapter(workflow):
+    """A job per chapter, from the list the project gives: together they run every test of the README's
+    command (a chapter's own, in its job; the others, in each)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = re.findall(r"```sh\n(pip install -r requirements.txt && pytest)\n```", readme)
     assert command, "the README's test command is not where the workflow expects it"
-    test = workflow["jobs"]["test"]
-    assert command[0] in steps_run(test)
+    test, listing = workflow["jobs"]["test"], workflow["jobs"]["chapters"]
+    assert f'{command[0]} --chapter "${{{{ matrix.chapter }}}}"' in steps_run(test)
+    assert test["strategy"]["matrix"]["chapter"] == "${{ fromJSON(needs.chapters.outputs.ids) }}"
+    assert test["needs"] == "chapters" and test["strategy"]["fail-fast"] is False
+    assert "python -m coursekit chapters" in steps_run(listing) and "ids" in listing["outputs"]
     assert re.search(r"apt-get install .*\bchromium\b.*\bfonts-wqy-microhei\b", steps_run(test))
+
+
+def test_the_chapter_list_is_what_pytest_chapter_takes():
+    import json
+    import subprocess
+    import sys
+
+    from coursekit.notebooks import chapter_ids
+
+    listed = subprocess.run([sys.executable, "-m", "coursekit", "chapters"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout
+    assert json.loads(listed) == chapter_ids() and chapter_ids()
 
 
 def test_the_build_is_strict_with_the_address_and_repository_of_the_deployment(workflow):

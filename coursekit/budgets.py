@@ -1,0 +1,9 @@
+"""The course's budgets, in one place: the benchmark reports against them, and the page-weight test holds
+the deterministic ones (bytes, requests). Times are for a 2-core machine."""
+
+KB = 1000
+
+BUDGET = {  # upper bounds
+    "cold build": 30, "warm rebuild": 3, "tests": 90, "tests per chapter": 15, "one chapter's tests": 30,
+    "code total": 10, "code block": 2, "page bytes": 150 * KB, "page requests": 12, "page third-party": 0,
+}
