@@ -25,7 +25,7 @@ from .build import build_site
 from .notebooks import chapters
 from .project import DOCS, ROOT, languages, site_prefix
 from .scripts import snippet_scripts
-from .subset import first_chapters
+from .scratch_course import first_chapters
 
 CHAPTERS = chapters()  # notebook id -> the page's folder on the site
 PROJECTED = 20  # chapters: what the growth from one chapter to all of them comes to there

@@ -72,6 +72,11 @@ def included_scripts(text: str) -> dict[str, str]:
     return found
 
 
+def snippet_folders(markdown: str) -> set[str]:
+    """The snippet folders whose scripts a page includes."""
+    return {path.split("/")[0] for path in included_scripts(markdown).values()}
+
+
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::[\w-]+)?"', re.MULTILINE)
 
 

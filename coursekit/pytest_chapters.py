@@ -15,7 +15,7 @@ import pytest
 
 from .notebooks import chapter_pages, chapters
 from .project import ROOT
-from .subset import snippet_folders
+from .includes import snippet_folders
 
 SELECTED = pytest.StashKey[list]()
 

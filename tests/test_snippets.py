@@ -9,7 +9,8 @@ from coursekit.figure_text import cjk_font
 from coursekit.figures import differences
 from coursekit.notebooks import chapter_pages, chapters
 from coursekit.project import FIGURES, ROOT, language_of, languages, pages
-from coursekit.subset import FIGURE, snippet_folders
+from coursekit.includes import snippet_folders
+from coursekit.page_markup import FIGURE
 from coursekit.scripts import run_script, snippet_scripts
 
 SCRIPTS = snippet_scripts()
@@ -46,12 +47,12 @@ def test_every_figure_a_chapter_shows_is_drawn_by_its_snippets(chapter, script_r
     text = (ROOT / page).read_text(encoding="utf-8")
     drawn = {name for folder in snippet_folders(text) for script in SCRIPTS
              if script.parent.name == folder for name in script_runs(script).figures}
-    shown = set(FIGURE.findall(text))
+    shown = {m["name"] for m in FIGURE.finditer(text)}
     assert shown <= drawn, f"{page} shows figures its snippets no longer draw: {sorted(shown - drawn)}"
 
 
 def test_every_figure_file_is_shown_on_a_page():
-    shown = {name for page in pages() for name in FIGURE.findall((ROOT / page).read_text(encoding="utf-8"))}
+    shown = {m["name"] for page in pages() for m in FIGURE.finditer((ROOT / page).read_text(encoding="utf-8"))}
     orphans = sorted(p.name for p in FIGURES.glob("*.svg") if p.name.split(".")[0] not in shown)
     assert not orphans, f"figures no page shows: {orphans}"
 
