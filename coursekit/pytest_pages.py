@@ -14,6 +14,18 @@ def pytest_collect_file(file_path, parent):
         return MarkdownPage.from_parent(parent, path=file_path)
 
 
+def pytest_collection_finish(session):
+    """Under pytest-xdist's loadgroup, a worker marks each grouped test's id with its group, and the
+    scheduler keeps a group on one worker; unmarked ids mean the groups are ignored (and a chain runs again
+    in each worker, a shared browser pass twice)."""
+    if getattr(session.config.option, "loadgroup", False) and hasattr(session.config, "workerinput"):
+        lost = [item.nodeid for item in session.items
+                if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if lost:
+            raise pytest.UsageError(f"pytest-xdist does not see the test groups ({lost[0]}): this pytest "
+                                    "and pytest-xdist do not work together; install requirements.txt")
+
+
 class BlockFailed(Exception):
     pass
 
