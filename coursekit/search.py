@@ -4,8 +4,9 @@ own stemmer, and the index is fetched when the reader first opens search, not on
 Material writes one `search/search_index.json`; static-i18n fills it with every language's pages. After the
 build, `split_index` writes `search/search_index.<locale>.json` per language (and, for the offline build,
 one `search/search_index.js` that serves the page's language), and removes the shared file.
-`docs/assets/search-index.js`, loaded before Material's bundle, points the bundle's request at the page's
-language and holds it until search is opened. `write_worker` puts Material's search worker behind one that
+`search-index.js`, inlined in each page before Material's bundle (no request of its own, nothing to wait for
+before the page shows), points the bundle's request at the page's language and holds it until search is
+opened. `write_worker` puts Material's search worker behind one that
 stems each word of a query first (search-worker.js says why), and `use_stemming_worker` points pages at it.
 """
 
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from .project import languages, site_prefix
 
-SCRIPT = "assets/search-index.js"  # docs/assets/search-index.js
+HERE = Path(__file__).parent
+BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.\w+\.min\.js"></script>')
 WORKERS = "assets/javascripts/workers"  # Material's; its worker finds lunr's languages in ../lunr
 WORKER = "search-stems.js"
 MATERIAL_WORKER = re.compile(r'("search": "(?:[^"]*/)?assets/javascripts/workers/)search\.\w+\.min\.js"')
@@ -68,17 +70,16 @@ def split_index(site_dir: str | Path, offline: bool = False) -> list[Path]:
     return written
 
 
-def use_page_script(config) -> None:
-    """Load the script before Material's bundle (`extra.polyfills` are in the page head)."""
-    scripts = config.extra.get("polyfills", [])
-    if SCRIPT not in scripts:
-        config.extra["polyfills"] = [*scripts, SCRIPT]
+def with_page_script(html: str) -> str:
+    """The page with search-index.js inlined right before Material's bundle."""
+    script = (HERE / "search-index.js").read_text(encoding="utf-8")
+    return BUNDLE.sub(lambda m: f"<script>{script}</script>{m[0]}", html, count=1)
 
 
 def write_worker(site_dir: str | Path) -> None:
     folder = Path(site_dir) / WORKERS
     (material,) = folder.glob("search.*.min.js")
-    source = (Path(__file__).parent / "search-worker.js").read_text(encoding="utf-8")
+    source = (HERE / "search-worker.js").read_text(encoding="utf-8")
     (folder / WORKER).write_text(source.replace("MATERIAL_WORKER", material.name), encoding="utf-8")
 
 

@@ -27,7 +27,6 @@ def on_startup(command, dirty):
 @event_priority(100)  # before the offline plugin's on_config
 def on_config(config):
     offline.use_local_worker_shim(config)
-    search.use_page_script(config)
     return config
 
 
@@ -90,12 +89,12 @@ def on_page_context(context, page, config, nav):
 @event_priority(-100)  # after mkdocs-jupyter's, which adds its MathJax loader to every page (0.27)
 def on_post_page(output, page, config):
     output = page_markup.name_search_dialog(page_markup.drop_alternate_head_links(output))
-    output = search.use_stemming_worker(page_markup.keep_repository_link_static(output))
+    output = search.with_page_script(search.use_stemming_worker(page_markup.keep_repository_link_static(output)))
     return notebook_pages.drop_third_party_scripts(output)
 
 
 def on_post_template(output, template_name, config):  # 404.html
-    return page_markup.keep_repository_link_static(output)
+    return search.with_page_script(search.use_stemming_worker(page_markup.keep_repository_link_static(output)))
 
 
 @event_priority(50)  # before mkdocs-jupyter's own on_post_build
