@@ -83,6 +83,7 @@ def build(page: Path) -> nbformat.NotebookNode:
     if front:
         skip.update(range(front.group(0).count("\n")))
     cells, prose, in_figure, title, heading_ids, figure_alts = [], [], False, None, [], []
+    body = None  # the indentation of the admonition whose body the lines are in, or None
     for i, line in enumerate(lines):
         if i in fence_spans and lines[i].origin in code_at:
             _flush(cells, prose)
@@ -90,6 +91,17 @@ def build(page: Path) -> nbformat.NotebookNode:
             continue
         if i in skip or MARKER.match(line.text):
             continue
+        if body is not None:  # an admonition's body is a quote: every paragraph, formula and list of it
+            if not line.text.strip():
+                prose.append(">" if prose else "")
+                continue
+            if line.text.startswith(body):
+                prose.append("> " + PAGE_LINK.sub(r"\g<text>", line.text[len(body):]))
+                continue
+            body = None
+            while prose and prose[-1] == ">":  # the quote ends at its last line of text
+                prose.pop()
+            prose.append("")
         if line.text.lstrip().startswith("<figure"):
             in_figure = True
         if in_figure:
@@ -111,9 +123,7 @@ def build(page: Path) -> nbformat.NotebookNode:
         admonition = ADMONITION.match(stripped)
         if admonition:
             prose.append(f"> **{admonition['title'] or ''}**\n>")
-            continue
-        if prose and prose[-1].startswith(">") and stripped.startswith("    "):
-            prose.append("> " + stripped[4:])
+            body = admonition["indent"] + "    "
             continue
         prose.append(stripped)
     _flush(cells, prose)
@@ -132,6 +142,7 @@ def build(page: Path) -> nbformat.NotebookNode:
 
 def _flush(cells: list, prose: list[str]) -> None:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(prose)).strip()
+    body = re.sub(r"(\n>[ \t]*)+$", "", body)  # a quote cut by a code cell ends at its text
     if body:
         cells.append(nbformat.v4.new_markdown_cell(body))
     prose.clear()

@@ -35,9 +35,18 @@ def every_page(site, config) -> list[str]:
             if wanted(config, path)]
 
 
-OVERFLOWING_CODE = """() => [...document.querySelectorAll("article pre")]
-  .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
-  .map(pre => pre.innerText.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""))"""
+# Every block of preformatted text (code, outputs, notebook cells and their outputs), those in closed boxes
+# too (opened while measured): the block or the element inside it that scrolls is wider than its column.
+OVERFLOWING_CODE = """() => {
+  const closed = [...document.querySelectorAll("article details:not([open])")];
+  closed.forEach(box => { box.open = true; });
+  const wide = element => element.scrollWidth > element.clientWidth + 1;
+  const found = [...document.querySelectorAll("article pre")]
+    .filter(pre => wide(pre) || [...pre.children].some(wide))
+    .map(pre => pre.innerText.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""));
+  closed.forEach(box => { box.open = false; });
+  return found;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +102,23 @@ def test_no_code_line_scrolls_sideways(every_page_loaded):
     """At 1280 px every line of every code block and output fits the content column, on every page."""
     problems = every_page_loaded["overflowing"]
     assert not problems, "code wider than the column (longest line of each block):\n" + "\n".join(problems)
+
+
+def test_the_width_check_finds_code_outputs_and_closed_boxes(context, tmp_path):
+    """The check the test above relies on, on a page with one too-wide block of each kind (planted) and
+    blocks that fit: a code block that scrolls inside its pre, an output pre with no code, one in a closed box."""
+    wide, narrow = "x" * 200, "fits"
+    blocks = (f'<pre><code style="display:block;overflow:auto">{wide}1</code></pre>'
+              f'<pre style="overflow:auto">{wide}2</pre>'
+              f'<details><summary>s</summary><pre style="overflow:auto">{wide}3</pre></details>'
+              f'<pre><code style="display:block;overflow:auto">{narrow}</code></pre><pre>{narrow}</pre>')
+    (tmp_path / "index.html").write_text(f'<!doctype html><html lang="en"><title>Width</title><body>'
+                                         f'<article style="width:600px">{blocks}</article></body></html>',
+                                         encoding="utf-8")
+    page = context.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    assert sorted(line[-1] for line in page.evaluate(OVERFLOWING_CODE)) == ["1", "2", "3"]
+    assert page.evaluate("document.querySelector('details').open") is False, "the box is closed again"
 
 
 @every_page_pass

@@ -213,3 +213,17 @@ def test_the_mean_is_the_yardstick_and_the_neuron_explains_about_a_third(script_
     assert baseline == 5135
     assert 0.3 < 1 - test_mse / baseline < 0.36
     assert 57 < test_mse ** 0.5 < 61
+
+
+def test_the_device_line_needs_the_pytorch_the_page_names():
+    """`current_accelerator(check_available=True)` came with PyTorch 2.7, the version the page names."""
+    import inspect
+
+    assert tuple(int(part) for part in torch.__version__.split("+")[0].split(".")[:2]) >= (2, 7)
+    assert "check_available" in inspect.signature(torch.accelerator.current_accelerator).parameters
+
+
+def test_the_activation_table_fits_the_content_column(script_runs):
+    """Printed as a table of columns, the values stay within the column of the page (78 characters)."""
+    printed = script_runs(CHAPTER / "activations.py").stdout
+    assert max(len(line) for line in printed.splitlines()) <= 78

@@ -1,18 +1,27 @@
 """Each claim of the neural-networks chapter, checked numerically, beyond what its printed outputs show."""
 
+import ast
+import re
+
 import numpy as np
 import pytest
 import torch
 import torch.nn as nn
 
-from coursekit.project import SNIPPETS
+from coursekit.project import DOCS, SNIPPETS
 
 CHAPTER = SNIPPETS / "neural_networks"
+PAGE = DOCS / "en" / "chapters" / "neural-networks.md"
 
 
 @pytest.fixture(scope="module")
 def backprop(script_runs):
     return script_runs(CHAPTER / "backprop.py").namespace
+
+
+@pytest.fixture(scope="module")
+def initialisation(script_runs):
+    return script_runs(CHAPTER / "initialisation.py").namespace
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +41,7 @@ def test_bce_gradient_is_p_minus_y_and_mse_has_the_vanishing_factor():
     y = torch.tensor([1.0, 0.0, 1.0, 0.0], dtype=torch.float64)
     p = torch.sigmoid(z)
     bce, = torch.autograd.grad(nn.functional.binary_cross_entropy(p, y, reduction="sum"), z)
-    np.testing.assert_allclose(bce, (p - y).detach(), rtol=1e-12)
+    np.testing.assert_allclose(bce, (p - y).detach(), rtol=1e-12)  # exercise 2
     mse, = torch.autograd.grad(((torch.sigmoid(z) - y) ** 2).sum(), z)
     np.testing.assert_allclose(mse, (2 * (p - y) * p * (1 - p)).detach(), rtol=1e-12)
     # "about 200 times larger" on the page's example, z = -6 for a label 1
@@ -40,12 +49,46 @@ def test_bce_gradient_is_p_minus_y_and_mse_has_the_vanishing_factor():
     assert 150 < abs(p6 - 1) / abs(2 * (p6 - 1) * p6 * (1 - p6)) < 250
 
 
+def test_the_mse_gradient_through_a_sigmoid_shrinks_with_the_mistake_only_past_a_third():
+    """For a label 1 its size 2p(1-p)^2 peaks at p = 1/3 and falls on both sides; for a label 0, at 2/3."""
+    p = np.linspace(1e-4, 1 - 1e-4, 99_999)
+    for label, peak in [(1, 1 / 3), (0, 2 / 3)]:
+        size = np.abs(2 * (p - label) * p * (1 - p))
+        assert abs(p[size.argmax()] - peak) < 1e-3
+        wrong = p < peak if label == 1 else p > peak  # the mistakes worse than the peak
+        assert np.all(np.diff(size[wrong]) * (1 if label == 1 else -1) > 0), "worse mistake, smaller gradient"
+    # the BCE's p - y grows with the mistake everywhere
+    assert np.all(np.diff(np.abs(p - 1)) < 0)
+
+
+def test_the_gradient_with_respect_to_p_is_the_table_s_row():
+    """Shape table, row p: dE/dp = (p - y) / (n p (1 - p)); times sigma'(z2) = p (1 - p), it is g."""
+    z = torch.tensor([-2.0, 0.3, 1.5, 3.0, -0.7], dtype=torch.float64)
+    y = torch.tensor([1.0, 0.0, 1.0, 1.0, 0.0], dtype=torch.float64)
+    p = torch.sigmoid(z).requires_grad_()
+    grad, = torch.autograd.grad(nn.functional.binary_cross_entropy(p, y), p)
+    n, p = len(y), p.detach()
+    np.testing.assert_allclose(grad, (p - y) / (n * p * (1 - p)), rtol=1e-12)
+    np.testing.assert_allclose(grad * p * (1 - p), (p - y) / n, rtol=1e-12)
+
+
 def test_softmax_cross_entropy_gradient_is_p_minus_one_hot_over_n():
+    """Exercise 3."""
     logits = torch.tensor([[2.0, 1.0, -1.0], [0.0, 0.0, 3.0]], dtype=torch.float64, requires_grad=True)
     labels = torch.tensor([0, 1])
     grad, = torch.autograd.grad(nn.functional.cross_entropy(logits, labels), logits)
     expected = (torch.softmax(logits, dim=1) - nn.functional.one_hot(labels, 3)) / 2
     np.testing.assert_allclose(grad, expected.detach(), rtol=1e-12)
+
+
+def test_log_softmax_takes_no_logarithm_of_a_rounded_probability(script_runs):
+    ns = script_runs(CHAPTER / "classification.py").namespace
+    Z = np.array([[1000.0, 0.0, -5.0], [2.0, 1.0, -1.0]])
+    logs = ns["log_softmax"](Z)
+    assert np.isfinite(logs).all() and logs[0, 1] == -1000.0  # log(softmax) would give -inf
+    np.testing.assert_allclose(logs[1], np.log(ns["softmax"](Z[1:]))[0], rtol=1e-12)
+    with np.errstate(divide="ignore"):
+        assert np.isinf(np.log(ns["softmax"](Z)[0, 1]))
 
 
 def test_hand_backprop_equals_finite_differences_and_autograd_at_another_point(backprop):
@@ -59,18 +102,36 @@ def test_hand_backprop_equals_finite_differences_and_autograd_at_another_point(b
     loss.backward()
     for name in params:
         assert np.shape(by_hand[name]) == np.shape(params[name]), name  # the shapes of the table
-        np.testing.assert_allclose(by_hand[name], numerical[name], rtol=1e-6, atol=1e-9, err_msg=name)
+        np.testing.assert_allclose(by_hand[name], numerical[name], rtol=1e-7, atol=1e-10, err_msg=name)
         np.testing.assert_allclose(by_hand[name], t[name].grad.numpy(), rtol=1e-10, err_msg=name)
 
 
-def test_the_gradient_check_catches_a_missing_tanh_derivative(backprop):
-    """The check is worth having: drop the (1 - H^2) factor and it fails."""
+def test_the_central_difference_gap_falls_as_eps_squared_then_rounding_takes_over(backprop):
     ns = backprop
-    params = ns["init"](m=2, h=8)
-    p, H = ns["forward"](params, ns["X_train"])
-    G1 = np.outer((p - ns["y_train"]) / len(p), params["w2"])  # tanh' forgotten
-    gap = np.abs(ns["X_train"].T @ G1 - ns["numerical_gradient"](params, ns["X_train"], ns["y_train"])["W1"]).max()
-    assert gap / np.abs(ns["backward"](params, ns["X_train"], ns["y_train"])["W1"]).max() > 1e-2
+    params, X, y = ns["params"], ns["X_train"], ns["y_train"]
+    eps = 10.0 ** -np.arange(1, 11)
+    gaps = np.array([ns["relative_gap"](ns["by_hand"], ns["numerical_gradient"](params, X, y, e)) for e in eps])
+    truncation = gaps[:4]  # 0.1 to 1e-4
+    np.testing.assert_allclose(truncation[:-1] / truncation[1:], 100, rtol=0.05)  # eps^2
+    assert eps[gaps.argmin()] == 1e-5 and gaps.min() < 1e-9, "best near 1e-5, about ten digits"
+    rounding = gaps[4:]  # 1e-5 to 1e-10
+    assert np.all(np.diff(np.log10(rounding)) > 0.5), "the gap grows about tenfold per step"
+    assert ns["numerical_gradient"].__defaults__ == (1e-5,)
+
+
+def test_the_gradient_check_catches_the_missing_tanh_derivative(backprop):
+    """The slip of the page, and the one of the page's shape: dE/dH used as G1."""
+    ns = backprop
+    params, X, y = ns["params"], ns["X_train"], ns["y_train"]
+    numerical = ns["numerical_gradient"](params, X, y)
+    assert ns["relative_gap"](ns["backward_with_slip"](params, X, y), numerical) > 0.1
+    assert ns["relative_gap"](ns["backward"](params, X, y), numerical) < 1e-9
+    assert 0.1 < ns["relative_gap"](ns["slipped"], ns["numerical"]) < 0.3  # "0.2"
+
+
+def test_autograd_and_backward_differ_by_rounding_only(backprop):
+    ns = backprop
+    assert ns["relative_gap"](ns["by_hand"], ns["by_autograd"]) < 1e-12
 
 
 def test_the_mlp_separates_the_moons_far_better_than_the_logistic_neuron(backprop):
@@ -81,8 +142,14 @@ def test_the_mlp_separates_the_moons_far_better_than_the_logistic_neuron(backpro
     assert (1 - mlp) <= (1 - logistic) / 2  # at most half the errors
 
 
-def test_zero_init_keeps_hidden_units_identical_and_random_init_does_not(script_runs):
-    ns = script_runs(CHAPTER / "initialisation.py").namespace
+def test_the_graph_shows_the_gradient_of_every_parameter(backprop):
+    ns = backprop
+    assert set(ns["learnt"]) <= set(ns["gradients"]) and set(ns["gradients"]) <= set(ns["nodes"])
+    assert {start for start, _ in ns["edges"]} | {end for _, end in ns["edges"]} == set(ns["nodes"])
+
+
+def test_zero_init_keeps_hidden_units_identical_and_random_init_does_not(initialisation):
+    ns = initialisation
     for zero in (True, False):
         net = ns["make_net"](zero)
         optimizer = torch.optim.SGD(net.parameters(), lr=1.0)
@@ -90,22 +157,130 @@ def test_zero_init_keeps_hidden_units_identical_and_random_init_does_not(script_
             optimizer.zero_grad()
             nn.functional.binary_cross_entropy_with_logits(net(ns["X"]), ns["y"]).backward()
             optimizer.step()
-        W1 = net[0].weight.detach()
-        spread = (W1 - W1[0]).abs().max().item()
+        into_units = net[0].weight.detach()
+        spread = (into_units - into_units[0]).abs().max().item()
         if zero:
-            assert spread == 0 and W1.abs().max() > 0.1  # they moved, together
+            assert spread == 0 and into_units.abs().max() > 0.1  # they moved, together
         else:
             assert spread > 0.5
 
 
-def test_gradients_vanish_through_sigmoids_and_not_through_relus(script_runs):
-    ns = script_runs(CHAPTER / "initialisation.py").namespace
-    sigmoid, relu = np.array(ns["sigmoid"]), np.array(ns["relu"])
-    assert (np.diff(sigmoid) > 0).all(), "each sigmoid layer's gradient is smaller than the next one's"
-    ratios = sigmoid[1:] / sigmoid[:-1]
-    assert 2.5 < np.median(ratios) < 4, "a factor of about 3 per layer"
-    assert 5e4 < sigmoid[-1] / sigmoid[0] < 2e5, "the first layer's about 100,000 times smaller"
-    assert relu.max() / relu.min() < 2, "the same order of magnitude through the ReLUs"
+def profiles(ns):
+    """{(activation, initialisation): (std of H_l, |dE/dH_l| / |dE/dH_10|)} as the page prints them."""
+    return {column: (np.array(std), np.array(grad) / grad[-1]) for column, (std, grad) in ns["profiles"].items()}
+
+
+def test_he_keeps_activations_and_gradients_and_other_scales_do_not(initialisation):
+    columns = profiles(initialisation)
+    std, grad = columns[("ReLU", "He")]
+    assert 0.75 <= std.min() and std.max() <= 1.25 and 0.7 <= grad.min() and grad.max() <= 1.2
+    std, grad = columns[("ReLU", "1/√m")]
+    per_layer = (std[0] / std[-1]) ** (1 / 9)
+    assert 1.3 < per_layer < 1.5, "the activations shrink by about sqrt(2) per layer"
+    assert 18 < 1 / grad[0] < 27, "the first layer's gradient about 22 times smaller"
+    std, grad = columns[("ReLU", "std 1")]
+    assert std[-1] / std[0] > 1e6 and grad[0] > 1e6, "both explode"
+    default, small = columns[("ReLU", "default")], columns[("ReLU", "1/√m")]
+    assert np.all(default[0] < small[0]) and default[1][0] < small[1][0] / 10, "the default shrinks faster"
+    std, grad = columns[("tanh", "Xavier")]
+    assert 1 / 3 < grad[0] < 1 and np.all(np.diff(std) < 0) and std[0] / std[-1] < 3, "tanh loses a little"
+
+
+def test_the_sigmoid_divides_the_gradient_by_about_four_per_layer(initialisation):
+    std, grad = profiles(initialisation)[("sigmoid", "Xavier")]
+    factors = grad[1:] / grad[:-1]
+    assert 3.5 < np.median(factors) < 5 and factors.min() > 3, "4 or more at every layer"
+    assert 1e-6 < grad[0] < 1e-5, "a few millionths at the first layer"
+    assert 0.1 <= std.min() and std.max() < 0.25, "a spread of about 0.1"
+
+
+def stack(activation, init, depth=10, width=64):
+    """The page's deep stack (seed, layers, batch), returning H_l, dE/dH_l and dE/dW_l."""
+    torch.manual_seed(0)
+    layers = [nn.Linear(width, width, bias=False) for _ in range(depth)]
+    for layer in layers:
+        init(layer.weight)
+    head = nn.Linear(width, 1)
+    signal, target = torch.randn(256, width), torch.randn(256, 1)
+    hidden = []
+    for layer in layers:
+        signal = activation(layer(signal))
+        hidden.append(signal)
+    error = nn.functional.mse_loss(head(signal), target)
+    grads = torch.autograd.grad(error, hidden + [layer.weight for layer in layers])
+    return hidden, grads[:depth], grads[depth:]
+
+
+def test_the_sigmoid_s_spread_is_its_units_offsets_not_the_input(initialisation):
+    """How much a unit varies from one example to the next shrinks about fourfold per layer, while the
+    spread over all outputs stays near 0.1."""
+    hidden, _, _ = stack(*initialisation["settings"][("sigmoid", "Xavier")])
+    across_examples = np.array([h.std(dim=0).mean().item() for h in hidden])
+    assert np.median(across_examples[:-1] / across_examples[1:]) > 3.5
+    assert across_examples[-1] < 1e-3 * hidden[-1].std().item()
+
+
+def test_weight_gradients_hide_the_shrinking_that_de_dh_shows(initialisation):
+    """ReLU with s = 1/sqrt(m): the norms of dE/dW_l stay within a factor of 2, while dE/dH_l shrinks 22 times."""
+    _, by_output, by_weight = stack(*initialisation["settings"][("ReLU", "1/√m")])
+    weights = np.array([g.norm().item() for g in by_weight])
+    outputs = np.array([g.norm().item() for g in by_output])
+    assert weights.max() / weights.min() < 2 and outputs[-1] / outputs[0] > 15
+
+
+def test_nn_linear_default_is_uniform_and_not_he():
+    """Uniform within 1/sqrt(m), standard deviation 1/sqrt(3m), biases drawn in the same interval; He's
+    standard deviation sqrt(2/m) is sqrt(6) times larger."""
+    torch.manual_seed(0)
+    m = 256
+    layer = nn.Linear(m, 512)
+    bound = 1 / m ** 0.5
+    assert layer.weight.abs().max() <= bound and layer.weight.abs().max() > 0.99 * bound
+    assert layer.weight.std().item() == pytest.approx((3 * m) ** -0.5, rel=0.02)
+    assert layer.bias.abs().max() <= bound and layer.bias.std().item() > 0.5 * (3 * m) ** -0.5
+    he = torch.empty(512, m)
+    nn.init.kaiming_normal_(he, nonlinearity="relu")
+    assert he.std().item() / layer.weight.std().item() == pytest.approx(6 ** 0.5, rel=0.03)
+    assert tuple(layer.weight.shape) == (512, m), "nn.Linear(m, h) keeps W transposed, h x m"
+
+
+def test_momentum_is_the_page_s_update_and_lengthens_steady_steps_tenfold():
+    """v <- mu v + g, theta <- theta - eta v; a steady gradient ends up moving theta by eta / (1 - mu) times it,
+    and gradients that alternate in sign largely cancel out."""
+    lr, mu = 0.1, 0.9
+    theta = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([theta], lr=lr, momentum=mu)
+    v, expected, steps = 0.0, 0.0, []
+    for t in range(200):
+        g = 1.0
+        theta.grad = torch.tensor([g])
+        before = theta.item()
+        optimizer.step()
+        v = mu * v + g
+        expected -= lr * v
+        steps.append(before - theta.item())
+        assert theta.item() == pytest.approx(expected, rel=1e-5)
+    assert steps[-1] == pytest.approx(lr / (1 - mu), rel=1e-6)
+    velocity = 0.0
+    for t in range(200):
+        velocity = mu * velocity + (-1) ** t
+    assert abs(velocity) < 1 / (1 + mu) + 1e-6
+
+
+def test_momentum_speeds_up_the_flat_direction_of_an_uneven_loss():
+    """On E = (x^2 + 0.01 y^2) / 2, at the same rate, momentum reaches the minimum about ten times sooner."""
+    def steps_to_minimum(momentum):
+        theta = torch.tensor([1.0, 1.0], dtype=torch.float64, requires_grad=True)
+        optimizer = torch.optim.SGD([theta], lr=0.5, momentum=momentum)
+        curvature = torch.tensor([1.0, 0.01], dtype=torch.float64)
+        for step in range(1, 100_000):
+            optimizer.zero_grad()
+            (curvature * theta ** 2).sum().div(2).backward()
+            optimizer.step()
+            if theta.abs().max() < 1e-3:
+                return step
+    plain, heavy = steps_to_minimum(0.0), steps_to_minimum(0.9)
+    assert plain / heavy > 5
 
 
 def test_digits_splits_are_disjoint_stratified_and_60_20_20(digits):
@@ -119,24 +294,38 @@ def test_digits_splits_are_disjoint_stratified_and_60_20_20(digits):
         assert np.abs(share - 0.1).max() < 0.01, name
 
 
-def test_digits_test_accuracy_and_overfitting_as_described(digits):
+def test_the_curves_are_as_described_and_validation_chooses_the_epoch(digits):
     ns = digits
-    assert ns["test_acc"] > 0.95
-    history = ns["history"]
+    history, best = ns["history"], ns["best"]
     train_loss = [loss for loss, _ in history["train"]]
     val_loss = [loss for loss, _ in history["val"]]
+    val_acc = [acc for _, acc in history["val"]]
     assert history["train"][-1][1] == 1.0, "training accuracy reaches 1"
-    assert train_loss[-1] < train_loss[19] / 2, "the training loss keeps falling after 20 epochs"
+    assert train_loss[-1] < train_loss[19] / 2 and 0.003 < train_loss[-1] < 0.006, "keeps falling, to ~0.004"
     assert min(val_loss[19:]) > 0.9 * min(val_loss[:20]), "the validation loss no longer improves after 20"
-    assert 0.05 < val_loss[-1] < 0.1, "about 0.07"
+    assert val_loss[-1] > 1.1 * min(val_loss), "a little higher at the end than at its lowest"
+    assert 0.06 < min(val_loss) < 0.07 and all(0.97 < acc < 0.99 for acc in val_acc[20:]), "holds near 98%"
+    assert best["epoch"] == 1 + int(np.argmin(val_loss)) == 26
+    runner_up = sorted(val_loss)[1]
+    assert runner_up > 1.001 * best["val loss"], "a choice that rounding elsewhere does not flip"
+    for name, tensor in ns["model"].state_dict().items():  # the test set saw the kept weights
+        assert torch.equal(tensor, best["state"][name]), name
+
+
+def test_the_test_accuracy_and_its_standard_error(digits):
+    ns = digits
+    n, accuracy = len(ns["y_t"]), ns["test_acc"]
+    assert accuracy > 0.95 and ns["error_bar"] == pytest.approx((accuracy * (1 - accuracy) / n) ** 0.5)
+    assert 0.0075 < ns["error_bar"] < 0.0085, "0.8 points"
+    assert abs(0.98 - accuracy) < ns["error_bar"], "cannot tell 97.5% from 98%"
     assert sum(p.numel() for p in ns["model"].parameters()) == 64 * 32 + 32 + 32 * 10 + 10
 
 
-def test_nn_linear_starts_uniform_within_one_over_sqrt_fan_in():
-    torch.manual_seed(0)
-    layer = nn.Linear(64, 32)
-    bound = 1 / 64 ** 0.5
-    assert layer.weight.abs().max() <= bound and layer.weight.abs().max() > 0.95 * bound
+def test_load_digits_says_its_images_come_from_13_writers():
+    from sklearn.datasets import load_digits
+
+    description = " ".join(load_digits().DESCR.split())
+    assert "copy of the test set" in description and "different 13 to the test set" in description
 
 
 @pytest.mark.parametrize("hidden, expected", [((128,), 9610), ((32, 32), 3466)])
@@ -146,7 +335,45 @@ def test_exercise_parameter_counts(hidden, expected):
     assert sum(p.numel() for layer in layers for p in layer.parameters()) == expected
 
 
+@pytest.mark.parametrize("width", [16, 32, 64, 128, 1024])
+def test_the_first_layer_holds_most_parameters_whenever_inputs_outnumber_outputs(width):
+    """Exercise 6: m h against h k; the width does not decide, 64 inputs against 10 outputs do."""
+    first, second = (sum(p.numel() for p in nn.Linear(a, b).parameters()) for a, b in [(64, width), (width, 10)])
+    assert first > 4 * second
+
+
 def test_two_class_softmax_is_the_sigmoid_of_the_difference(script_runs):
     ns = script_runs(CHAPTER / "exercises.py").namespace
-    np.testing.assert_allclose(ns["softmax"][:, 1], ns["sigmoid"](ns["difference"]), rtol=1e-12)
+    softmax = ns["exps"] / ns["exps"].sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(softmax[:, 1], ns["sigmoid"](ns["difference"]), rtol=1e-12)
     assert ns["slope"].max() == 0.25
+
+
+def test_no_block_rebinds_a_function_an_earlier_block_of_the_page_defines():
+    """A reader who reruns an earlier block in the same session finds its functions as they were."""
+    order = list(dict.fromkeys(re.findall(r'--8<-- "neural_networks/(\w+)\.py:', PAGE.read_text(encoding="utf-8"))))
+    defined = {}
+    for script in order:
+        tree = ast.parse((CHAPTER / f"{script}.py").read_text(encoding="utf-8"))
+        for name, node in _module_bindings(tree):
+            earlier = defined.get(name)
+            if earlier is not None and earlier[1] is not None:  # an earlier function or class
+                same = node is not None and ast.unparse(node) == ast.unparse(earlier[1])
+                assert same, f"{script}.py rebinds {name}, a function of {earlier[0]}.py"
+            defined.setdefault(name, (script, node))
+
+
+def _module_bindings(tree):
+    """(name, def or class node, or None for any other binding) for each name a module binds at its top
+    level; comprehensions, lambdas and function bodies have scopes of their own."""
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            yield node.name, node
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id, None
+        elif not isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                                   ast.Import, ast.ImportFrom)):
+            for child in ast.iter_child_nodes(node):
+                yield from visit(child)
+    for statement in tree.body:
+        yield from visit(statement)

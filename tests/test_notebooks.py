@@ -58,6 +58,24 @@ def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
 
 
 @per_chapter
+@pytest.mark.parametrize("language", languages())
+def test_notebook_prose_renders_without_code_blocks(chapter, language):
+    """A page's code blocks become code cells, so its prose renders with none: a markdown cell that renders one
+    has turned text into code (an admonition's indented paragraphs, say), on the site and on every host."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from coursekit.notebooks import build, chapter_pages
+    from coursekit.project import language_of
+
+    page = next(page for page, notebook in chapter_pages().items()
+                if notebook == chapter and language_of(page) == language)
+    for cell in build(page).cells:
+        if cell.cell_type == "markdown":
+            html = markdown2html_mistune(cell.source)
+            assert "<pre" not in html, f"{language} notebook of {chapter}, {cell.id}: text shown as code:\n{html}"
+
+
+@per_chapter
 def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebook, chapter):
     """One execution serves the three languages: their code cells are identical (test above)."""
     book, fresh = committed(chapter)["en"], executed_notebook(chapter)

@@ -10,11 +10,12 @@ z = torch.tensor([-6.0, -2.0, 0.0, 2.0, 6.0], device=device,
                  requires_grad=True)
 activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh,
                "ReLU": torch.relu}
+print(f"{'z':<14}" + "".join(f"{v:8.1f}" for v in z.tolist()))
 for name, f in activations.items():
     out = f(z)
     slope, = torch.autograd.grad(out.sum(), z)  # derivative at each z
-    values, slopes = out.detach().cpu().numpy(), slope.cpu().numpy()
-    print(f"{name:<8} f(z) = {values.round(3)}  f'(z) = {slopes.round(3)}")
+    for label, row in [(f"{name} f(z)", out), (f"{name} f'(z)", slope)]:
+        print(f"{label:<14}" + "".join(f"{v:8.3f}" for v in row.tolist()))
 # Rounded to 3 decimals, tanh(±6) shows as ±1; more digits show the gap:
 print(f"tanh(6) = {torch.tanh(torch.tensor(6.0)).item():.5f}")
 # --8<-- [end:values]

@@ -33,10 +33,61 @@ def forward(params, X):
     return p, H
 
 
-def loss(params, X, y):
+def loss_at(params, X, y):
+    """The binary cross-entropy of the network with these parameters."""
     p, _ = forward(params, X)
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 # --8<-- [end:forward]
+
+# --8<-- [start:graph]
+import matplotlib.pyplot as plt
+
+# Where each array sits: the forward pass runs left to right.
+nodes = {"$X$": (0, 0), "$Z_1$": (2, 0), "$H$": (4, 0), "$z_2$": (6, 0),
+         "$p$": (8, 0), "$E$": (10, 0), "$W_1$": (1.4, 1.3),
+         "$b_1$": (2.6, 1.3), "$w_2$": (5.4, 1.3), "$b_2$": (6.6, 1.3),
+         "$y$": (10, 1.3)}
+edges = [("$X$", "$Z_1$"), ("$W_1$", "$Z_1$"), ("$b_1$", "$Z_1$"),
+         ("$Z_1$", "$H$"), ("$H$", "$z_2$"), ("$w_2$", "$z_2$"),
+         ("$b_2$", "$z_2$"), ("$z_2$", "$p$"), ("$p$", "$E$"),
+         ("$y$", "$E$")]
+operations = {("$Z_1$", "$H$"): "tanh", ("$z_2$", "$p$"): r"$\sigma$",
+              ("$p$", "$E$"): "BCE"}
+# What the backward pass computes at each array, right to left.
+gradients = {"$Z_1$": "$G_1$", "$H$": r"$g \, w_2^T$", "$z_2$": "$g$",
+             "$W_1$": "$X^T G_1$", "$b_1$": r"$\sum_i G_{1,i}$",
+             "$w_2$": "$H^T g$", "$b_2$": r"$\sum_i g_i$"}
+learnt = {"$W_1$", "$b_1$", "$w_2$", "$b_2$"}
+
+fig, ax = plt.subplots(figsize=(8, 3.5), num="backprop-graph")
+for name, (col, row) in nodes.items():
+    fill = "#fbe0c8" if name in learnt else "#d6e4f5"
+    ax.text(col, row, name, ha="center", va="center", fontsize=13,
+            bbox=dict(boxstyle="round,pad=0.4", fc=fill, ec="black"))
+for start, end in edges:
+    ax.annotate("", xy=nodes[end], xytext=nodes[start],
+                arrowprops=dict(arrowstyle="->", shrinkA=14, shrinkB=14))
+for (start, end), label in operations.items():
+    (col, row), (col_end, _) = nodes[start], nodes[end]
+    ax.text((col + col_end) / 2, row + 0.22, label, ha="center", fontsize=10)
+for name, label in gradients.items():
+    col, row = nodes[name]
+    above = name in learnt  # below the node, an arrow would cross it
+    ax.text(col, row + (0.45 if above else -0.45), label, ha="center",
+            va="bottom" if above else "top", fontsize=10, color="#b3261e")
+for row, text, colour in [(-1.1, "forward pass: the arrays", "black"),
+                          (-1.9, "backward pass: the gradient of E",
+                           "#b3261e")]:
+    ends = (9.5, 0.5) if colour == "black" else (0.5, 9.5)
+    ax.annotate("", xy=(ends[0], row), xytext=(ends[1], row),
+                arrowprops=dict(arrowstyle="->", color=colour))
+    ax.text(5, row - 0.12, text, ha="center", va="top", color=colour,
+            fontsize=10)
+ax.set(xlim=(-0.6, 10.6), ylim=(-2.5, 2.3))
+ax.set_axis_off()
+fig.tight_layout()
+plt.show()
+# --8<-- [end:graph]
 
 # --8<-- [start:backward]
 def backward(params, X, y):
@@ -54,7 +105,7 @@ def backward(params, X, y):
 # --8<-- [end:backward]
 
 # --8<-- [start:check]
-def numerical_gradient(params, X, y, eps=1e-6):
+def numerical_gradient(params, X, y, eps=1e-5):
     """Central differences, one parameter at a time."""
     grads = {}
     for name, value in params.items():
@@ -64,21 +115,42 @@ def numerical_gradient(params, X, y, eps=1e-6):
             for sign in (1, -1):
                 moved = value.copy()
                 moved[i] += sign * eps
-                grad[i] += sign * loss({**params, name: moved}, X, y)
+                grad[i] += sign * loss_at({**params, name: moved}, X, y)
             grad[i] /= 2 * eps
         grads[name] = grad
     return grads
 
 
+def relative_gap(grads, reference):
+    """The largest difference over the largest gradient, all parameters
+    together."""
+    gap = max(np.abs(grads[k] - reference[k]).max() for k in reference)
+    return gap / max(np.abs(reference[k]).max() for k in reference)
+
+
 params = init(m=2, h=8)
 by_hand = backward(params, X_train, y_train)
-numerical = numerical_gradient(params, X_train, y_train)
-for name in params:
-    gap = np.abs(by_hand[name] - numerical[name]).max()
-    scale = np.abs(numerical[name]).max()
-    print(f"{name}: largest gap / largest gradient < 1e-6: "
-          f"{gap / scale < 1e-6}")
+for eps in 10.0 ** -np.arange(1, 11):
+    numerical = numerical_gradient(params, X_train, y_train, eps)
+    gap = relative_gap(by_hand, numerical)
+    # Its decade only: rounding noise differs from one machine to another.
+    print(f"eps = {eps:.0e}: gap < {10 ** np.ceil(np.log10(gap)):.0e}")
 # --8<-- [end:check]
+
+# --8<-- [start:slip]
+def backward_with_slip(params, X, y):
+    """backward with a classic slip: the derivative of tanh left out."""
+    grads = backward(params, X, y)
+    p, H = forward(params, X)
+    dH = np.outer((p - y) / len(y), params["w2"])
+    grads["W1"], grads["b1"] = X.T @ dH, dH.sum(axis=0)  # G1 = dH: wrong
+    return grads
+
+
+numerical = numerical_gradient(params, X_train, y_train)  # eps = 1e-5
+slipped = backward_with_slip(params, X_train, y_train)
+print(f"gap with the slip: {relative_gap(slipped, numerical):.2f}")
+# --8<-- [end:slip]
 
 # --8<-- [start:autograd]
 import torch
@@ -89,9 +161,12 @@ Xt = torch.tensor(X_train)
 yt = torch.tensor(y_train, dtype=torch.float64)
 Ht = torch.tanh(Xt @ t["W1"] + t["b1"])
 pt = torch.sigmoid(Ht @ t["w2"] + t["b2"])
+# Probabilities, not logits, to mirror the NumPy forward pass step by step;
+# to train, binary_cross_entropy_with_logits is the safer choice.
 torch.nn.functional.binary_cross_entropy(pt, yt).backward()
-print("autograd agrees:", all(
-    np.allclose(t[name].grad.numpy(), by_hand[name]) for name in params))
+by_autograd = {name: t[name].grad.numpy() for name in params}
+print("autograd against backward, gap < 1e-5:",
+      relative_gap(by_hand, by_autograd) < 1e-5)
 # --8<-- [end:autograd]
 
 # --8<-- [start:train]

@@ -30,18 +30,23 @@ print(f"dE/dz with MSE: {mse_slope:.4f}   with BCE: {bce_slope:.4f}")
 # --8<-- [end:mse-vs-bce]
 
 # --8<-- [start:softmax]
+def log_softmax(Z):
+    """log p, row by row, as Z - log(sum(exp(Z))); subtracting the row's
+    maximum first changes nothing but keeps exp from overflowing."""
+    Z = Z - Z.max(axis=1, keepdims=True)
+    return Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+
+
 def softmax(Z):
-    """Row by row; subtracting the row's maximum changes nothing but
-    keeps exp from overflowing."""
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    return np.exp(log_softmax(Z))
 
 
 Z = np.array([[2.0, 1.0, -1.0],   # logits: 2 examples, 3 classes
               [0.0, 0.0, 3.0]])
 labels = np.array([0, 1])
 P = softmax(Z)
-cross_entropy = -np.mean(np.log(P[np.arange(2), labels]))
+# -log p of each true class, taken from log_softmax, never log(P)
+cross_entropy = -np.mean(log_softmax(Z)[np.arange(2), labels])
 print("P =", P.round(3).tolist())
 print(f"cross-entropy: {cross_entropy:.4f}")
 # --8<-- [end:softmax]

@@ -41,9 +41,13 @@ class MLP(nn.Module):
 model = MLP(64, 32, 10).to(device)
 print(model)
 print("parameters:", sum(p.numel() for p in model.parameters()))
+# nn.Linear computes x @ weight.T + bias: weight is W1 transposed
+print("hidden.weight:", tuple(model.hidden.weight.shape))
 # --8<-- [end:model]
 
 # --8<-- [start:train]
+import copy
+
 from torch.utils.data import DataLoader, TensorDataset
 
 criterion = nn.CrossEntropyLoss()  # takes logits and class indices
@@ -65,6 +69,7 @@ def evaluate(model, X, y):
 
 
 history = {"train": [], "val": []}
+best = {"val loss": float("inf")}
 for epoch in range(1, 31):
     model.train()
     for Xb, yb in train_loader:
@@ -75,11 +80,16 @@ for epoch in range(1, 31):
         optimizer.step()
     for name in history:
         history[name].append(evaluate(model, *splits[name]))
-    if epoch in (1, 5, 10, 30):
-        (train_loss, _), (val_loss, val_acc) = (history["train"][-1],
-                                                history["val"][-1])
-        print(f"epoch {epoch:2d}: train loss {train_loss:.2f}, "
-              f"val loss {val_loss:.2f}, val accuracy {val_acc:.1%}")
+    (train_loss, _), (val_loss, val_acc) = (history["train"][-1],
+                                            history["val"][-1])
+    if val_loss < best["val loss"]:
+        # A copy: state_dict() returns the live tensors, which train on
+        best = {"val loss": val_loss, "epoch": epoch,
+                "state": copy.deepcopy(model.state_dict())}
+    if epoch in (1, 5, 10, 20, 30):
+        print(f"epoch {epoch:2d}: train loss {train_loss:.3f}, "
+              f"val loss {val_loss:.3f}, val accuracy {val_acc:.1%}")
+print(f"lowest val loss {best['val loss']:.3f}, at epoch {best['epoch']}")
 # --8<-- [end:train]
 
 # --8<-- [start:curves]
@@ -90,17 +100,23 @@ epochs = range(1, len(history["train"]) + 1)
 for name, label in [("train", "training"), ("val", "validation")]:
     left.plot(epochs, [loss for loss, _ in history[name]], label=label)
     right.plot(epochs, [acc for _, acc in history[name]], label=label)
+for ax in (left, right):  # the epoch whose weights were kept
+    ax.axvline(best["epoch"], color="gray", linestyle=":",
+               label="lowest validation loss")
 left.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
 right.set(xlabel="epoch", ylabel="accuracy", ylim=(0.8, 1.005))
-left.legend()
+left.legend(loc="lower left")
 fig.tight_layout()
 plt.show()
 # --8<-- [end:curves]
 
 # --8<-- [start:test]
-test_loss, test_acc = evaluate(model, *splits["test"])
+model.load_state_dict(best["state"])  # the epoch validation chose
+test_loss, test_acc = evaluate(model, *splits["test"])  # once, at the end
 X_t, y_t = splits["test"]
-print(f"test accuracy {test_acc:.1%} "
+# one standard error of an accuracy measured on len(y_t) images
+error_bar = (test_acc * (1 - test_acc) / len(y_t)) ** 0.5
+print(f"test accuracy {test_acc:.1%} ± {error_bar:.1%} "
       f"({round(test_acc * len(y_t))} of {len(y_t)} images)")
 # --8<-- [end:test]
 

@@ -23,14 +23,13 @@ print(f"slope at z = 5: {sigmoid(5.0) * (1 - sigmoid(5.0)):.4f}")
 
 # --8<-- [start:two-classes]
 logits = np.array([[0.5, 2.0], [3.0, -1.0]])      # 2 examples, 2 classes
-E = np.exp(logits)
-softmax = E / E.sum(axis=1, keepdims=True)
+exps, shifted = np.exp(logits), np.exp(logits + 100)
 difference = logits[:, 1] - logits[:, 0]
-print("softmax, class 1:       ", softmax[:, 1].round(4))
+print("softmax, class 1:       ",
+      (exps / exps.sum(axis=1, keepdims=True))[:, 1].round(4))
 print("sigmoid(z1 - z0):       ", sigmoid(difference).round(4))
 print("shifted by 100, class 1:",
-      (np.exp(logits + 100) / np.exp(logits + 100).sum(axis=1,
-       keepdims=True))[:, 1].round(4))
+      (shifted / shifted.sum(axis=1, keepdims=True))[:, 1].round(4))
 # --8<-- [end:two-classes]
 
 # --8<-- [start:zero-tanh]
@@ -43,7 +42,7 @@ for parameter in net.parameters():
     nn.init.zeros_(parameter)
 net = net.to(device)
 optimizer = torch.optim.SGD(net.parameters(), lr=2.0)
-for step in range(1000):
+for step in range(200):
     optimizer.zero_grad()
     loss = nn.functional.binary_cross_entropy_with_logits(net(X), y)
     loss.backward()
@@ -53,3 +52,10 @@ print("weights still all zero:", all((w == 0).all().item() for w in weights))
 print("output bias still about 0:", abs(net[2].bias.item()) < 1e-6)
 print(f"loss {loss.item():.4f}, and log 2 = {np.log(2):.4f}")
 # --8<-- [end:zero-tanh]
+
+# --8<-- [start:parameters]
+for sizes in [(64, 32, 10), (64, 128, 10), (64, 32, 32, 10)]:
+    counts = [sum(p.numel() for p in nn.Linear(a, b).parameters())
+              for a, b in zip(sizes, sizes[1:])]  # weights and biases
+    print(f"{str(sizes):<16} per layer {counts}, total {sum(counts)}")
+# --8<-- [end:parameters]

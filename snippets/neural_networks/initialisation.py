@@ -1,4 +1,5 @@
-"""Initialisation: zero weights keep hidden units identical; depth and vanishing gradients."""
+"""Initialisation: zero weights keep hidden units identical; through depth, the scale of the
+weights and the activation decide whether signals vanish, hold or explode."""
 
 # --8<-- [start:symmetry]
 import torch
@@ -31,12 +32,13 @@ for zero in (True, False):
     optimizer = torch.optim.SGD(net.parameters(), lr=2.0)
     for step in range(1000):
         optimizer.zero_grad()
-        loss = nn.functional.binary_cross_entropy_with_logits(net(X), y)
-        loss.backward()
+        nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()
         optimizer.step()
-    W1 = net[0].weight.detach()       # row j: the weights into unit j
+    # nn.Linear keeps W1 transposed, (16, 2): row j holds unit j's weights
+    into_units = net[0].weight.detach()
     # Alike up to a tolerance: rounding could break an exact tie, slowly.
-    alike = torch.allclose(W1, W1[0].expand_as(W1), atol=0.05)
+    alike = torch.allclose(into_units, into_units[0].expand_as(into_units),
+                           atol=0.05)
     accuracy = ((net(X) > 0) == (y > 0.5)).float().mean().item()
     start = "zeros " if zero else "random"
     print(f"{start}: train accuracy {accuracy:.2f}, "
@@ -44,24 +46,47 @@ for zero in (True, False):
 # --8<-- [end:symmetry]
 
 # --8<-- [start:depth]
-def gradient_norms(activation, depth=10, width=64):
-    """The norm of the loss's gradient for each layer's weights."""
-    torch.manual_seed(0)
-    layers = []
-    for _ in range(depth):
-        linear = nn.Linear(width, width)
-        nn.init.kaiming_normal_(linear.weight)  # He: std sqrt(2 / fan_in)
-        nn.init.zeros_(linear.bias)
-        layers += [linear, activation()]
-    net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
-    x = torch.randn(256, width).to(device)   # drawn on the CPU
+def layer_profile(activation, init, depth=10, width=64):
+    """For each hidden layer H_l of a deep stack: the standard deviation
+    of its outputs, and the norm of dE/dH_l, on one random batch."""
+    torch.manual_seed(0)  # the same weights and batch for every setting
+    layers = [nn.Linear(width, width, bias=False) for _ in range(depth)]
+    for layer in layers:
+        init(layer.weight)
+    head = nn.Linear(width, 1)
+    layers, head = nn.ModuleList(layers).to(device), head.to(device)
+    signal = torch.randn(256, width).to(device)  # drawn on the CPU
     target = torch.randn(256, 1).to(device)
-    nn.functional.mse_loss(net(x), target).backward()
-    return [layer.weight.grad.norm().item() for layer in net[:-1:2]]
+    hidden = []
+    for layer in layers:
+        signal = activation(layer(signal))
+        hidden.append(signal)
+    error = nn.functional.mse_loss(head(signal), target)
+    grads = torch.autograd.grad(error, hidden)  # dE/dH_l, every layer
+    return ([h.std().item() for h in hidden],
+            [g.norm().item() for g in grads])
 
 
-sigmoid, relu = gradient_norms(nn.Sigmoid), gradient_norms(nn.ReLU)
-print("layer   sigmoid     ReLU")
-for i, (s, r) in enumerate(zip(sigmoid, relu), start=1):
-    print(f"{i:5d}   {s:.1e}   {r:.1e}")
+def he(weight):  # std sqrt(2 / fan_in)
+    nn.init.kaiming_normal_(weight, nonlinearity="relu")
+
+
+settings = {  # activation and initialisation, for each column
+    ("sigmoid", "Xavier"): (torch.sigmoid, nn.init.xavier_normal_),
+    ("tanh", "Xavier"): (torch.tanh, nn.init.xavier_normal_),
+    ("ReLU", "1/√m"): (torch.relu,
+                       lambda w: nn.init.normal_(w, std=w.shape[1] ** -0.5)),
+    ("ReLU", "He"): (torch.relu, he),
+    ("ReLU", "std 1"): (torch.relu, nn.init.normal_),
+    ("ReLU", "default"): (torch.relu, lambda w: None),  # nn.Linear's own
+}
+profiles = {column: layer_profile(*how) for column, how in settings.items()}
+for title, which in [("standard deviation of H_l", 0),
+                     ("norm of dE/dH_l, relative to layer 10", 1)]:
+    print(f"{title}\n{'layer':>5}" + "".join(f"{a:>9}" for a, _ in profiles))
+    print(" " * 5 + "".join(f"{init:>9}" for _, init in profiles))
+    for i in range(10):
+        row = [values[which][i] / (values[which][-1] if which else 1)
+               for values in profiles.values()]
+        print(f"{i + 1:5d}" + "".join(f"{v:9.1e}" for v in row))
 # --8<-- [end:depth]

@@ -13,7 +13,7 @@ print("X:", X.shape, " W1:", W1.shape, " Z1 = X W1 + b1:", Z1.shape)
 # --8<-- [end:layer]
 
 # --8<-- [start:mlp]
-def forward(X, W1, b1, W2, b2):
+def mlp_forward(X, W1, b1, W2, b2):
     """A two-layer perceptron: tanh hidden units, then a linear output."""
     H = np.tanh(X @ W1 + b1)    # (n, h): the hidden layer's outputs
     return H @ W2 + b2          # (n, k): the network's outputs
@@ -22,7 +22,7 @@ def forward(X, W1, b1, W2, b2):
 k = 1                           # one output per example
 W2 = rng.normal(size=(h, k))
 b2 = np.zeros(k)
-U = forward(X, W1, b1, W2, b2)
+U = mlp_forward(X, W1, b1, W2, b2)
 print("U:", U.shape, U.ravel().round(3))
 sizes = [W1.size, b1.size, W2.size, b2.size]
 print("parameters:", " + ".join(map(str, sizes)), "=", sum(sizes))
