@@ -1,5 +1,6 @@
 """Command line: `python -m coursekit <command> [args]`.
 
+  new-chapter    add a chapter that builds and passes its tests: `new-chapter NAME [--title TITLE]`
   refresh        regenerate shown outputs, figures and notebooks from the code
   translations   check translations (default) or `mark PAGE [SECTION ...]` them as up to date
   links          check links and third-party references of a built site: `links SITE_DIR`
@@ -14,6 +15,7 @@ import importlib
 import sys
 
 COMMANDS = {
+    "new-chapter": "coursekit.new_chapter",
     "refresh": "coursekit.refresh",
     "translations": "coursekit.translations",
     "links": "coursekit.links",

@@ -4,6 +4,8 @@ language (`activations.svg`, `activations.fr.svg`, ...) and each page shows its 
 
 Chinese text is laid out with a CJK font (the first of CJK_FONTS installed), and the SVG names the same
 fonts: a reader's browser uses one it has, or falls back for Chinese as it does in the page's prose.
+matplotlib caches its list of fonts: one installed after the cache was written is found by looking at the
+system's fonts again, and `refresh` draws no figure while a language's font is missing.
 """
 
 import re
@@ -19,6 +21,7 @@ TABLE = DOCS / "figures.yml"
 CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
              "Microsoft YaHei"]
 FONTS = {"zh": CJK_FONTS}
+FONT_PACKAGES = {"zh": "fonts-wqy-microhei"}  # Debian's package of the first of FONTS["zh"]
 DECIMAL_COMMA = {"fr"}  # tick labels read 2,5 in French
 WORDS = re.compile(r"[^\W\d_]{2,}")  # a string with a word in it needs translating; numbers and z do not
 
@@ -39,10 +42,47 @@ def figure_file(name: str, language: str) -> Path:
 
 def cjk_font() -> str | None:
     """The first CJK font matplotlib can lay Chinese text out with, None when there is none."""
+    return font_for("zh")
+
+
+def font_for(language: str) -> str | None:
+    """The first of the fonts `language`'s figures need that matplotlib can use; None when none is installed.
+
+    matplotlib lists the fonts once and caches the list: when none of the wanted fonts is in it, the system's
+    fonts are looked at again, so that a font installed after the cache was written is found.
+    """
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((font for font in CJK_FONTS if font in installed), None)
+    wanted = FONTS.get(language, [])
+    found = _first_listed(wanted)
+    if found is None and wanted:
+        manager = font_manager.fontManager
+        listed = {font.fname for font in manager.ttflist + manager.afmlist}
+        for path in font_manager.findSystemFonts():
+            if path not in listed:
+                try:
+                    manager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue  # a file FreeType cannot read: matplotlib skips it too
+        found = _first_listed(wanted)
+    return found
+
+
+def _first_listed(fonts: list[str]) -> str | None:
+    from matplotlib import font_manager
+
+    listed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((font for font in fonts if font in listed), None)
+
+
+def missing_fonts() -> list[str]:
+    """What to do, one line per language, for each language of the site whose figures lack their font."""
+    import matplotlib
+
+    return [f"figures in '{language}' need one of the fonts {', '.join(FONTS[language])}, and matplotlib finds "
+            f"none: install one (apt-get install {FONT_PACKAGES[language]}), then, if it is still not found, "
+            f"clear matplotlib's font cache (rm -rf {matplotlib.get_cachedir()})"
+            for language in languages() if language in FONTS and font_for(language) is None]
 
 
 @contextmanager

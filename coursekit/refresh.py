@@ -6,7 +6,10 @@ Shown outputs (under snippets/*/outputs/, with the fingerprints of the code that
 them is stale.
 """
 
+import sys
+
 from . import notebooks, outputs, provenance, stale_outputs
+from .figure_text import missing_fonts
 from .figures import differences
 from .project import FIGURES, ROOT, pages
 from .scripts import run_script, snippet_scripts
@@ -27,6 +30,9 @@ def refresh_figures() -> list:
 
 
 def main(argv: list[str]) -> int:
+    if problems := missing_fonts():  # a figure drawn in a fallback font would be committed as it is
+        print("refresh draws no figure in a language whose font is missing:", *problems, sep="\n", file=sys.stderr)
+        return 1
     changed = outputs.refresh(pages()) + stale_outputs.record(pages())
     changed += refresh_figures() + notebooks.refresh()
     if provenance.record_cpu():

@@ -2,6 +2,7 @@
 
 STRINGS = {
     "en": {
+        "output_title": "Output",
         "continues": "Continues the code above.",
         "notebook_title": "{title} — notebook",
         "notebook_intro": "This notebook holds all the code of the chapter, in page order. It runs top to bottom "
@@ -32,6 +33,7 @@ STRINGS = {
                       "[Read the English section]({url}).",
     },
     "fr": {
+        "output_title": "Sortie",
         "continues": "Suite du code précédent.",
         "notebook_title": "{title} — notebook",
         "notebook_intro": "Ce notebook contient tout le code du chapitre, dans l'ordre de la page. Il s'exécute "
@@ -64,6 +66,7 @@ STRINGS = {
                       "[Lire la section en anglais]({url}).",
     },
     "zh": {
+        "output_title": "输出",
         "continues": "接续上面的代码。",
         "notebook_title": "{title}——Jupyter 笔记本",
         "notebook_intro": "本 Jupyter 笔记本按页面顺序收录了本章的全部代码，可以从头到尾运行：默认使用 CPU，"

@@ -190,6 +190,21 @@ def _code_blocks(page: Page) -> list[Item]:
     return items
 
 
+def _output_title_problems(page: Page, language: str) -> list[Problem]:
+    """An output's title is the page's word for it ("Output", "Sortie"): it is prose, but not free."""
+    from .strings import text
+
+    word = text(language, "output_title")
+    problems = []
+    for first, _, fence in page.fenced_blocks:
+        title = re.search(r'title="(?P<title>[^"]*)"', fence.info)
+        if _shows_output(page, first) and (title is None or title["title"] != word):
+            shown = f"'{title['title']}'" if title else "no title"
+            problems.append(Problem(page.shown, first + 1, f"this output block has {shown}: outputs on "
+                                                           f"'{language}' pages are titled \"{word}\""))
+    return problems
+
+
 def _shows_output(page: Page, fence_index: int) -> bool:
     before = [text for text in page.lines[page.body_start:fence_index] if text.strip()]
     marker = CODEBLOCKS_MARKER.match(before[-1]) if before else None
@@ -381,6 +396,7 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
     problems = []
     for english_path in sorted((docs_dir / default).rglob("*.md")):
         english = Page(english_path, english_path.relative_to(docs_dir.parent))
+        problems += _output_title_problems(english, default)
         for language in others:
             path = docs_dir / language / english_path.relative_to(docs_dir / default)
             shown = path.relative_to(docs_dir.parent)
@@ -392,6 +408,7 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
             problems += _staleness_problems(english, translated)
             problems += _glossary_problems(english, translated, language, terms)
             problems += _punctuation_problems(translated, language)
+            problems += _output_title_problems(translated, language)
     problems += _figure_problems(docs_dir, others)
     return problems
 

@@ -213,11 +213,25 @@ def test_code_changed_in_one_language(docs):
 
 
 def test_an_output_title_is_prose_but_a_code_title_is_not(docs):
-    edit(docs, "fr", 'title="Sortie"', 'title="Résultat"')
-    assert problems(docs) == []
+    text = edit(docs, "fr", 'title="Sortie"', 'title="Résultat"')
+    assert problems(docs) == [f"docs/fr/chapters/tiny.md:{line_of(text, 'Résultat')}: this output block has "
+                              f"'Résultat': outputs on 'fr' pages are titled \"Sortie\""]
+    edit(docs, "fr", 'title="Résultat"', 'title="Sortie"')
     text = edit(docs, "fr", 'title="tiny.py"', 'title="petit.py"')
     assert problems(docs) == [f"docs/fr/chapters/tiny.md:{line_of(text, 'petit.py')}: code block differs from "
                               f"docs/en/chapters/tiny.md:{english_line('tiny.py')}"]
+
+
+@pytest.mark.parametrize("language, title", [("en", "Sortie"), ("zh", "Output"), ("fr", None)])
+def test_an_output_titled_in_another_language_or_untitled(docs, language, title):
+    word = {"en": "Output", "fr": "Sortie", "zh": "输出"}[language]
+    new = f'```text title="{title}"' if title else "```text"
+    path = docs / language / PAGE
+    path.write_text(path.read_text(encoding="utf-8").replace(f'```text title="{word}"', new, 1), encoding="utf-8")
+    found = [p for p in problems(docs) if "stale" not in p]  # an English edit leaves its translations behind
+    assert found == [f"docs/{language}/chapters/tiny.md:{line_of(path.read_text(encoding='utf-8'), new)}: this "
+                     f"output block has {repr(title) if title else 'no title'}: outputs on '{language}' pages "
+                     f"are titled \"{word}\""]
 
 
 # One structural difference each: (language, old text, new text, kind, translated value, line to find it by,

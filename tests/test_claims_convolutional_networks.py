@@ -1,0 +1,320 @@
+"""Each claim of the convolutional-networks chapter, checked numerically, beyond what its printed outputs show."""
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from coursekit.project import SNIPPETS
+
+CHAPTER = SNIPPETS / "convolutional_networks"
+
+
+@pytest.fixture(scope="module")
+def convolution(script_runs):
+    return script_runs(CHAPTER / "convolution.py").namespace
+
+
+@pytest.fixture(scope="module")
+def digits(script_runs):
+    return script_runs(CHAPTER / "digits.py").namespace
+
+
+@pytest.fixture(scope="module")
+def backprop(script_runs):
+    return script_runs(CHAPTER / "conv_backprop.py").namespace
+
+
+@pytest.fixture(scope="module")
+def exercises(script_runs):
+    return script_runs(CHAPTER / "exercises.py").namespace
+
+
+@pytest.fixture(scope="module")
+def accuracies(digits):
+    """Test accuracy of each network, the digits as they were and moved by 1 and 2 pixels."""
+    return {name: [digits["shifted_accuracy"](digits[name], pixels) for pixels in (0, 1, 2)]
+            for name in ("mlp", "cnn")}
+
+
+# Why images need another layer
+
+def test_moved_digits_defeat_the_mlp(accuracies):
+    unmoved, one, two = accuracies["mlp"]
+    assert unmoved > 0.95
+    assert one < 0.5      # "fewer than half ... are still recognised"
+    assert two < 0.15     # "about as well as a random guess, one in ten"
+
+
+def test_the_mlp_learns_as_well_from_pixels_shuffled_the_same_way_in_every_image(digits):
+    """Its first layer only permutes its weights: from the permuted start, it is the same network."""
+    permutation = torch.randperm(64, generator=torch.Generator().manual_seed(1))
+    torch.manual_seed(0)  # the start of the page's MLP: the script's first draw
+    shuffled = digits["MLP"]().to(digits["device"])
+    with torch.no_grad():
+        shuffled.hidden.weight.copy_(shuffled.hidden.weight[:, permutation])
+    splits = digits["splits"]
+
+    def shuffle(images):
+        return images.flatten(1)[:, permutation].view(-1, 1, 8, 8)
+
+    original = {name: (X, y) for name, (X, y) in splits.items()}
+    try:
+        for name, (X, y) in original.items():
+            splits[name] = (shuffle(X), y)
+        digits["fit"](shuffled)
+        X_test = splits["test"][0]
+    finally:
+        splits.update(original)
+    with torch.inference_mode():
+        mine = shuffled(X_test.to(digits["device"])).argmax(dim=1)
+        page = digits["mlp"](original["test"][0].to(digits["device"])).argmax(dim=1)
+    assert (mine == page).float().mean() > 0.99
+
+
+# Convolution by hand
+
+@pytest.mark.parametrize("n, k, p, s", [(8, 3, 0, 1), (8, 3, 1, 2), (9, 5, 2, 2), (7, 2, 0, 3), (8, 5, 0, 2),
+                                        (10, 4, 1, 3)])
+def test_conv2d_by_hand_is_pytorchs_with_the_output_size_of_the_formula(convolution, n, k, p, s):
+    rng = np.random.default_rng(n * 100 + k * 10 + s)
+    x, kernels, bias = rng.normal(size=(2, n, n)), rng.normal(size=(3, 2, k, k)), rng.normal(size=3)
+    mine = convolution["conv2d"](x, kernels, bias, stride=s, padding=p)
+    theirs = F.conv2d(torch.tensor(x[None]), torch.tensor(kernels), torch.tensor(bias), stride=s, padding=p)[0]
+    size = (n + 2 * p - k) // s + 1
+    assert mine.shape == (3, size, size)
+    np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [3, 5, 7])
+def test_a_padding_of_half_the_kernel_keeps_the_size(convolution, k):
+    x = np.ones((1, 8, 8))
+    assert convolution["conv2d"](x, np.ones((1, 1, k, k)), np.zeros(1), padding=(k - 1) // 2).shape == (1, 8, 8)
+
+
+def test_parameters_of_a_layer_are_c_out_times_c_in_k_squared_plus_one():
+    for c_in, c_out, k in [(1, 6, 5), (6, 16, 5), (3, 16, 5), (16, 16, 3)]:
+        assert sum(p.numel() for p in nn.Conv2d(c_in, c_out, k).parameters()) == c_out * (c_in * k * k + 1)
+
+
+def test_the_left_minus_right_kernel_is_negative_where_ink_starts_and_positive_where_it_ends(convolution):
+    bar = np.zeros((6, 8))
+    bar[:, 3:5] = 16  # an upright stroke, two pixels wide
+    row = convolution["corr2d"](bar, convolution["k"])[2]  # output column j covers input columns j..j+2
+    assert row[1] < 0 and row[2] < 0     # windows that see blank on the left, ink on the right
+    assert row[3] > 0 and row[4] > 0     # ink on the left, blank on the right
+    assert row[0] == 0 and row[5] == 0   # all blank
+
+
+def test_the_zeros_map_is_most_negative_where_its_strokes_start_and_most_positive_where_they_end(convolution):
+    columns = convolution["corr2d"](convolution["image"], convolution["k"]).mean(axis=0)
+    assert columns[0] < 0 and columns[3] < 0 and columns[2] > 0 and columns[5] > 0
+    assert max(abs(columns[1]), abs(columns[4])) < min(abs(columns[[0, 2, 3, 5]]))  # straddling: partly cancel
+
+
+def test_convolution_is_cross_correlation_with_the_kernel_flipped(convolution):
+    from scipy.signal import convolve2d
+
+    rng = np.random.default_rng(0)
+    x, k = rng.normal(size=(8, 8)), rng.normal(size=(3, 3))
+    np.testing.assert_allclose(convolve2d(x, k, mode="valid"), convolution["corr2d"](x, k[::-1, ::-1]), atol=1e-12)
+    assert not np.allclose(convolve2d(x, k, mode="valid"), convolution["corr2d"](x, k))
+
+
+# What a kernel sees
+
+def test_a_quarter_turn_of_the_vertical_edge_kernel_is_the_horizontal_one(convolution):
+    kernels = convolution["kernels"]
+    assert np.array_equal(np.rot90(kernels["vertical edges"], k=-1), kernels["horizontal edges"])
+
+
+def test_each_edge_kernel_ignores_the_strokes_along_its_edges(convolution):
+    kernels, corr2d = convolution["kernels"], convolution["corr2d"]
+    across = np.zeros((8, 8))
+    across[3:5, :] = 16                    # a horizontal stroke from edge to edge
+    assert not corr2d(across, kernels["vertical edges"]).any()
+    assert corr2d(across, kernels["horizontal edges"]).any()
+    assert not corr2d(across.T, kernels["horizontal edges"]).any()
+
+
+# Pooling and the receptive field
+
+@pytest.mark.parametrize("layers", [
+    [(5, 1), (2, 2), (5, 1), (2, 2)],
+    [(3, 1), (3, 1), (3, 1)],
+    [(3, 2), (3, 2), (3, 1)],
+    [(7, 2), (3, 2), (3, 1), (2, 2)],
+])
+def test_the_receptive_field_formula_is_what_the_gradient_measures(layers):
+    field, jump = 1, 1
+    for size, stride in layers:
+        field, jump = field + (size - 1) * jump, jump * stride
+    stack = nn.Sequential(*[nn.Conv2d(1, 1, size, stride=stride, bias=False) for size, stride in layers]).double()
+    for conv in stack:
+        nn.init.ones_(conv.weight)
+    x = torch.zeros(1, 1, 64, 64, dtype=torch.float64, requires_grad=True)
+    stack(x)[0, 0, 0, 0].backward()
+    rows = x.grad[0, 0].sum(dim=1).nonzero()
+    assert rows.max().item() - rows.min().item() + 1 == field
+
+
+def test_pooling_has_no_weights_and_the_last_units_see_more_than_the_padded_digit():
+    assert not list(nn.MaxPool2d(2).parameters()) and not list(nn.AvgPool2d(2).parameters())
+    assert 16 > 8 + 2 * 2  # the receptive field printed, against the digit and the padding of the first layer
+
+
+# A CNN in PyTorch
+
+def test_weight_sharing_saves_a_hundredfold_on_the_first_layer(digits):
+    dense = nn.Linear(64, 6 * 8 * 8)
+    first = digits["cnn"].features[0]
+    assert sum(p.numel() for p in dense.parameters()) == 24960  # "about 25,000"
+    assert sum(p.numel() for p in first.parameters()) == 156
+
+
+def test_the_cnn_holds_up_better_on_moved_digits(accuracies):
+    (mlp0, mlp1, mlp2), (cnn0, cnn1, cnn2) = accuracies["mlp"], accuracies["cnn"]
+    assert 0 < mlp0 - cnn0 < 0.03          # "the MLP is a little ahead" on the digits as they were
+    assert cnn1 > 0.5 and cnn1 > mlp1 + 0.1
+    assert cnn2 > 2 * mlp2
+
+
+def test_a_move_of_two_pixels_pushes_ink_out_of_the_frame(digits):
+    X_test = digits["splits"]["test"][0]
+    ink_near_edges = (X_test[..., :, :2].sum(dim=(1, 2, 3)) > 0) | (X_test[..., :, 6:].sum(dim=(1, 2, 3)) > 0)
+    assert ink_near_edges.float().mean() > 0.5
+
+
+def test_the_network_keeps_the_weights_of_its_best_validation_epoch(digits):
+    """`fit` returns the state with the lowest validation loss, not the last one."""
+    torch.manual_seed(3)
+    model = digits["MLP"]().to(digits["device"])
+    losses, evaluate = [], digits["evaluate"]
+
+    def record(model, X, y):
+        result = evaluate(model, X, y)
+        losses.append(result[0])
+        return result
+
+    digits["fit"].__globals__["evaluate"] = record
+    try:
+        digits["fit"](model, epochs=6)
+    finally:
+        digits["fit"].__globals__["evaluate"] = evaluate
+    assert evaluate(model, *digits["splits"]["val"])[0] == pytest.approx(min(losses), rel=1e-6)
+
+
+def test_several_learned_kernels_weigh_one_side_against_the_other(digits):
+    kernels = digits["cnn"].features[0].weight.detach().cpu()[:, 0].double()
+    sides = [(slice(0, 2), slice(None)), (slice(3, 5), slice(None)),   # top rows, bottom rows
+             (slice(None), slice(0, 2)), (slice(None), slice(3, 5))]  # left columns, right columns
+    edge_like = 0
+    for kernel in kernels:
+        total = kernel.abs().sum()
+        for first, second in [(sides[0], sides[1]), (sides[2], sides[3])]:
+            a, b = kernel[first].sum(), kernel[second].sum()
+            if a * b < 0 and min(abs(a), abs(b)) > 0.1 * total:
+                edge_like += 1
+                break
+    assert edge_like >= 3
+
+
+def test_the_kernel_figure_shows_no_weight_whose_sign_rounding_could_flip(digits):
+    """The figure colours each weight by its sign: none is so close to 0 that another machine could flip it."""
+    weights = digits["cnn"].features[0].weight.detach().cpu().abs()
+    assert weights.min() > 1e-3 * weights.max()
+
+
+# Backpropagation through a convolution
+
+@pytest.mark.parametrize("shape, kernel", [((8, 8), (3, 3)), ((7, 9), (2, 4)), ((6, 5), (5, 1))])
+def test_gradients_by_hand_are_autograds_for_other_shapes(backprop, shape, kernel):
+    rng = np.random.default_rng(sum(shape) + sum(kernel))
+    x, k, b = rng.normal(size=shape), rng.normal(size=kernel), 0.3
+    g = rng.normal(size=(shape[0] - kernel[0] + 1, shape[1] - kernel[1] + 1))
+    dx, dk, db = backprop["backward"](x, k, g)
+    xt = torch.tensor(x[None, None], requires_grad=True)
+    kt = torch.tensor(k[None, None], requires_grad=True)
+    bt = torch.tensor([b], dtype=torch.float64, requires_grad=True)
+    (F.conv2d(xt, kt, bt) * torch.tensor(g[None, None])).sum().backward()  # a loss whose dE/dy is g
+    np.testing.assert_allclose(dx, xt.grad[0, 0].numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(dk, kt.grad[0, 0].numpy(), rtol=1e-10, atol=1e-12)
+    assert db == pytest.approx(bt.grad.item(), rel=1e-12)
+    transposed = F.conv_transpose2d(torch.tensor(g[None, None]), torch.tensor(k[None, None]))[0, 0]
+    np.testing.assert_allclose(dx, transposed.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_the_check_catches_a_kernel_left_unflipped(backprop):
+    ns = backprop
+    n = ns["k"].shape[0] - 1
+    wrong = ns["corr2d"](np.pad(ns["g"], n), ns["k"])  # the flip forgotten
+    right = ns["numerical"](lambda v: ns["loss"](v, ns["k"], ns["b"]), ns["x"])
+    assert np.abs(wrong - right).max() / np.abs(right).max() > 1e-2
+
+
+# Exercises
+
+def test_a_linear_layer_would_need_ten_thousand_times_the_parameters(exercises):
+    ratio = exercises["parameters"](exercises["dense"]) / exercises["parameters"](
+        nn.Conv2d(3, 16, kernel_size=5, stride=2, padding=2))
+    assert 1e4 < ratio < 1.1e4
+
+
+def test_two_3x3_layers_have_28_percent_fewer_weights_than_one_5x5():
+    weights = {name: sum(layer.weight.numel() for layer in layers)
+               for name, layers in [("two", [nn.Conv2d(8, 8, 3), nn.Conv2d(8, 8, 3)]), ("one", [nn.Conv2d(8, 8, 5)])]}
+    assert weights["two"] / weights["one"] == pytest.approx(0.72)
+
+
+def test_unfold_copies_each_inner_pixel_into_k_squared_columns():
+    image = torch.arange(1.0, 65.0).view(1, 1, 8, 8)
+    columns = F.unfold(image, kernel_size=3, padding=1)
+    assert (columns == image[0, 0, 4, 4]).sum() == 9
+    assert (columns == image[0, 0, 0, 0]).sum() == 4  # a corner pixel: fewer windows cover it
+
+
+def test_the_cnn_is_equivariant_to_moves_by_its_total_stride_only(digits, exercises):
+    """Away from the borders, where the second convolution's padding is not what a blank image gives."""
+    features = copy.deepcopy(digits["cnn"].features).double().cpu()
+    digit = F.pad(digits["splits"]["test"][0][:1].double(), (12, 12, 12, 12))  # 8x8 in a blank 32x32
+    moved_right = exercises["moved_right"]
+    with torch.no_grad():
+        before = features(digit)  # (1, 16, 8, 8): one cell per 4 pixels
+        for pixels, cells in [(4, 1), (8, 2)]:
+            after = features(moved_right(digit, pixels))
+            assert torch.allclose(after[..., 2 + cells:-2], before[..., 2:-2 - cells], atol=1e-12)
+        for pixels in (1, 2, 3):
+            after = features(moved_right(digit, pixels))
+            assert not torch.allclose(after[..., 3:-2], before[..., 2:-3], atol=1e-3)
+            assert not torch.allclose(after[..., 2:-2], before[..., 2:-2], atol=1e-3)
+
+
+def test_the_cost_comparisons_of_exercise_5(exercises):
+    counts = {name: [n for _, n in exercises["multiply_adds"](exercises[name], exercises["image"])]
+              for name in ("lenet", "strided", "mlp")}
+    assert 19 < sum(counts["lenet"]) / sum(counts["mlp"]) < 21          # "about 20 times as many"
+    cnn_parameters, mlp_parameters = 3222, exercises["parameters"](exercises["mlp"])
+    assert 1.3 < cnn_parameters / mlp_parameters < 1.4                  # "only a third more parameters"
+    assert counts["lenet"][1] == 4 * counts["lenet"][0]                 # the second costs 4 times the first
+    assert counts["strided"][0] * 4 == counts["lenet"][0]               # a quarter of the outputs
+    assert 0.14 < 1 - sum(counts["strided"]) / sum(counts["lenet"]) < 0.16  # "about 15%"
+
+
+def test_the_network_with_a_stride_learns_about_as_well(digits, exercises):
+    torch.manual_seed(0)
+    strided = copy.deepcopy(exercises["strided"]).to(digits["device"])
+    for layer in strided.modules():
+        if hasattr(layer, "reset_parameters"):
+            layer.reset_parameters()
+    digits["fit"](strided)
+    evaluate = digits["evaluate"]
+    ours = evaluate(digits["cnn"], *digits["splits"]["test"])[1]
+    assert abs(evaluate(strided, *digits["splits"]["test"])[1] - ours) < 0.03
+
+
+def test_for_a_symmetric_kernel_convolution_and_correlation_agree():
+    signal, kernel = np.array([0, 1, 2, 4, 2, 1, 0, 3]), np.array([1, 2, 1])
+    assert np.array_equal(np.convolve(signal, kernel, "valid"), np.correlate(signal, kernel, "valid"))

@@ -1,0 +1,60 @@
+"""`python -m coursekit new-chapter NAME`, as a contributor runs it, on a scratch copy of the project that keeps
+its first chapter: after `refresh`, the site builds strictly, and the new chapter's blocks, claims, figure and
+translations pass their tests."""
+
+import subprocess
+import sys
+
+import pytest
+
+from coursekit.subset import first_chapters
+
+TIMEOUT = 900  # seconds for each command: a hang fails, naming the command
+
+
+def run(project, *command):
+    try:
+        done = subprocess.run([sys.executable, "-m", *command], cwd=project, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`{' '.join(command)}` ran past {TIMEOUT} s", pytrace=False)
+    assert done.returncode == 0, f"`{' '.join(command)}` failed:\n{done.stdout[-6000:]}\n{done.stderr[-6000:]}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = first_chapters(1, tmp_path_factory.mktemp("new-chapter") / "project")
+    run(project, "coursekit", "new-chapter", "first-demo", "--title", "A demo", "--title-fr", "Une démo")
+    return project
+
+
+def test_it_writes_the_pages_snippet_claims_nav_and_outline(project):
+    for path in ["docs/en/chapters/first-demo.md", "docs/fr/chapters/first-demo.md", "docs/zh/chapters/first-demo.md",
+                 "snippets/first_demo/first_steps.py", "tests/test_claims_first_demo.py"]:
+        assert (project / path).is_file(), path
+    nav = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "- chapters/first-demo.md\n" in nav and "- notebooks/first-demo.ipynb\n" in nav
+    french = (project / "docs/fr/chapters/first-demo.md").read_text(encoding="utf-8")
+    assert "# Apprentissage profond 2 — Une démo { #first-demo }" in french and 'title="Sortie"' in french
+    chinese = (project / "docs/zh/index.md").read_text(encoding="utf-8")
+    assert "2. [深度学习 2——A demo](chapters/first-demo.md)" in chinese
+
+
+def test_a_second_run_refuses_and_leaves_the_chapter_alone(project):
+    page = project / "docs/en/chapters/first-demo.md"
+    before = page.read_text(encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "coursekit", "new-chapter", "first-demo"], cwd=project,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 2 and "exists already" in done.stderr
+    assert page.read_text(encoding="utf-8") == before
+
+
+def test_after_refresh_it_builds_and_passes_its_tests(project, tmp_path):
+    run(project, "coursekit", "refresh")
+    run(project, "mkdocs", "build", "--strict", "-d", str(tmp_path / "site"))
+    assert (tmp_path / "site" / "zh" / "chapters" / "first-demo" / "index.html").is_file()
+    run(project, "pytest", "-q", "docs/en/chapters/first-demo.md", "docs/fr/chapters/first-demo.md",
+        "docs/zh/chapters/first-demo.md", "tests/test_claims_first_demo.py", "tests/test_snippets.py", "-k",
+        "first-demo or first_demo or translations_are_in_step or every_figure_file",
+        "tests/test_translations.py")
