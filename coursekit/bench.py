@@ -190,7 +190,7 @@ def bench_code() -> list[Row]:
 
 
 def chapter_code(chapter: str, page: Path) -> list[Row]:
-    """Each block of a chapter page in page order, in this one process, as the tests run them.
+    """Each block of a chapter page in page order, in this one process, as a reader pastes them.
 
     A block that loads a heavy library into the process first (importing torch alone takes seconds), or
     that makes one load a hundred modules or more lazily, is exempt from the per-block budget; the total
@@ -206,7 +206,7 @@ def chapter_code(chapter: str, page: Path) -> list[Row]:
         os.chdir(scratch)  # whatever a block writes lands here
         try:
             for chain in runner.chains(blocks):
-                for i, result in zip(chain, runner.run_chain([blocks[i] for i in chain])):
+                for i, result in zip(chain, runner.execute([blocks[i] for i in chain])):
                     total += result.seconds
                     heavy = sorted(HEAVY & set(result.first_imports))
                     if not heavy and result.modules_loaded >= LAZY_IMPORTS:

@@ -1,17 +1,37 @@
-"""pytest plugin: every runnable block of every page is a test item named `docs/<lang>/<page>.md::line N`."""
+"""pytest plugin: every runnable block of every page is a test item named `docs/<lang>/<page>.md::line N`.
+
+Blocks run in the worker's children (worker, runner); its server is forked once the tests are collected,
+before any test computes, with the modules the blocks import already loaded, and ended with the session.
+"""
 
 import sys
 
 import pytest
 
-from . import runner
+from . import runner, worker
 from .codeblocks import collect
 from .project import DOCS
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "timeout(seconds): the time a page's code block may run "
+                                       f"(default {worker.LIMIT} s)")
 
 
 def pytest_collect_file(file_path, parent):
     if file_path.suffix == ".md" and DOCS in file_path.resolve().parents:
         return MarkdownPage.from_parent(parent, path=file_path)
+
+
+def pytest_collection_finish(session):
+    if session.items:
+        code = "\n".join(block.block.code for item in session.items if isinstance(item, BlockItem)
+                         if item.position == 0 for block in item.chain if block.block.syntax == "python")
+        worker.start(preload=worker.imports(code))
+
+
+def pytest_unconfigure(config):
+    worker.stop()
 
 
 class BlockFailed(Exception):

@@ -6,17 +6,16 @@ in every language too (`activations.fr`), its texts translated (figure_text).
 """
 
 import io
-import os
 import re
 import runpy
-import tempfile
 from contextlib import contextmanager, nullcontext, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
+from . import worker
 from .figure_text import translated
-from .project import languages
+from .project import ROOT, languages
 
 SVG_STYLE = {"svg.hashsalt": "course", "svg.fonttype": "none", "font.family": "sans-serif"}
 
@@ -33,12 +32,59 @@ class ScriptRun:
 NUDGE = 1e-6
 
 
-def run_script(path: Path, nudged: bool = False) -> ScriptRun:
-    """Run `path` top to bottom with `__name__ == "__main__"`, in a scratch folder, the way `python path` would.
+class ScriptFailed(Exception):
+    """A snippet failed, or ran over its limit, when run as a script; the message names it and its line."""
 
-    `nudged`: torch's matrix products come out off by up to NUDGE, relatively, as on another device; what
-    the script prints should not change. Only its printing matters then: figures are not kept.
+
+def limit(path: Path) -> float:
+    """The seconds a snippet may run as a script: worker.LIMIT for each section it marks."""
+    return worker.LIMIT * max(1, Path(path).read_text(encoding="utf-8").count("# --8<-- [start:"))
+
+
+def run_script(path: Path, nudged: bool = False) -> ScriptRun:
+    """Run `path` top to bottom with `__name__ == "__main__"`, in a scratch folder, the way `python path` would,
+    in a worker's child process, within its limit.
+
+    `nudged`: torch's matrix products come out off by up to NUDGE, relatively, as on another device; what the script prints should not change. Only its printing matters then: figures are not kept.
     """
+    path = Path(path).resolve()
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    seconds = limit(path)
+    try:
+        (run,) = worker.run(_script_job, path, str(shown), nudged, seconds,
+                            preload=worker.imports(path.read_text(encoding="utf-8")))
+    except worker.TimedOut as stopped:
+        raise ScriptFailed(str(stopped)) from None
+    except worker.Failed as failed:
+        raise ScriptFailed(f"{shown} failed when run as a script:\n{failed}") from None
+    return run
+
+
+def _script_job(step, path: Path, shown: str, nudged: bool, seconds: float):
+    """In the worker's child: the script's run, its namespace less what does not leave a process."""
+    step(shown, seconds)
+    run = run_here(path, nudged)
+    run.namespace = Namespace({name: value for name, value in run.namespace.items()
+                               if not (name.startswith("__") and name.endswith("__")) and not _drawing(value)})
+    yield run
+
+
+class Namespace(dict):
+    """A script's variables, as the tests see them: figures stay in the script's process."""
+
+    def __missing__(self, name):
+        raise KeyError(f"{name!r}: not a variable of the script, or a matplotlib object (its figures are "
+                       "kept as SVG in ScriptRun.figures)")
+
+
+def _drawing(value) -> bool:
+    """A matplotlib object, or an array of them (plt.subplots' axes)."""
+    first = value.flat[0] if getattr(value, "dtype", None) == object and getattr(value, "size", 0) else value
+    return type(first).__module__.startswith("matplotlib.")
+
+
+def run_here(path: Path, nudged: bool = False) -> ScriptRun:
+    """`run_script` in this process and its working folder, without a limit."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -58,18 +104,14 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
                     figures[f"{name}.{language}"] = svg_of(figure)
         plt.close("all")
 
-    path = Path(path).resolve()
-    out, here = io.StringIO(), os.getcwd()
+    out = io.StringIO()
     show = keep_figures if not nudged else lambda *args, **kwargs: plt.close("all")
-    with (tempfile.TemporaryDirectory() as scratch, mock.patch.object(plt, "show", show),
-          redirect_stdout(out), _nudged_products() if nudged else nullcontext()):
-        os.chdir(scratch)
+    with (mock.patch.object(plt, "show", show), redirect_stdout(out), nudged_products() if nudged else nullcontext()):
         try:
             namespace = runpy.run_path(str(path), run_name="__main__")
         finally:
-            os.chdir(here)
             plt.close("all")
-    return ScriptRun(path, out.getvalue(), namespace, figures)
+    return ScriptRun(Path(path), out.getvalue(), namespace, figures)
 
 
 def svg_of(figure) -> bytes:
@@ -84,7 +126,7 @@ def svg_of(figure) -> bytes:
 
 
 @contextmanager
-def _nudged_products():
+def nudged_products():
     """torch's matrix products (`@`, `nn.Linear`) with a relative error of up to NUDGE, drawn from a generator
     of their own so that the script's random numbers stay the same."""
     import torch

@@ -1,11 +1,15 @@
 """The code-block harness: what runs, in which order, and how failures are reported."""
 
+import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from coursekit import runner
+from coursekit import runner, worker
 from coursekit.codeblocks import collect, unexecuted_python
 from coursekit.includes import IncludeError
 from coursekit.notebooks import chapters
@@ -91,3 +95,80 @@ def test_test_ids_name_page_and_line():
                           cwd=ROOT, capture_output=True, text=True)
     first = collect(TRANSLATED_PAGE)[0]
     assert f"{TRANSLATED_PAGE}::line {first.line}" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_block_that_hangs_fails_within_its_limit_naming_page_and_line(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\nprint('before')\n{FENCE}\n\n<!--pytest-codeblocks:cont-->\n"
+                           f"<!--pytest.mark.timeout(1)-->\n{FENCE}python\nwhile True:\n    pass\n{FENCE}\n\n"
+                           f"<!--pytest-codeblocks:cont-->\n{FENCE}python\npass\n{FENCE}\n")
+    start = time.monotonic()
+    first, hung, after = run(collect(page))
+    assert time.monotonic() - start < 1 + worker.GRACE
+    assert first.output == "before\n" and not first.error
+    assert hung.where == f"{page}:7" and "ran over its 1 s limit" in hung.error
+    assert f"<code block {page}:7>\", line" in hung.error, hung.error  # where in the block it was
+    assert after.error.startswith("not run") and f"{page}:7" in after.error
+
+
+def test_every_block_has_a_limit_by_default(tmp_path, monkeypatch):
+    monkeypatch.setattr(worker, "LIMIT", 1)
+    page = write(tmp_path, f"{FENCE}python\nimport time\ntime.sleep(60)\n{FENCE}\n\n{FENCE}sh\nsleep 60\n{FENCE}\n")
+    start = time.monotonic()
+    python, shell = run(collect(page))
+    assert time.monotonic() - start < 2 * (1 + worker.GRACE)
+    assert "ran over its 1 s limit" in python.error and python.where == f"{page}:1"
+    assert "ran over its 1 s limit" in shell.error and shell.where == f"{page}:6"
+
+
+def test_a_block_stuck_where_it_cannot_be_interrupted_is_killed(tmp_path):
+    code = "import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\nwhile True:\n    pass\n"
+    page = write(tmp_path, f"<!--pytest.mark.timeout(0.5)-->\n{FENCE}python\n{code}{FENCE}\n")
+    start = time.monotonic()
+    (result,) = run(collect(page))
+    assert time.monotonic() - start < 0.5 + worker.GRACE + 2
+    assert result.where == f"{page}:2" and "was stopped" in result.error
+    assert f"<code block {page}:2>\", line" in result.error, result.error  # its stack when it was killed
+
+
+def test_blocks_run_in_a_scratch_folder(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\nimport os\nopen('written.txt', 'w').close()\nprint(os.getcwd())\n"
+                           f"{FENCE}\n\n{FENCE}sh\npwd\n{FENCE}\n")
+    python, shell = run(collect(page))
+    for result in (python, shell):
+        folder = Path(result.output.strip())
+        assert not result.error and folder.is_absolute() and ROOT not in (folder, *folder.parents)
+        assert not folder.exists(), "the scratch folder is removed after the run"
+    assert not (ROOT / "written.txt").exists()
+
+
+def test_ctrl_c_stops_the_run_and_its_processes(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\nimport sys\nsys.__stderr__.write('started\\n')\nsys.__stderr__.flush()\n"
+                           f"while True:\n    pass\n{FENCE}\n")
+    script = ("from pathlib import Path\nfrom coursekit import runner\nfrom coursekit.codeblocks import collect\n"
+              f"runner.run_chain(collect(Path({str(page)!r})))\nprint('went on')\n")
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert process.stderr.readline() == "started\n"
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal sends its foreground processes on Ctrl-C
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode != 0 and "KeyboardInterrupt" in err and "went on" not in out, err
+    deadline = time.monotonic() + 5
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not session_processes(process.pid), "processes of the run are left behind"
+
+
+def session_processes(session: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":  # session id; zombies have ended
+            found.append(int(stat.parent.name))
+    return found

@@ -7,8 +7,8 @@ import re
 import nbformat
 import pytest
 
-from coursekit import notebook_hosts
-from coursekit.notebooks import chapter_ids, chapters
+from coursekit import notebook_hosts, worker
+from coursekit.notebooks import NotebookFailed, cell_limit, chapter_ids, chapters, execute
 from coursekit.page_markup import notebook_actions, notebook_tip
 from coursekit.project import ROOT, languages, site_prefix
 from coursekit.strings import text
@@ -67,6 +67,15 @@ def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_noteb
                 f"stale notebook output for cell {old.id}: run python -m coursekit refresh")
     assert any(o.output_type == "display_data" and "image/png" in o.data
                for cell in fresh.cells if cell.cell_type == "code" for o in cell.outputs), "no figure drawn"
+
+
+def test_a_cell_that_hangs_is_stopped_within_its_limit_naming_notebook_and_cell():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id="setup"),
+                                               nbformat.v4.new_code_cell("while True:\n    pass", id="loop")])
+    notebook.cells[1].metadata["timeout"] = 2  # what a page's <!--pytest.mark.timeout(2)--> gives its cell
+    with pytest.raises(NotebookFailed, match=r"^docs/xx/notebooks/demo.ipynb: cell 2 \(loop\) ran over its 2 s limit"):
+        execute(notebook, "docs/xx/notebooks/demo.ipynb")
+    assert cell_limit(notebook.cells[0]) == worker.LIMIT
 
 
 @per_chapter
