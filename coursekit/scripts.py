@@ -45,7 +45,8 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
     """Run `path` top to bottom with `__name__ == "__main__"`, in a scratch folder, the way `python path` would,
     in a worker's child process, within its limit.
 
-    `nudged`: torch's matrix products come out off by up to NUDGE, relatively, as on another device; what the script prints should not change. Only its printing matters then: figures are not kept.
+    `nudged`: torch's matrix products and reductions come out off by up to NUDGE, relatively, as on another
+    device; what the script prints should not change. Only its printing matters then: figures are not kept.
     """
     path = Path(path).resolve()
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -114,6 +115,16 @@ def run_here(path: Path, nudged: bool = False) -> ScriptRun:
     return ScriptRun(Path(path), out.getvalue(), namespace, figures)
 
 
+def printed_differences(expected: str, printed: str) -> list[str]:
+    """The lines where `printed` differs from `expected`, a line missing or added included, as a diff."""
+    import difflib
+
+    if expected == printed:
+        return []
+    return [line.rstrip("\n") for line in difflib.unified_diff(expected.splitlines(True), printed.splitlines(True),
+                                                               "printed", "nudged", n=0)]
+
+
 def svg_of(figure) -> bytes:
     """The figure as the page shows it: SVG with text as text, the same bytes for the same drawing."""
     import matplotlib
@@ -125,23 +136,54 @@ def svg_of(figure) -> bytes:
     return buffer.getvalue()
 
 
+# What another device computes in its own way: matrix products, convolutions and reductions (a GPU sums
+# in another order). Names of torch functions and Tensor methods; those a torch version lacks are left out.
+# Not softmax and logsumexp: they subtract the maximum first, so their error is a few units in the last
+# place of each value on any device, which a relative error of a large value (1000) would exceed.
+NUDGED = {
+    "torch": ["matmul", "mm", "bmm", "addmm", "addmv", "addbmm", "baddbmm", "mv", "dot", "vdot", "inner",
+              "einsum", "tensordot", "chain_matmul", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+              "conv_transpose2d", "conv_transpose3d", "sum", "nansum", "mean", "nanmean", "var", "std",
+              "var_mean", "std_mean", "norm", "cumsum", "prod", "trace"],
+    "torch.Tensor": ["__matmul__", "__rmatmul__", "matmul", "mm", "bmm", "addmm", "addmv", "mv", "dot", "sum",
+                     "nansum", "mean", "nanmean", "var", "std", "norm", "cumsum", "prod", "trace"],
+    "torch.nn.functional": ["linear", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                            "conv_transpose2d", "conv_transpose3d", "scaled_dot_product_attention", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
+                            "binary_cross_entropy", "binary_cross_entropy_with_logits"],
+    "torch.linalg": ["matmul", "vecdot", "multi_dot", "norm", "vector_norm", "matrix_norm"],
+}
+
+
 @contextmanager
 def nudged_products():
-    """torch's matrix products (`@`, `nn.Linear`) with a relative error of up to NUDGE, drawn from a generator
-    of their own so that the script's random numbers stay the same."""
-    import torch
+    """torch's matrix products, convolutions and reductions, however called (`@`, `torch.mm`, `nn.Linear`,
+    `x.sum()`, a loss), with a relative error between NUDGE / 2 and NUDGE, drawn from a generator of their own so that
+    the script's random numbers stay the same."""
+    import importlib
 
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    nudged = {getattr(importlib.import_module(owner) if owner != "torch.Tensor" else torch.Tensor, name)
+              for owner, names in NUDGED.items() for name in names
+              if hasattr(importlib.import_module(owner) if owner != "torch.Tensor" else torch.Tensor, name)}
     noise = torch.Generator().manual_seed(0)
-    linear, matmul = torch.nn.functional.linear, torch.Tensor.__matmul__
 
     def nudge(result):
-        if not result.is_floating_point():
+        if isinstance(result, tuple):
+            return type(result)(nudge(part) for part in result)
+        if not isinstance(result, torch.Tensor) or not result.is_floating_point():
             return result
-        error = torch.rand(result.shape, generator=noise, dtype=result.dtype) * 2 - 1
+        draw = torch.rand(result.shape, generator=noise, dtype=result.dtype) * 2 - 1
+        error = draw.sign() * (0.5 + draw.abs() / 2)  # at least half a nudge: every value moves
         return result * (1 + NUDGE * error.to(result.device))
 
-    with (mock.patch.object(torch.nn.functional, "linear", lambda *a, **k: nudge(linear(*a, **k))),
-          mock.patch.object(torch.Tensor, "__matmul__", lambda *a: nudge(matmul(*a)))):
+    class Nudged(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            result = func(*args, **(kwargs or {}))
+            return nudge(result) if func in nudged else result
+
+    with Nudged():
         yield
 
 

@@ -11,7 +11,7 @@ from coursekit import worker
 from coursekit.figure_text import cjk_font
 from coursekit.figures import differences
 from coursekit.project import FIGURES, ROOT
-from coursekit.scripts import ScriptFailed, run_script, snippet_scripts
+from coursekit.scripts import NUDGE, ScriptFailed, nudged_products, printed_differences, run_script, snippet_scripts
 
 SCRIPTS = snippet_scripts()
 
@@ -57,10 +57,100 @@ TORCH_SCRIPTS = [s for s in SCRIPTS if "import torch" in s.read_text(encoding="u
 def test_snippet_prints_the_same_on_another_device(script, script_runs):
     """A GPU rounds in its own way: when every matrix product moves in its last digits, the printed digits
     must stay (a training run that amplifies them needs another example, not a looser check)."""
-    nudged = run_script(script, nudged=True).stdout
-    lines = zip(script_runs(script).stdout.splitlines(), nudged.splitlines())
-    moved = [f"  {a}\n->{b}" for a, b in lines if a != b]
-    assert not moved, f"{script.relative_to(ROOT)} prints other digits after a rounding-sized change:\n" + "\n".join(moved)
+    moved = printed_differences(script_runs(script).stdout, run_script(script, nudged=True).stdout)
+    assert not moved, f"{script.relative_to(ROOT)} prints otherwise after a rounding-sized change:\n" + "\n".join(moved)
+
+
+def test_a_print_that_loses_or_gains_lines_is_a_difference():
+    assert printed_differences("loss 0.25\naccuracy 0.9\n", "loss 0.25\n")
+    assert printed_differences("loss 0.25\n", "loss 0.25\naccuracy 0.9\n")
+    assert printed_differences("loss 0.25\n", "loss 0.26\n") == ["--- printed", "+++ nudged", "@@ -1 +1 @@",
+                                                                 "-loss 0.25", "+loss 0.26"]
+    assert not printed_differences("loss 0.25\n", "loss 0.25\n")
+
+
+def nudge_cases():
+    """Every kind of product and reduction a snippet may call, each as a function of fresh inputs."""
+    import torch
+    import torch.nn.functional as F
+
+    def inputs():
+        generator = torch.Generator().manual_seed(1)
+        return [torch.rand(shape, generator=generator) for shape in [(4, 5), (5, 3), (2, 4, 5), (2, 5, 3), (4, 3)]]
+
+    return {
+        "@": lambda a, b, *_: a @ b, "torch.matmul": lambda a, b, *_: torch.matmul(a, b),
+        "Tensor.mm": lambda a, b, *_: a.mm(b), "torch.mm": lambda a, b, *_: torch.mm(a, b),
+        "torch.bmm": lambda _, __, c, d, ___: torch.bmm(c, d),
+        "batched @": lambda _, __, c, d, ___: c @ d,
+        "torch.addmm": lambda a, b, _, __, e: torch.addmm(e, a, b),
+        "torch.einsum": lambda a, b, *_: torch.einsum("ij,jk->ik", a, b),
+        "F.linear": lambda a, b, *_: F.linear(a, b.T),
+        "nn.Linear": lambda a, *_: torch.nn.Linear(5, 2)(a),
+        "F.conv2d": lambda _, __, c, *___: F.conv2d(c.view(1, 2, 4, 5), torch.ones(3, 2, 2, 2)),
+        "nn.Conv1d": lambda _, __, c, *___: torch.nn.Conv1d(2, 3, 2)(c.view(1, 2, 20)),
+        "Tensor.sum": lambda a, *_: a.sum(), "torch.sum": lambda a, *_: torch.sum(a, dim=0),
+        "Tensor.mean": lambda a, *_: a.mean(), "torch.mean": lambda a, *_: torch.mean(a, dim=1),
+        "Tensor.var": lambda a, *_: a.var(),
+        "F.mse_loss": lambda a, *_: F.mse_loss(a, torch.zeros_like(a)),
+        "F.cross_entropy": lambda a, *_: F.cross_entropy(a, torch.tensor([0, 1, 2, 3])),
+    }, inputs
+
+
+@pytest.mark.parametrize("case", list(nudge_cases()[0]))
+def test_the_nudge_moves_every_product_and_reduction_and_no_random_number(case):
+    """As on another device: the result moves, in its last digits only, and the random numbers stay."""
+    import torch
+
+    cases, inputs = nudge_cases()
+    torch.manual_seed(0)
+    plain = cases[case](*inputs())
+    with nudged_products():
+        torch.manual_seed(0)
+        nudged = cases[case](*inputs())
+        drawn_after = torch.rand(3)
+    torch.manual_seed(0)
+    cases[case](*inputs())
+    assert torch.equal(drawn_after, torch.rand(3)), "the nudge drew from the script's random numbers"
+    assert not torch.equal(plain, nudged), f"{case} is not nudged"
+    assert torch.allclose(plain, nudged, rtol=2 * NUDGE, atol=0), f"{case} moved by more than a nudge"
+
+
+def test_the_nudge_leaves_integers_alone():
+    import torch
+
+    counts = torch.tensor([[1, 2], [3, 4]])
+    with nudged_products():
+        assert torch.equal(counts @ counts, torch.tensor([[7, 10], [15, 22]])) and counts.sum().item() == 10
+
+
+def test_a_snippet_that_hangs_fails_within_its_limit_naming_its_line(tmp_path, monkeypatch):
+    script = tmp_path / "hangs.py"
+    script.write_text("print('start')\n\nwhile True:\n    pass\n", encoding="utf-8")
+    monkeypatch.setattr(worker, "LIMIT", 1)
+    start = time.monotonic()
+    with pytest.raises(ScriptFailed) as failed:
+        run_script(script)
+    assert time.monotonic() - start < 1 + worker.GRACE
+    assert f"{script} failed" in str(failed.value) and "ran over its 1 s limit" in str(failed.value)
+    assert f'File "{script}", line 3' in str(failed.value), failed.value
+
+
+def test_a_snippet_runs_in_a_scratch_folder(tmp_path):
+    script = tmp_path / "where.py"
+    script.write_text("import os\nopen('written.txt', 'w').close()\nprint(os.getcwd())\n", encoding="utf-8")
+    folder = Path(run_script(script).stdout.strip())
+    assert folder != tmp_path and ROOT not in (folder, *folder.parents) and not (tmp_path / "written.txt").exists()
+
+
+def test_a_script_keeps_its_functions_and_values_but_not_its_figures(tmp_path):
+    script = tmp_path / "kept.py"
+    script.write_text("import matplotlib.pyplot as plt\nscale = 3\ndef triple(x):\n    return scale * x\n"
+                      "fig, axes = plt.subplots(1, 2, num='kept')\nplt.show()\n", encoding="utf-8")
+    run = run_script(script)
+    assert run.namespace["triple"](2) == 6 and "kept" in run.figures
+    with pytest.raises(KeyError, match="matplotlib object"):
+        run.namespace["axes"]
 
 
 RANDOM_ON_DEVICE = re.compile(r"torch\.(rand\w*|normal|bernoulli|multinomial)\((?:[^()]|\([^()]*\))*\bdevice\s*=")
