@@ -37,12 +37,29 @@ def figure_file(name: str, language: str) -> Path:
     return FIGURES / (f"{name}.svg" if language == languages()[0] else f"{name}.{language}.svg")
 
 
-def cjk_font() -> str | None:
-    """The first CJK font matplotlib can lay Chinese text out with, None when there is none."""
+def figure_language(name: str) -> str:
+    """The language a kept figure is drawn in: `activations.fr` -> `fr`, `activations` -> the default one."""
+    stem, _, suffix = name.rpartition(".")
+    return suffix if stem and suffix in languages() else languages()[0]
+
+
+def missing_font(language: str) -> str | None:
+    """Why figures in `language` cannot be drawn as committed (no font for its script), None when they can."""
+    wanted = FONTS.get(language)
+    if wanted and not set(wanted) & _installed():
+        return f"no font for {language} figures in matplotlib (one of {', '.join(wanted)})"
+    return None
+
+
+def _installed() -> set[str]:
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((font for font in CJK_FONTS if font in installed), None)
+    return {font.name for font in font_manager.fontManager.ttflist}
+
+
+def cjk_font() -> str | None:
+    """The first CJK font matplotlib can lay Chinese text out with, None when there is none."""
+    return next((font for font in CJK_FONTS if font in _installed()), None)
 
 
 @contextmanager
