@@ -4,6 +4,9 @@ Blocks run in the worker's children (worker, runner); its server is forked once 
 before any test computes, with the modules the blocks import already loaded, and ended with the session.
 """
 
+import importlib
+import os
+import platform
 import sys
 
 import pytest
@@ -47,9 +50,45 @@ class MarkdownPage(pytest.File):
             for position, block in enumerate(members):
                 item = BlockItem.from_parent(self, name=f"line {block.line}")
                 item.chain, item.position = members, position
-                for mark in block.block.marks:
-                    item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))
+                for mark in marks(block):
+                    if mark.name not in ("skip", "skipif"):  # those are runtest's: under CI they fail
+                        item.add_marker(mark)
                 yield item
+
+
+def marks(block) -> list:
+    """The pytest marks on the lines before `block` (`<!--pytest.mark.skip-->`...)."""
+    return [eval(mark, {"sys": sys, "pytest": pytest}) for mark in block.block.marks]
+
+
+def skip_reason(chain: list, position: int) -> str | None:
+    """Why the block at `position` of `chain` is to be skipped: a skip or true skipif mark on it, or the
+    missing module of an importorskip marker on it or an earlier block of its chain; None to run it."""
+    block = chain[position]
+    for mark in marks(block):
+        if mark.name == "skip":
+            return mark.kwargs.get("reason") or (mark.args[0] if mark.args else "pytest.mark.skip")
+        if mark.name == "skipif":
+            condition = mark.args[0] if mark.args else False
+            if eval(condition, {"sys": sys, "os": os, "platform": platform}) if isinstance(condition, str) else condition:
+                return mark.kwargs.get("reason") or f"skipif({condition})"
+    for earlier in chain[: position + 1]:
+        if earlier.block.importorskip:
+            try:
+                importlib.import_module(earlier.block.importorskip)
+            except ImportError as error:
+                return f"importorskip({earlier.block.importorskip}): {error}"
+    return None
+
+
+def skip_or_fail(chain: list, position: int) -> None:
+    """Skip the block if its markers say so; under CI (`CI` set) fail instead: nothing is skipped there."""
+    reason = skip_reason(chain, position)
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        raise BlockFailed(f"{chain[position].where}: would be skipped ({reason}); under CI nothing is skipped")
+    pytest.skip(f"{chain[position].where}: {reason}")
 
 
 class BlockItem(pytest.Item):
@@ -58,9 +97,7 @@ class BlockItem(pytest.Item):
 
     def runtest(self):
         block = self.chain[self.position]
-        for earlier in self.chain[: self.position + 1]:
-            if earlier.block.importorskip:
-                pytest.importorskip(earlier.block.importorskip)
+        skip_or_fail(self.chain, self.position)
         result = runner.run_chain(self.chain)[self.position]
         if result.error:
             raise BlockFailed(f"{block.where}: this code block failed\n{block.block.code}\n{result.error}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import runner, worker
+from coursekit import pytest_pages, runner, worker
 from coursekit.codeblocks import collect, unexecuted_python
 from coursekit.includes import IncludeError
 from coursekit.notebooks import chapters
@@ -172,3 +172,22 @@ def session_processes(session: int) -> list[int]:
         if int(fields[3]) == session and fields[0] != "Z":  # session id; zombies have ended
             found.append(int(stat.parent.name))
     return found
+
+
+@pytest.mark.parametrize("marker", ["<!--pytest-codeblocks:importorskip(no_such_module)-->",
+                                    "<!--pytest.mark.skip-->", "<!--pytest.mark.skipif(True, reason='x')-->"])
+def test_a_skipped_block_fails_under_ci(tmp_path, monkeypatch, marker):
+    page = write(tmp_path, f"{marker}\n{FENCE}python\nimport no_such_module\n{FENCE}\n")
+    chain = collect(page)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        pytest_pages.skip_or_fail(chain, 0)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest_pages.BlockFailed, match=rf"^{page}:2: would be skipped .*under CI nothing is skipped"):
+        pytest_pages.skip_or_fail(chain, 0)
+
+
+def test_a_block_without_skip_markers_runs_under_ci(tmp_path, monkeypatch):
+    page = write(tmp_path, f"<!--pytest.mark.skipif(False, reason='x')-->\n{FENCE}python\npass\n{FENCE}\n")
+    monkeypatch.setenv("CI", "true")
+    assert pytest_pages.skip_or_fail(collect(page), 0) is None
