@@ -57,16 +57,38 @@ def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
         assert not links, f"{language}: {links}"
 
 
+def stale_cells(book, fresh) -> list[str]:
+    """The code cells of `book` whose committed print differs from the run `fresh`, a missing cell included."""
+    ran = [printed(cell) for cell in fresh.cells if cell.cell_type == "code"]
+    shown = [(cell.id, printed(cell)) for cell in book.cells if cell.cell_type == "code"]
+    stale = [f"cell {id_}" for (id_, text), new in zip(shown, ran) if text != new]
+    if len(shown) != len(ran):
+        stale.append(f"{len(shown)} code cells committed, {len(ran)} run")
+    return stale
+
+
 @per_chapter
 def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebooks, chapter):
-    """One execution serves the three languages: their code cells are identical (test above)."""
-    book, fresh = committed(chapter)["en"], executed_notebooks[chapter]
-    for old, new in zip(book.cells, fresh.cells):
-        if old.cell_type == "code":
-            assert printed(old) == printed(new), (
-                f"stale notebook output for cell {old.id}: run python -m coursekit refresh")
+    """One execution, of the English notebook, serves the three languages: their code cells are identical
+    (test above), so each language's committed outputs must be what that run printed."""
+    fresh = executed_notebooks[chapter]
+    for language, book in committed(chapter).items():
+        stale = stale_cells(book, fresh)
+        assert not stale, (f"docs/{language}/notebooks/{chapter}.ipynb: stale output of {', '.join(stale)}: "
+                           "run python -m coursekit refresh")
     assert any(o.output_type == "display_data" and "image/png" in o.data
                for cell in fresh.cells if cell.cell_type == "code" for o in cell.outputs), "no figure drawn"
+
+
+def test_a_stale_or_missing_cell_output_is_found():
+    def book(*prints):
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "print()", id=f"c{i}", outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)])
+            for i, text in enumerate(prints)])
+
+    assert stale_cells(book("1\n", "2\n"), book("1\n", "2\n")) == []
+    assert stale_cells(book("1\n", "2\n"), book("1\n", "3\n")) == ["cell c1"]
+    assert stale_cells(book("1\n"), book("1\n", "2\n")) == ["1 code cells committed, 2 run"]
 
 
 def test_a_cell_that_hangs_is_stopped_within_its_limit_naming_notebook_and_cell():
