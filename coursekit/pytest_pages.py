@@ -30,7 +30,9 @@ def pytest_collection_finish(session):
     if session.items:
         code = "\n".join(block.block.code for item in session.items if isinstance(item, BlockItem)
                          if item.position == 0 for block in item.chain if block.block.syntax == "python")
-        worker.start(preload=worker.imports(code))
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))  # pytest-xdist's processes
+        worker.start(preload=worker.imports(code),
+                     threads=max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None)
 
 
 def pytest_unconfigure(config):

@@ -91,14 +91,20 @@ class _Server:
 
 
 _server: _Server | None = None
+_threads: int | None = None  # torch's threads in each child, when processes share the cores
 
 
-def start(preload=()) -> None:
+def start(preload=(), threads: int | None = None) -> None:
     """Fork the server, after importing `preload` here (the server and this process then share them).
-    Call it before this process computes anything; a job starts it when it has not been."""
-    global _server
+    Call it before this process computes anything; a job starts it when it has not been.
+
+    `threads`: how many threads torch computes with in each child, where several test processes share the
+    cores (pytest-xdist): more would spin against each other's, slowing every one of them many times over.
+    """
+    global _server, _threads
     if _server is not None:
         return
+    _threads = threads
     _import_all(preload)
     ours, theirs = socket.socketpair()
     with warnings.catch_warnings():
@@ -239,6 +245,8 @@ def _child(job, args, scratch: str, connection: Connection) -> int:
     os.setpgid(0, 0)  # its own process group: a timeout kills what it started too (a `sh` block's commands)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle: it kills this group
     os.chdir(scratch)
+    if _threads and "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(_threads)
     stack = open(STACK, "w", encoding="utf-8")
     current = {}
 
