@@ -168,13 +168,15 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
     # The kernel inherits the environment: drop a non-interactive backend so figures show inline.
     with tempfile.TemporaryDirectory() as scratch, mock.patch.dict("os.environ"):
         os.environ.pop("MPLBACKEND", None)
-        client = NotebookClient(notebook, timeout_func=cell_limit, kernel_name="python3", allow_errors=False,
+        # The kernel is another process, timed on the clock: WAIT times the limit, as a step that computes nothing.
+        client = NotebookClient(notebook, timeout_func=lambda cell: cell_limit(cell) * worker.WAIT,
+                                kernel_name="python3", allow_errors=False,
                                 resources={"metadata": {"path": scratch}}, on_cell_start=started)
         try:
             client.execute()
         except (CellTimeoutError, CellExecutionError) as error:
             cell = current["cell"]
-            what = (f"ran over its {cell_limit(cell):g} s limit and was stopped"
+            what = (f"was still running after {cell_limit(cell) * worker.WAIT:g} s and was stopped"
                     if isinstance(error, CellTimeoutError) else f"failed:\n{error}")
             raise NotebookFailed(f"{name}: cell {current['index'] + 1} ({cell.get('id')}) {what}\n"
                                  f"{_shorten(cell.source)}") from None

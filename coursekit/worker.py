@@ -8,9 +8,12 @@ importing torch takes seconds). The server never runs code itself: killing a chi
 Forking early matters: a child forked from a process that has computed with OpenMP (torch does) waits
 forever for its parent's thread pool.
 
-Inside the child, a step that runs over its limit gets `OverTime` raised where it is, so its traceback names
-the line; one that does not stop within GRACE seconds more (stuck in C code) is killed with its process
-group, and its Python stack at that moment is reported.
+A step's limit is computing time (the CPU time of its process), which a busy machine does not eat into:
+a loop that never ends runs over it however loaded the machine is, and code that is merely slowed down by
+other work does not. A step that computes nothing while it hangs (it waits for a lock, a pipe, a sleep)
+is stopped after WAIT times its limit on the clock. Inside the child, a step that runs over gets `OverTime`
+raised where it is, so its traceback names the line; one that does not stop within GRACE seconds more
+(stuck in C code) is killed with its process group, and its Python stack at that moment is reported.
 """
 
 import ast
@@ -30,7 +33,8 @@ import traceback
 import warnings
 from multiprocessing.connection import Connection
 
-LIMIT = 60   # seconds: a page block, a notebook cell, a section of a snippet run as a script
+LIMIT = 60   # seconds of computing: a page block, a notebook cell, a section of a snippet run as a script
+WAIT = 10    # times its limit, on the clock, before a step that computes nothing is stopped
 GRACE = 2    # seconds more before a step that ignores OverTime is killed
 STACK = ".stack-at-limit"  # in the scratch folder: the child's Python stack when its step ran over
 
@@ -39,8 +43,9 @@ class OverTime(BaseException):
     """Raised inside the running code when its step runs over its limit (not an Exception: code that
     catches every Exception still stops)."""
 
-    def __init__(self, where: str, seconds: float):
-        super().__init__(f"{where} ran over its {seconds:g} s limit")
+    def __init__(self, where: str, seconds: float, waited: float | None = None):
+        super().__init__(f"{where} ran over its {seconds:g} s limit" if waited is None else
+                         f"{where} was still running after {waited:g} s on the clock ({seconds:g} s limit)")
         self.where, self.seconds = where, seconds
 
 
@@ -49,7 +54,7 @@ class TimedOut(Exception):
     job yielded before."""
 
     def __init__(self, where: str, seconds: float, done: list, stack: str):
-        super().__init__(f"{where} ran over its {seconds:g} s limit and was stopped"
+        super().__init__(f"{where} ran over its {seconds:g} s limit and was killed"
                          + (f"; it was at:\n{stack}" if stack else ""))
         self.where, self.seconds, self.done, self.stack = where, seconds, done, stack
 
@@ -144,13 +149,14 @@ def run(job, *args, preload=()) -> list:
     """Run the generator function `job(step, *args)` in a child of the server; return what it yields.
 
     `job` is a module-level function (the server finds it by name). It calls `step(where, seconds)` before
-    each part of its work: `where` names the part in messages (`page.md:12`), `seconds` is its limit.
+    each part of its work: `where` names the part in messages (`page.md:12`), `seconds` is its limit (of
+    computing; WAIT times that on the clock).
     What it yields must pickle (cloudpickle: functions defined by the code are carried by value).
     Raises TimedOut or Failed, and KeyboardInterrupt when the job was interrupted.
     """
     start()
     try:
-        _server.connection.send((job, args, tuple(preload)))
+        _server.connection.send((job, args, tuple(preload), WAIT, GRACE))
         kind, *rest = _server.connection.recv()
     except (KeyboardInterrupt, EOFError, OSError):
         stop()  # the reply, if any, would answer a question no one asks any more
@@ -170,16 +176,16 @@ def _serve(connection: Connection) -> None:
     _import_all(["cloudpickle"])  # every child pickles with it
     while True:
         try:
-            job, args, preload = connection.recv()
+            job, args, preload, wait, grace = connection.recv()
         except EOFError:
             return
         _import_all(preload)
-        reply, loaded = _run_child(job, args)
+        reply, loaded = _run_child(job, args, wait, grace)
         connection.send(reply)
         _import_all(loaded)  # what the job loaded lazily (torch's optimisers load hundreds of modules): once
 
 
-def _run_child(job, args) -> tuple:
+def _run_child(job, args, wait: float, grace: float) -> tuple:
     scratch = tempfile.mkdtemp(prefix="course-run-")
     ours, theirs = socket.socketpair()
     pid = os.fork()
@@ -187,7 +193,7 @@ def _run_child(job, args) -> tuple:
         code = 1
         try:
             ours.close()
-            code = _child(job, args, scratch, Connection(theirs.detach()))
+            code = _child(job, args, wait, grace, scratch, Connection(theirs.detach()))
         finally:
             os._exit(code)
     with contextlib.suppress(OSError):  # the child does the same: whichever runs first, the group exists
@@ -195,7 +201,7 @@ def _run_child(job, args) -> tuple:
     theirs.close()
     reader = Connection(ours.detach())
     done, where, seconds, loaded = [], "the job's start", LIMIT, []
-    deadline = time.monotonic() + LIMIT + GRACE
+    deadline = time.monotonic() + LIMIT * wait + grace
     try:
         while True:
             if not reader.poll(max(0.0, deadline - time.monotonic())):
@@ -207,7 +213,7 @@ def _run_child(job, args) -> tuple:
                 return ("failed", f"{where}: the process running it ended ({_ended(pid)})", done), loaded
             if message[0] == "step":
                 _, where, seconds = message
-                deadline = time.monotonic() + seconds + GRACE
+                deadline = time.monotonic() + seconds * wait + grace
             elif message[0] == "item":
                 done.append(message[1])
             elif message[0] == "loaded":
@@ -228,7 +234,7 @@ def _run_child(job, args) -> tuple:
 
 
 def _stack(scratch: str) -> str:
-    time.sleep(0.1)  # the dump is written at the limit plus one second: let a late writer finish
+    time.sleep(0.1)  # the dump is written before the kill: let a late writer finish
     try:
         with open(os.path.join(scratch, STACK), encoding="utf-8", errors="replace") as handle:
             return handle.read().strip()
@@ -241,7 +247,7 @@ def _ended(pid: int) -> str:
     return f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
 
 
-def _child(job, args, scratch: str, connection: Connection) -> int:
+def _child(job, args, wait: float, grace: float, scratch: str, connection: Connection) -> int:
     os.setpgid(0, 0)  # its own process group: a timeout kills what it started too (a `sh` block's commands)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle: it kills this group
     os.chdir(scratch)
@@ -251,30 +257,36 @@ def _child(job, args, scratch: str, connection: Connection) -> int:
     current = {}
 
     def over_time(signum, frame):
-        raise OverTime(current["where"], current["seconds"])
+        waited = current["seconds"] * wait if signum == signal.SIGALRM else None
+        raise OverTime(current["where"], current["seconds"], waited)
+
+    def timers(seconds: float) -> None:
+        signal.setitimer(signal.ITIMER_PROF, seconds)  # computing time, all threads of this process
+        signal.setitimer(signal.ITIMER_REAL, seconds * wait)
 
     def step(where: str, seconds: float) -> None:
         current.update(where=where, seconds=seconds)
         connection.send(("step", where, seconds))
-        faulthandler.dump_traceback_later(seconds + 1, file=stack)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        faulthandler.dump_traceback_later(seconds * wait + grace / 2, file=stack)
+        timers(seconds)
 
+    signal.signal(signal.SIGPROF, over_time)
     signal.signal(signal.SIGALRM, over_time)
     import cloudpickle
 
     before = set(sys.modules)
     try:
         for item in job(step, *args):
-            signal.setitimer(signal.ITIMER_REAL, 0)  # pickling is not the step's time
+            timers(0)  # pickling is not the step's time
             connection.send(("item", cloudpickle.dumps(item)))
             if "seconds" in current:
-                signal.setitimer(signal.ITIMER_REAL, current["seconds"])
+                timers(current["seconds"])
         reply = ("done",)
     except KeyboardInterrupt:
         reply = ("interrupted",)
     except BaseException:  # noqa: BLE001 - reported to the caller, which raises Failed
         reply = ("failed", traceback.format_exc())
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    timers(0)
     faulthandler.cancel_dump_traceback_later()
     connection.send(("loaded", [name for name in list(sys.modules) if name not in before]))  # in load order
     connection.send(reply)

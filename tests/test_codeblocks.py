@@ -110,23 +110,29 @@ def test_a_block_that_hangs_fails_within_its_limit_naming_page_and_line(tmp_path
     assert after.error.startswith("not run") and f"{page}:7" in after.error
 
 
-def test_every_block_has_a_limit_by_default(tmp_path, monkeypatch):
+def test_every_block_has_a_limit_by_default_and_one_on_the_clock(tmp_path, monkeypatch):
+    """A loop runs over its limit of computing time; a block that waits for nothing, over WAIT times it."""
     monkeypatch.setattr(worker, "LIMIT", 1)
-    page = write(tmp_path, f"{FENCE}python\nimport time\ntime.sleep(60)\n{FENCE}\n\n{FENCE}sh\nsleep 60\n{FENCE}\n")
+    monkeypatch.setattr(worker, "WAIT", 2)
+    page = write(tmp_path, f"{FENCE}python\nwhile True:\n    pass\n{FENCE}\n\n{FENCE}python\nimport time\n"
+                           f"time.sleep(60)\n{FENCE}\n\n{FENCE}sh\nsleep 60\n{FENCE}\n")
     start = time.monotonic()
-    python, shell = run(collect(page))
-    assert time.monotonic() - start < 2 * (1 + worker.GRACE)
-    assert "ran over its 1 s limit" in python.error and python.where == f"{page}:1"
-    assert "ran over its 1 s limit" in shell.error and shell.where == f"{page}:6"
+    loop, sleep, shell = run(collect(page))
+    assert time.monotonic() - start < 1 + 2 * 2 + 3 * worker.GRACE
+    assert "ran over its 1 s limit" in loop.error and loop.where == f"{page}:1"
+    assert "still running after 2 s on the clock" in sleep.error and sleep.where == f"{page}:6"
+    assert "still running after 2 s on the clock" in shell.error and shell.where == f"{page}:11"
 
 
-def test_a_block_stuck_where_it_cannot_be_interrupted_is_killed(tmp_path):
-    code = "import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\nwhile True:\n    pass\n"
+def test_a_block_stuck_where_it_cannot_be_interrupted_is_killed(tmp_path, monkeypatch):
+    monkeypatch.setattr(worker, "WAIT", 1)
+    code = ("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGPROF})\n"
+            "while True:\n    pass\n")
     page = write(tmp_path, f"<!--pytest.mark.timeout(0.5)-->\n{FENCE}python\n{code}{FENCE}\n")
     start = time.monotonic()
     (result,) = run(collect(page))
     assert time.monotonic() - start < 0.5 + worker.GRACE + 2
-    assert result.where == f"{page}:2" and "was stopped" in result.error
+    assert result.where == f"{page}:2" and "was killed" in result.error
     assert f"<code block {page}:2>\", line" in result.error, result.error  # its stack when it was killed
 
 
