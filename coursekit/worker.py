@@ -5,6 +5,8 @@ A server process is forked from this one before it computes anything: the test s
 tests are collected, a command at its first job. It imports what the code imports, once, then forks a child
 for each job, so every job starts from the same clean state at the cost of a fork (milliseconds, where
 importing torch takes seconds). The server never runs code itself: killing a child leaves it as it was.
+What a job loads lazily (a torch optimiser loads 800 modules), the server imports after it, for the next
+jobs, and remembers in .cache/ for the next runs.
 Forking early matters: a child forked from a process that has computed with OpenMP (torch does) waits
 forever for its parent's thread pool.
 
@@ -20,6 +22,7 @@ import ast
 import atexit
 import contextlib
 import faulthandler
+import gc
 import importlib
 import os
 import pickle
@@ -32,11 +35,13 @@ import time
 import traceback
 import warnings
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 LIMIT = 60   # seconds of computing: a page block, a notebook cell, a section of a snippet run as a script
 WAIT = 10    # times its limit, on the clock, before a step that computes nothing is stopped
 GRACE = 2    # seconds more before a step that ignores OverTime is killed
 STACK = ".stack-at-limit"  # in the scratch folder: the child's Python stack when its step ran over
+LEARNED = Path(__file__).resolve().parent.parent / ".cache" / "lazy-imports.txt"  # git-ignored
 
 
 class OverTime(BaseException):
@@ -112,6 +117,7 @@ def start(preload=(), threads: int | None = None) -> None:
     _threads = threads
     _import_all(preload)
     ours, theirs = socket.socketpair()
+    gc.freeze()  # see _run_child
     with warnings.catch_warnings():
         # Python 3.12+ warns of fork in a threaded process (pytest-xdist's workers have an I/O thread): the
         # server takes no lock that thread could hold; it reads its socket, imports and forks.
@@ -125,6 +131,7 @@ def start(preload=(), threads: int | None = None) -> None:
         except BaseException:  # noqa: BLE001 - Ctrl-C or a broken socket: the server's end either way
             code = 1
         os._exit(code)
+    gc.unfreeze()
     theirs.close()
     _server = _Server(pid, Connection(ours.detach()))
     atexit.register(stop)
@@ -173,7 +180,7 @@ def run(job, *args, preload=()) -> list:
 
 
 def _serve(connection: Connection) -> None:
-    _import_all(["cloudpickle"])  # every child pickles with it
+    _import_all(["cloudpickle", *_learned()])  # every child pickles with cloudpickle
     while True:
         try:
             job, args, preload, wait, grace = connection.recv()
@@ -182,12 +189,34 @@ def _serve(connection: Connection) -> None:
         _import_all(preload)
         reply, loaded = _run_child(job, args, wait, grace)
         connection.send(reply)
-        _import_all(loaded)  # what the job loaded lazily (torch's optimisers load hundreds of modules): once
+        new = [name for name in loaded if name not in sys.modules]
+        if new:  # what the job loaded lazily (a torch optimiser loads 800 modules): once for all the next jobs
+            _import_all(new)
+            _learn(new)
+
+
+def _learned() -> list[str]:
+    """Modules earlier jobs loaded lazily, in the order they did: the server imports them from the start."""
+    try:
+        return LEARNED.read_text(encoding="utf-8").split()
+    except OSError:
+        return []
+
+
+def _learn(names: list[str]) -> None:
+    with contextlib.suppress(OSError):  # a cache: without it the next run learns again
+        LEARNED.parent.mkdir(parents=True, exist_ok=True)
+        scratch = LEARNED.with_name(f"{LEARNED.name}.{os.getpid()}")
+        scratch.write_text("\n".join(dict.fromkeys(_learned() + names)) + "\n", encoding="utf-8")
+        os.replace(scratch, LEARNED)  # whole, even with two test processes learning at once
 
 
 def _run_child(job, args, wait: float, grace: float) -> tuple:
     scratch = tempfile.mkdtemp(prefix="course-run-")
     ours, theirs = socket.socketpair()
+    # The child's garbage collector would visit every object inherited from here, and so copy every page of
+    # memory they lie on: frozen, they are left alone.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         code = 1
