@@ -9,7 +9,7 @@ from pathlib import Path
 
 import markdown
 
-from .project import ROOT, markdown_extension_config
+from .project import ROOT, markdown_extension_config, read_text
 
 MARKER = "--8<--"
 SCRIPT_INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<folder>[^/"]+)/(?P<name>[^/":]+\.py)(?::[\w-]+)?"', re.MULTILINE)
@@ -49,6 +49,8 @@ def expand(text: str, source: Path | str) -> list[Line]:
         try:
             _PREPROCESSOR.seen = set()
             expanded = _PREPROCESSOR.run([line])
+        except UnicodeDecodeError:  # the included file: say which, and where
+            raise IncludeError(f"{source}:{number}: {_not_utf8(line)}") from None
         except Exception as error:  # pymdownx raises SnippetMissingError and friends
             raise IncludeError(f"{source}:{number}: {error}") from error
         if expanded == [line] and line.strip().startswith(MARKER):
@@ -57,9 +59,20 @@ def expand(text: str, source: Path | str) -> list[Line]:
     return out
 
 
+def _not_utf8(line: str) -> str:
+    """Why the file an include line names cannot be read (it is not UTF-8)."""
+    m = re.search(r'--8<--\s+"(?P<path>[^":]+)', line)
+    for base in _PREPROCESSOR.base_path if m else []:
+        try:
+            read_text(Path(base) / m["path"])
+        except (OSError, ValueError) as error:
+            return str(error)
+    return "an included file is not UTF-8"
+
+
 def expand_file(page: Path) -> list[Line]:
     path = page if Path(page).is_absolute() else ROOT / page
-    return expand(path.read_text(encoding="utf-8"), page)
+    return expand(read_text(path), page)
 
 
 def included_scripts(text: str) -> dict[str, str]:
@@ -70,3 +83,11 @@ def included_scripts(text: str) -> dict[str, str]:
         if found.setdefault(match["name"], path) != path:
             raise ValueError(f"two scripts named {match['name']} on one page: {found[match['name']]}, {path}")
     return found
+
+
+SECTION_START = re.compile(r"^\s*#\s*--8<--\s*\[start:(?P<name>[\w-]+)\]", re.MULTILINE)
+
+
+def script_sections(text: str) -> dict[str, int]:
+    """The sections a script marks, in order, each with the line of its start marker."""
+    return {m["name"]: text[:m.start()].count("\n") + 1 for m in SECTION_START.finditer(text)}

@@ -12,7 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .project import pages
+from .project import pages, read_text
 
 SOURCE = Path(__file__).resolve().parent / "fonts" / "stix-two-math.woff"
 TARGET = "assets/fonts/course-math.woff2"  # in the built site; site.css names it "Course Math"
@@ -50,12 +50,11 @@ def characters(texts: list[str]) -> set[str]:
 def site_formulas() -> list[str]:
     """Every formula of every page, as MathML."""
     from .mathml import to_mathml
-    from .project import ROOT
     from .translations import FORMULA
 
     found = []
     for page in pages():
-        for m in FORMULA.finditer((ROOT / page).read_text(encoding="utf-8")):
+        for m in FORMULA.finditer(read_text(page)):
             found.append(to_mathml(m["block"] or m["inline"], display=m["block"] is not None))
     return found
 

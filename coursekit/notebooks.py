@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import runner, worker
+from . import project, runner, worker
 from .codeblocks import MARKER, collect, fences
 from .includes import expand_file
 from .project import DOCS, FRONT_MATTER, ROOT, language_of, languages, mkdocs_config, pages
@@ -58,10 +58,7 @@ def chapter_ids() -> list[str]:
 
 
 def front_matter(page: Path) -> dict:
-    import yaml
-
-    m = FRONT_MATTER.match((ROOT / page).read_text(encoding="utf-8"))
-    return (yaml.safe_load(m["yaml"] or "") or {}) if m else {}
+    return project.front_matter(page)
 
 
 def notebook_path(page: Path, notebook_id: str) -> Path:

@@ -6,9 +6,12 @@ Shown outputs (under snippets/*/outputs/, with the fingerprints of the code that
 them is stale.
 """
 
+import sys
+
 from . import notebooks, outputs, provenance, stale_outputs
 from .figures import differences
-from .project import FIGURES, ROOT, pages
+from .includes import IncludeError
+from .project import FIGURES, ROOT, FrontMatterError, NotUTF8, pages, read_text
 from .scripts import run_script, snippet_scripts
 
 
@@ -16,7 +19,7 @@ def refresh_figures() -> list:
     changed = []
     FIGURES.mkdir(parents=True, exist_ok=True)
     for script in snippet_scripts():
-        if "plt.show(" not in script.read_text(encoding="utf-8"):
+        if "plt.show(" not in read_text(script):
             continue
         for name, svg in run_script(script).figures.items():
             path = FIGURES / f"{name}.svg"
@@ -27,8 +30,12 @@ def refresh_figures() -> list:
 
 
 def main(argv: list[str]) -> int:
-    changed = outputs.refresh(pages()) + stale_outputs.record(pages())
-    changed += refresh_figures() + notebooks.refresh()
+    try:
+        changed = outputs.refresh(pages()) + stale_outputs.record(pages())
+        changed += refresh_figures() + notebooks.refresh()
+    except (NotUTF8, FrontMatterError, IncludeError) as error:  # they name the file and line: that is enough
+        print(error, file=sys.stderr)
+        return 1
     if provenance.record_cpu():
         changed.append(provenance.RECORD)
     for path in changed:

@@ -15,7 +15,8 @@ from unittest import mock
 
 from . import worker
 from .figure_text import translated
-from .project import ROOT, languages
+from .includes import script_sections
+from .project import ROOT, languages, read_text
 
 SVG_STYLE = {"svg.hashsalt": "course", "svg.fonttype": "none", "font.family": "sans-serif"}
 
@@ -38,7 +39,7 @@ class ScriptFailed(Exception):
 
 def limit(path: Path) -> float:
     """The seconds a snippet may run as a script: worker.LIMIT for each section it marks."""
-    return worker.LIMIT * max(1, Path(path).read_text(encoding="utf-8").count("# --8<-- [start:"))
+    return worker.LIMIT * max(1, len(script_sections(read_text(path))))
 
 
 def run_script(path: Path, nudged: bool = False) -> ScriptRun:
@@ -53,7 +54,7 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
     seconds = limit(path)
     try:
         (run,) = worker.run(_script_job, path, str(shown), nudged, seconds,
-                            preload=worker.imports(path.read_text(encoding="utf-8")))
+                            preload=worker.imports(read_text(path)))
     except worker.TimedOut as stopped:
         raise ScriptFailed(str(stopped)) from None
     except worker.Failed as failed:

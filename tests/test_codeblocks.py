@@ -13,13 +13,13 @@ from coursekit import pytest_pages, runner, worker
 from coursekit.codeblocks import collect, unexecuted_python
 from coursekit.includes import IncludeError
 from coursekit.notebooks import chapters
-from coursekit.project import ROOT, SNIPPETS, languages, pages
+from coursekit.project import ROOT, SNIPPETS, languages, pages, read_text
 from coursekit.scripts import snippet_scripts
 
 FENCE = "```"
 # Any snippet and the first section it marks, any translated chapter page: the harness is the same for all.
 SNIPPET = snippet_scripts()[0]
-SECTION = SNIPPET.read_text(encoding="utf-8").split("[start:", 1)[1].split("]", 1)[0]
+SECTION = read_text(SNIPPET).split("[start:", 1)[1].split("]", 1)[0]
 INCLUDE = f"{SNIPPET.relative_to(SNIPPETS).as_posix()}:{SECTION}"
 TRANSLATED_PAGE = f"docs/{languages()[-1]}/{next(iter(chapters().values()))}.md"
 
@@ -55,7 +55,7 @@ def test_titled_and_short_python_fences_run(tmp_path):
 def test_includes_are_expanded_not_run_as_python(tmp_path):
     page = write(tmp_path, f'{FENCE}python\n--8<-- "{INCLUDE}"\n{FENCE}\n')
     (block,) = collect(page)
-    section = SNIPPET.read_text(encoding="utf-8").split(f"[start:{SECTION}]\n", 1)[1].split("\n# --8<--", 1)[0]
+    section = read_text(SNIPPET).split(f"[start:{SECTION}]\n", 1)[1].split("\n# --8<--", 1)[0]
     assert section.strip() and section.strip() in block.block.code and "--8<--" not in block.block.code
 
 

@@ -10,7 +10,7 @@ import pytest
 from coursekit import worker
 from coursekit.figure_text import figure_language, missing_font
 from coursekit.figures import differences
-from coursekit.project import FIGURES, ROOT, languages
+from coursekit.project import FIGURES, ROOT, languages, read_text
 from coursekit.scripts import NUDGE, ScriptFailed, nudged_products, printed_differences, run_script, snippet_scripts
 
 SCRIPTS = snippet_scripts()
@@ -50,10 +50,10 @@ def test_every_figure_file_has_a_snippet(script_runs):
 def test_snippets_use_no_course_machinery():
     """Readers copy snippets: they must not depend on the site's own package."""
     for script in SCRIPTS:
-        assert "coursekit" not in script.read_text(encoding="utf-8"), script
+        assert "coursekit" not in read_text(script), script
 
 
-TORCH_SCRIPTS = [s for s in SCRIPTS if "import torch" in s.read_text(encoding="utf-8")]
+TORCH_SCRIPTS = [s for s in SCRIPTS if "import torch" in read_text(s)]
 
 
 @pytest.mark.parametrize("script", TORCH_SCRIPTS, ids=[str(s.relative_to(ROOT)) for s in TORCH_SCRIPTS])
@@ -162,5 +162,5 @@ RANDOM_ON_DEVICE = re.compile(r"torch\.(rand\w*|normal|bernoulli|multinomial)\((
 def test_random_numbers_come_from_the_cpu_generator():
     """A GPU has its own generator: numbers drawn there differ from the CPU's, and so does all that follows."""
     found = [f"{s.relative_to(ROOT)}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)[:60]}"
-             for s in SCRIPTS for text in [s.read_text(encoding="utf-8")] for m in RANDOM_ON_DEVICE.finditer(text)]
+             for s in SCRIPTS for text in [read_text(s)] for m in RANDOM_ON_DEVICE.finditer(text)]
     assert not found, "draw on the CPU, then .to(device):\n" + "\n".join(found)
