@@ -85,9 +85,38 @@ def included_scripts(text: str) -> dict[str, str]:
     return found
 
 
-SECTION_START = re.compile(r"^\s*#\s*--8<--\s*\[start:(?P<name>[\w-]+)\]", re.MULTILINE)
+SECTION_START = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[start:(?P<name>[\w-]+)\]", re.MULTILINE)
+SHOWN = re.compile(r'^[ \t]*--8<--[ \t]+"(?P<script>[^":]+\.py)(?::(?P<section>[\w-]+))?"', re.MULTILINE)
 
 
 def script_sections(text: str) -> dict[str, int]:
     """The sections a script marks, in order, each with the line of its start marker."""
     return {m["name"]: text[:m.start()].count("\n") + 1 for m in SECTION_START.finditer(text)}
+
+
+def unshown_sections(pages: list[Path], scripts: list[Path], base: Path) -> list[str]:
+    """`file:line: why` for each script of `scripts` (under `base`) whose sections `pages`, read in order, do
+    not all show in the script's order: a reader who pastes the blocks into one session must get the script."""
+    shown: dict[str, list[tuple[str, str | None]]] = {}  # script -> (page:line, section) in page order
+    for page in pages:
+        text = read_text(page)
+        for m in SHOWN.finditer(text):
+            shown.setdefault(m["script"], []).append((f"{page}:{text[:m.start()].count(chr(10)) + 1}", m["section"]))
+    problems = []
+    for script in scripts:
+        name = Path(script).relative_to(base).as_posix()
+        sections = script_sections(read_text(script))
+        order, seen = list(sections), []
+        ever = {each for _, section in shown.get(name, []) for each in ([section] if section else order)}
+        for where, section in shown.get(name, []):
+            for each in ([section] if section else order):
+                if each in seen or each not in sections:
+                    continue
+                missing = [earlier for earlier in order[:order.index(each)] if earlier not in seen and earlier in ever]
+                if missing:
+                    problems.append(f"{where}: shows {name}:{each} before {', '.join(missing)}, which the "
+                                    "script runs first")
+                seen.append(each)
+        problems += [f"{script}:{line}: section {section} of {name} is shown on no page"
+                     for section, line in sections.items() if section not in seen]
+    return problems

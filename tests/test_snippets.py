@@ -10,7 +10,8 @@ import pytest
 from coursekit import worker
 from coursekit.figure_text import figure_language, missing_font
 from coursekit.figures import differences
-from coursekit.project import FIGURES, ROOT, languages, read_text
+from coursekit.includes import unshown_sections
+from coursekit.project import FIGURES, ROOT, SNIPPETS, languages, pages, read_text
 from coursekit.scripts import NUDGE, ScriptFailed, nudged_products, printed_differences, run_script, snippet_scripts
 
 SCRIPTS = snippet_scripts()
@@ -164,3 +165,27 @@ def test_random_numbers_come_from_the_cpu_generator():
     found = [f"{s.relative_to(ROOT)}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)[:60]}"
              for s in SCRIPTS for text in [read_text(s)] for m in RANDOM_ON_DEVICE.finditer(text)]
     assert not found, "draw on the CPU, then .to(device):\n" + "\n".join(found)
+
+
+def test_the_pages_show_every_section_of_every_script_in_order():
+    """Pasted in page order, the blocks are the scripts: no section left out, none before an earlier one."""
+    problems = unshown_sections(pages(languages()[0]), SCRIPTS, SNIPPETS)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_section_left_out_or_shown_early_is_named(tmp_path):
+    script = tmp_path / "demo" / "steps.py"
+    script.parent.mkdir()
+    script.write_text("".join(f"# --8<-- [start:{name}]\nx = 1\n# --8<-- [end:{name}]\n\n"
+                              for name in ("load", "fit", "plot")), encoding="utf-8")
+    fence = "```"
+    page = tmp_path / "page.md"
+
+    def problems(*sections):
+        page.write_text("".join(f'{fence}python\n--8<-- "demo/steps.py{section}"\n{fence}\n\n' for section in sections),
+                        encoding="utf-8")
+        return unshown_sections([page], [script], tmp_path)
+
+    assert problems(":load", ":fit", ":plot") == [] and problems("") == [] and problems(":load", ":fit", ":plot", ":fit") == []
+    assert problems(":load", ":plot") == [f"{script}:5: section fit of demo/steps.py is shown on no page"]
+    assert problems(":load", ":plot", ":fit") == [f"{page}:6: shows demo/steps.py:plot before fit, which the script runs first"]
