@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from coursekit.project import ROOT, mkdocs_config
-from coursekit.workflow_lint import INSTALL_HINT, WORKFLOWS, available, lint
+from coursekit.workflow_lint import INSTALL_HINT, WORKFLOWS, LintFailed, available, lint
 
 WORKFLOW = WORKFLOWS / "site.yml"
 
@@ -85,3 +85,15 @@ def test_the_address_and_repository_come_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         mkdocs_config.cache_clear()
+
+
+@pytest.mark.parametrize("exit_status, printed", [(3, ""), (2, ""), (1, ""), (0, "not json"), (139, "[]")])
+def test_an_actionlint_that_fails_is_not_read_as_no_problems(tmp_path, monkeypatch, exit_status, printed):
+    """A crash (3), bad arguments (2), problems it found but did not print, or output that is not its report."""
+    fake = tmp_path / "actionlint"
+    fake.write_text(f"#!/bin/sh\necho 'panic: runtime error' >&2\nprintf '%s' '{printed}'\nexit {exit_status}\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(LintFailed, match=rf"actionlint failed \(exit status {exit_status}\):\npanic: runtime error"):
+        lint([WORKFLOW])
