@@ -15,6 +15,7 @@ from pathlib import Path
 from .project import pages, read_text
 
 SOURCE = Path(__file__).resolve().parent / "fonts" / "stix-two-math.woff"
+LICENCE = SOURCE.with_name("OFL.txt")  # the font's licence travels with it, the subset included
 TARGET = "assets/fonts/course-math.woff2"  # in the built site; site.css names it "Course Math"
 MATH_TEXT = re.compile(r"<m(?:i|n|o|text)\b[^>]*>([^<]*)</m(?:i|n|o|text)>")
 # A one-letter <mi> is shown in mathematical italic (U+1D434...): keep those letters too, and digits.
@@ -81,8 +82,9 @@ def subset(chars: frozenset[str]) -> bytes:
 
 
 def write(site_dir: str) -> Path:
-    """Cut the font to the site's formulas and write it into the built site."""
+    """Cut the font to the site's formulas and write it into the built site, its licence beside it."""
     target = Path(site_dir) / TARGET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(subset(frozenset(characters(site_formulas()))))
+    (target.parent / LICENCE.name).write_bytes(LICENCE.read_bytes())
     return target

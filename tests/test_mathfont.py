@@ -59,3 +59,10 @@ def test_a_character_of_a_built_page_missing_from_the_font_is_found(tmp_path):
     (tmp_path / "chapter" / "index.html").write_text(
         "<p><math><mi>x</mi><mo>+</mo><mi>y</mi></math></p>", encoding="utf-8")
     assert uncovered(tmp_path) == {"chapter/index.html": sorted({"+", "y", "\U0001d466"})}
+
+
+def test_the_font_licence_is_shipped_beside_the_font(site):
+    """The SIL Open Font License asks that the licence go with the font, a subset included."""
+    shipped = site / Path(mathfont.TARGET).parent / "OFL.txt"
+    assert shipped.is_file(), f"{shipped.relative_to(site)} missing from the built site"
+    assert shipped.read_bytes() == mathfont.LICENCE.read_bytes() and b"SIL OPEN FONT LICENSE" in shipped.read_bytes()
