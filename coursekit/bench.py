@@ -59,8 +59,10 @@ document$.subscribe(() => {
   MathJax.typesetPromise()
 })
 """
-NPM_PACKS = {"mathjax@3": "mathjax-3*.tgz", "@fontsource/roboto@5": "fontsource-roboto-5*.tgz",
-             "@fontsource/roboto-mono@5": "fontsource-roboto-mono-5*.tgz"}  # package -> its pack file
+# package -> its pack file; exact versions: the baseline weighs the same bytes on every machine, every year
+NPM_PACKS = {"mathjax@3.2.2": "mathjax-3.2.2.tgz", "@fontsource/roboto@5.3.0": "fontsource-roboto-5.3.0.tgz",
+             "@fontsource/roboto-mono@5.3.0": "fontsource-roboto-mono-5.3.0.tgz"}
+MATHJAX, ROBOTO, ROBOTO_MONO = NPM_PACKS
 MATHJAX_FONTS = ["MathJax_Main-Regular", "MathJax_Math-Italic", "MathJax_Size1-Regular", "MathJax_Size2-Regular",
                  "MathJax_AMS-Regular"]
 ROBOTO_CSS = [("roboto", f"{w}{s}.css") for w in (300, 400, 700) for s in ("", "-italic")] + \
@@ -302,8 +304,7 @@ def _member(pack: Path, name: str) -> bytes:
 def baseline_extras() -> list[dict]:
     """The requests Material's default math and fonts setup adds to a page: what, where from, bytes."""
     packs = npm_packs()
-    mathjax, roboto = packs["mathjax@3"], {"roboto": packs["@fontsource/roboto@5"],
-                                           "roboto-mono": packs["@fontsource/roboto-mono@5"]}
+    mathjax, roboto = packs[MATHJAX], {"roboto": packs[ROBOTO], "roboto-mono": packs[ROBOTO_MONO]}
     version = mathjax.name.removeprefix("mathjax-").removesuffix(".tgz")
     extras = [
         {"what": "javascripts/mathjax.js (Material's documented config)", "host": "local",

