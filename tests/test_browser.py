@@ -7,14 +7,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursekit.browser import SEARCH_FOUND, Traffic, initializing_text, search
 from coursekit.notebooks import chapters
-from coursekit.project import DOCS, ROOT, languages, site_prefix
+from coursekit.project import DOCS, languages, site_prefix
 
 # Chapter pages and their notebooks; the first chapter stands for them all where a test is about the site's
 # features (search, copy, screenshots) rather than a chapter's content.
 CHAPTER_URLS = [f"{folder}/" for folder in chapters().values()]
 NOTEBOOK_URLS = [f"notebooks/{chapter}/" for chapter in chapters()]
 CHAPTER = CHAPTER_URLS[0]
-SCREENSHOTS = ROOT / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
 
 
@@ -267,23 +266,51 @@ FIRST_FIGURE_BOTTOM = """() => {
 }"""
 
 
+IMAGE_STATS = """async (source) => {
+  const image = new Image();
+  image.src = source;
+  await image.decode();
+  const canvas = Object.assign(document.createElement("canvas"), {width: image.width, height: image.height});
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  let light = 0, count = 0;
+  const colours = new Set();
+  for (let i = 0; i < pixels.length; i += 4 * 97) {  // a sample of the pixels
+    light += (0.2126 * pixels[i] + 0.7152 * pixels[i + 1] + 0.0722 * pixels[i + 2]) / 255;
+    colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    count += 1;
+  }
+  return {width: image.width, height: image.height, lightness: light / count, colours: colours.size};
+}"""
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(browser, base_url, scheme):
-    """The chapter of each language, for a human to look at, under screenshots/.
+def test_screenshots(browser, base_url, scheme, tmp_path_factory):
+    """The chapter of each language, for a human to look at, in pytest's temporary folder (the path is printed).
 
     The palette follows the system preference (mkdocs.yml's first palette entry), emulated here. Chapter shots
-    run down to the first figure (formulas and a figure in view); whole pages would take seconds each.
+    run down to the first figure (formulas and a figure in view); whole pages would take seconds each. Each
+    shot, decoded by the browser, must be the page in that palette: mostly light or dark, with text on it.
     """
-    SCREENSHOTS.mkdir(exist_ok=True)
+    import base64
+
+    folder = tmp_path_factory.mktemp("screenshots")
     context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
     try:
-        page = context.new_page()
+        page, viewer = context.new_page(), context.new_page()
         for language in languages():
             for name, path in (("chapter", CHAPTER),):
                 page.goto(base_url + site_prefix(language) + path)
                 assert page.get_attribute("body", "data-md-color-scheme") == PALETTE[scheme]
                 height = max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40)
                 clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
-                page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{scheme}.png", full_page=True, clip=clip)
+                shot = folder / f"{name}-{language}-{scheme}.png"
+                png = page.screenshot(path=shot, full_page=True, clip=clip)
+                stats = viewer.evaluate(IMAGE_STATS, "data:image/png;base64," + base64.b64encode(png).decode())
+                assert (stats["width"], stats["height"]) == (VIEWPORT["width"], round(height)), (shot, stats)
+                assert (stats["lightness"] > 0.6) if scheme == "light" else (stats["lightness"] < 0.4), (shot, stats)
+                assert stats["colours"] > 50, f"{shot}: hardly anything on it ({stats})"
+        print(f"screenshots in {folder}")
     finally:
         context.close()
