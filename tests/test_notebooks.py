@@ -173,3 +173,14 @@ def test_chapter_tip_is_in_every_language(site, language, chapter):
     folder = chapters()[chapter]
     html = (site / site_prefix(language) / folder / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition tip"' in html and "notebook-download" in html
+
+
+def test_a_page_blocks_timeout_marker_becomes_its_cells_limit(tmp_path, monkeypatch):
+    from coursekit import notebooks
+
+    page = tmp_path / "page.md"
+    page.write_text("# Title\n\n```python\nx = 1\n```\n\n<!--pytest.mark.timeout(300)-->\n```python\ny = 2\n```\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(notebooks, "language_of", lambda page: languages()[0])
+    first, second = [cell for cell in notebooks.build(page).cells if cell.cell_type == "code"]
+    assert (cell_limit(first), cell_limit(second)) == (worker.LIMIT, 300)
