@@ -55,8 +55,10 @@ document$.subscribe(() => {
   MathJax.typesetPromise()
 })
 """
-NPM_PACKS = {"mathjax@3": "mathjax-3*.tgz", "@fontsource/roboto@5": "fontsource-roboto-5*.tgz",
-             "@fontsource/roboto-mono@5": "fontsource-roboto-mono-5*.tgz"}  # package -> its pack file
+# package -> its pack file; exact versions: the baseline weighs the same bytes on every machine, every year
+NPM_PACKS = {"mathjax@3.2.2": "mathjax-3.2.2.tgz", "@fontsource/roboto@5.3.0": "fontsource-roboto-5.3.0.tgz",
+             "@fontsource/roboto-mono@5.3.0": "fontsource-roboto-mono-5.3.0.tgz"}
+MATHJAX, ROBOTO, ROBOTO_MONO = NPM_PACKS
 MATHJAX_FONTS = ["MathJax_Main-Regular", "MathJax_Math-Italic", "MathJax_Size1-Regular", "MathJax_Size2-Regular",
                  "MathJax_AMS-Regular"]
 ROBOTO_CSS = [("roboto", f"{w}{s}.css") for w in (300, 400, 700) for s in ("", "-italic")] + \
@@ -282,7 +284,7 @@ def bench_code() -> list[Row]:
 
 
 def chapter_code(chapter: str, page: Path) -> list[Row]:
-    """Each block of a chapter page in page order, in this one process, as the tests run them.
+    """Each block of a chapter page in page order, in this one process, as a reader pastes them.
 
     A block that loads a heavy library into the process first (importing torch alone takes seconds), or
     that makes one load a hundred modules or more lazily, is exempt from the per-block budget; the total
@@ -298,7 +300,7 @@ def chapter_code(chapter: str, page: Path) -> list[Row]:
         os.chdir(scratch)  # whatever a block writes lands here
         try:
             for chain in runner.chains(blocks):
-                for i, result in zip(chain, runner.run_chain([blocks[i] for i in chain])):
+                for i, result in zip(chain, runner.execute([blocks[i] for i in chain])):
                     total += result.seconds
                     heavy = sorted(HEAVY & set(result.first_imports))
                     if not heavy and result.modules_loaded >= LAZY_IMPORTS:
@@ -394,8 +396,7 @@ def _member(pack: Path, name: str) -> bytes:
 def baseline_extras() -> list[dict]:
     """The requests Material's default math and fonts setup adds to a page: what, where from, bytes."""
     packs = npm_packs()
-    mathjax, roboto = packs["mathjax@3"], {"roboto": packs["@fontsource/roboto@5"],
-                                           "roboto-mono": packs["@fontsource/roboto-mono@5"]}
+    mathjax, roboto = packs[MATHJAX], {"roboto": packs[ROBOTO], "roboto-mono": packs[ROBOTO_MONO]}
     version = mathjax.name.removeprefix("mathjax-").removesuffix(".tgz")
     extras = [
         {"what": "javascripts/mathjax.js (Material's documented config)", "host": "local",

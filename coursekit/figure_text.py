@@ -85,6 +85,20 @@ def missing_fonts() -> list[str]:
             for language in languages() if language in FONTS and font_for(language) is None]
 
 
+def figure_language(name: str) -> str:
+    """The language a kept figure is drawn in: `activations.fr` -> `fr`, `activations` -> the default one."""
+    stem, _, suffix = name.rpartition(".")
+    return suffix if stem and suffix in languages() else languages()[0]
+
+
+def missing_font(language: str) -> str | None:
+    """Why figures in `language` cannot be drawn as committed (no font for its script), None when they can."""
+    wanted = FONTS.get(language)
+    if wanted and font_for(language) is None:
+        return f"no font for {language} figures in matplotlib (one of {', '.join(wanted)})"
+    return None
+
+
 @contextmanager
 def translated(figure, language: str, strings: dict | None = None):
     """`figure` with its texts in `language` while the block runs, then as it was."""

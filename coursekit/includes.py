@@ -9,7 +9,7 @@ from pathlib import Path
 
 import markdown
 
-from .project import ROOT, markdown_extension_config
+from .project import ROOT, markdown_extension_config, read_text
 
 MARKER = "--8<--"
 SCRIPT_INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<folder>[^/"]+)/(?P<name>[^/":]+\.py)(?::[\w-]+)?"', re.MULTILINE)
@@ -49,6 +49,8 @@ def expand(text: str, source: Path | str) -> list[Line]:
         try:
             _PREPROCESSOR.seen = set()
             expanded = _PREPROCESSOR.run([line])
+        except UnicodeDecodeError:  # the included file: say which, and where
+            raise IncludeError(f"{source}:{number}: {_not_utf8(line)}") from None
         except Exception as error:  # pymdownx raises SnippetMissingError and friends
             raise IncludeError(f"{source}:{number}: {error}") from error
         if expanded == [line] and line.strip().startswith(MARKER):
@@ -57,9 +59,20 @@ def expand(text: str, source: Path | str) -> list[Line]:
     return out
 
 
+def _not_utf8(line: str) -> str:
+    """Why the file an include line names cannot be read (it is not UTF-8)."""
+    m = re.search(r'--8<--\s+"(?P<path>[^":]+)', line)
+    for base in _PREPROCESSOR.base_path if m else []:
+        try:
+            read_text(Path(base) / m["path"])
+        except (OSError, ValueError) as error:
+            return str(error)
+    return "an included file is not UTF-8"
+
+
 def expand_file(page: Path) -> list[Line]:
     path = page if Path(page).is_absolute() else ROOT / page
-    return expand(path.read_text(encoding="utf-8"), page)
+    return expand(read_text(path), page)
 
 
 def included_scripts(text: str) -> dict[str, str]:
@@ -94,3 +107,40 @@ def mark_pages_with_changed_includes(files) -> None:
         included = [SNIPPETS / match["path"] for match in INCLUDE.finditer(text)]
         if any(path.exists() and path.stat().st_mtime > built for path in included):
             file.is_modified = lambda: True
+
+
+SECTION_START = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[start:(?P<name>[\w-]+)\]", re.MULTILINE)
+SHOWN = re.compile(r'^[ \t]*--8<--[ \t]+"(?P<script>[^":]+\.py)(?::(?P<section>[\w-]+))?"', re.MULTILINE)
+
+
+def script_sections(text: str) -> dict[str, int]:
+    """The sections a script marks, in order, each with the line of its start marker."""
+    return {m["name"]: text[:m.start()].count("\n") + 1 for m in SECTION_START.finditer(text)}
+
+
+def unshown_sections(pages: list[Path], scripts: list[Path], base: Path) -> list[str]:
+    """`file:line: why` for each script of `scripts` (under `base`) whose sections `pages`, read in order, do
+    not all show in the script's order: a reader who pastes the blocks into one session must get the script."""
+    shown: dict[str, list[tuple[str, str | None]]] = {}  # script -> (page:line, section) in page order
+    for page in pages:
+        text = read_text(page)
+        for m in SHOWN.finditer(text):
+            shown.setdefault(m["script"], []).append((f"{page}:{text[:m.start()].count(chr(10)) + 1}", m["section"]))
+    problems = []
+    for script in scripts:
+        name = Path(script).relative_to(base).as_posix()
+        sections = script_sections(read_text(script))
+        order, seen = list(sections), []
+        ever = {each for _, section in shown.get(name, []) for each in ([section] if section else order)}
+        for where, section in shown.get(name, []):
+            for each in ([section] if section else order):
+                if each in seen or each not in sections:
+                    continue
+                missing = [earlier for earlier in order[:order.index(each)] if earlier not in seen and earlier in ever]
+                if missing:
+                    problems.append(f"{where}: shows {name}:{each} before {', '.join(missing)}, which the "
+                                    "script runs first")
+                seen.append(each)
+        problems += [f"{script}:{line}: section {section} of {name} is shown on no page"
+                     for section, line in sections.items() if section not in seen]
+    return problems

@@ -12,9 +12,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .project import pages
+from .project import pages, read_text
 
 SOURCE = Path(__file__).resolve().parent / "fonts" / "stix-two-math.woff"
+LICENCE = SOURCE.with_name("OFL.txt")  # the font's licence travels with it, the subset included
 TARGET = "assets/fonts/course-math.woff2"  # in the built site; site.css names it "Course Math"
 MATH_TEXT = re.compile(r"<m(?:i|n|o|text)\b[^>]*>([^<]*)</m(?:i|n|o|text)>")
 # A one-letter <mi> is shown in mathematical italic (U+1D434...): keep those letters too, and digits.
@@ -50,12 +51,11 @@ def characters(texts: list[str]) -> set[str]:
 def site_formulas() -> list[str]:
     """Every formula of every page, as MathML."""
     from .mathml import to_mathml
-    from .project import ROOT
     from .translations import FORMULA
 
     found = []
     for page in pages():
-        for m in FORMULA.finditer((ROOT / page).read_text(encoding="utf-8")):
+        for m in FORMULA.finditer(read_text(page)):
             found.append(to_mathml(m["block"] or m["inline"], display=m["block"] is not None))
     return found
 
@@ -82,8 +82,9 @@ def subset(chars: frozenset[str]) -> bytes:
 
 
 def write(site_dir: str) -> Path:
-    """Cut the font to the site's formulas and write it into the built site."""
+    """Cut the font to the site's formulas and write it into the built site, its licence beside it."""
     target = Path(site_dir) / TARGET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(subset(frozenset(characters(site_formulas()))))
+    (target.parent / LICENCE.name).write_bytes(LICENCE.read_bytes())
     return target

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import project, runner, worker
 from .codeblocks import MARKER, collect, fences
 from .includes import expand_file
 from .project import DOCS, FRONT_MATTER, ROOT, language_of, languages, mkdocs_config, pages
@@ -57,10 +58,7 @@ def chapter_ids() -> list[str]:
 
 
 def front_matter(page: Path) -> dict:
-    import yaml
-
-    m = FRONT_MATTER.match((ROOT / page).read_text(encoding="utf-8"))
-    return (yaml.safe_load(m["yaml"] or "") or {}) if m else {}
+    return project.front_matter(page)
 
 
 def notebook_path(page: Path, notebook_id: str) -> Path:
@@ -71,7 +69,9 @@ def build(page: Path) -> nbformat.NotebookNode:
     """The notebook of `page`, without outputs."""
     lines = expand_file(page)
     language = language_of(page)
-    code_at = {block.line: block.block.code for block in collect(page, lines) if block.block.syntax == "python"}
+    python = [block for block in collect(page, lines) if block.block.syntax == "python"]
+    code_at = {block.line: block.block.code for block in python}
+    limits_at = {block.line: runner.limit(block) for block in python if runner.limit(block) != worker.LIMIT}
     skip = set()  # expanded indexes that are not prose: fences, markers, figures, front matter
     fence_spans = {}
     all_fences = fences(lines)
@@ -88,6 +88,8 @@ def build(page: Path) -> nbformat.NotebookNode:
         if i in fence_spans and lines[i].origin in code_at:
             _flush(cells, prose)
             cells.append(nbformat.v4.new_code_cell(code_at[lines[i].origin].rstrip("\n")))
+            if lines[i].origin in limits_at:  # the page's timeout marker: the cell's limit when it runs
+                cells[-1].metadata["timeout"] = limits_at[lines[i].origin]
             continue
         if i in skip or MARKER.match(line.text):
             continue
@@ -148,19 +150,44 @@ def _flush(cells: list, prose: list[str]) -> None:
     prose.clear()
 
 
-def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.NotebookNode:
-    """Run every cell in a fresh kernel, in a scratch folder; raises on the first cell that fails."""
+class NotebookFailed(Exception):
+    """A cell failed or ran over its limit; the message names the notebook and the cell."""
+
+
+def cell_limit(cell) -> float:
+    """The seconds a cell may run: its page block's timeout marker's (the cell's metadata), else worker.LIMIT."""
+    return cell.get("metadata", {}).get("timeout", worker.LIMIT)
+
+
+def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel, in a scratch folder, each within its limit; raises NotebookFailed,
+    naming `name` and the cell, on the first cell that fails or runs over."""
     import tempfile
+    from unittest import mock
 
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-    from unittest import mock
+    current = {}
+
+    def started(cell, cell_index):
+        current.update(cell=cell, index=cell_index)
 
     # The kernel inherits the environment: drop a non-interactive backend so figures show inline.
     with tempfile.TemporaryDirectory() as scratch, mock.patch.dict("os.environ"):
         os.environ.pop("MPLBACKEND", None)
-        NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
-                       resources={"metadata": {"path": scratch}}).execute()
+        # The kernel is another process, timed on the clock: WAIT times the limit, as a step that computes nothing.
+        client = NotebookClient(notebook, timeout_func=lambda cell: cell_limit(cell) * worker.WAIT,
+                                kernel_name="python3", allow_errors=False,
+                                resources={"metadata": {"path": scratch}}, on_cell_start=started)
+        try:
+            client.execute()
+        except (CellTimeoutError, CellExecutionError) as error:
+            cell = current["cell"]
+            what = (f"was still running after {cell_limit(cell) * worker.WAIT:g} s and was stopped"
+                    if isinstance(error, CellTimeoutError) else f"failed:\n{error}")
+            raise NotebookFailed(f"{name}: cell {current['index'] + 1} ({cell.get('id')}) {what}\n"
+                                 f"{_shorten(cell.source)}") from None
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)  # timestamps would make every run differ
     return notebook
@@ -177,9 +204,15 @@ def execute_command(notebook: Path, executed: Path) -> list[str]:
     return [sys.executable, "-m", "coursekit.notebooks", str(notebook), str(executed)]
 
 
+def _shorten(source: str, lines: int = 8) -> str:
+    shown = source.splitlines()
+    return "\n".join(shown[:lines] + (["..."] if len(shown) > lines else []))
+
+
 def sources(notebook: nbformat.NotebookNode) -> list:
-    """What the notebook is made of, outputs aside: its cells and the page's heading anchors."""
-    return [notebook.metadata.get("course")] + [(cell.cell_type, cell.source) for cell in notebook.cells]
+    """What the notebook is made of, outputs aside: its cells, their limits and the page's heading anchors."""
+    return [notebook.metadata.get("course")] + [(cell.cell_type, cell.source, cell.metadata.get("timeout"))
+                                                for cell in notebook.cells]
 
 
 def refresh() -> list[Path]:
@@ -191,7 +224,7 @@ def refresh() -> list[Path]:
         if path.exists() and sources(nbformat.read(path, as_version=4)) == sources(fresh):
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(execute(fresh), path)
+        nbformat.write(execute(fresh, str(path.relative_to(ROOT))), path)
         changed.append(path)
     return changed
 
@@ -207,4 +240,4 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":  # python -m coursekit.notebooks NOTEBOOK EXECUTED: run one notebook, keep the result
     import sys
 
-    nbformat.write(execute(nbformat.read(sys.argv[1], as_version=4)), sys.argv[2])
+    nbformat.write(execute(nbformat.read(sys.argv[1], as_version=4), sys.argv[1]), sys.argv[2])

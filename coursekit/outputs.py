@@ -6,14 +6,14 @@ from pathlib import Path
 from . import runner
 from .codeblocks import MARKER, collect, fences
 from .includes import Line
-from .project import ROOT, SNIPPETS
+from .project import SNIPPETS, read_text
 
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^"]+)"\s*$')
 
 
 def output_files(page: Path) -> dict[int, Path]:
     """Page line of a code block -> the file its expected-output fence includes."""
-    text = (ROOT / page).read_text(encoding="utf-8").splitlines()
+    text = read_text(page).splitlines()
     lines = [Line(t, i) for i, t in enumerate(text, start=1)]
     targets, last_code, expecting = {}, None, False
     by_index = {fence.index: fence for fence in fences(lines)}
@@ -60,7 +60,7 @@ def refresh(pages: list[Path]) -> list[Path]:
     for path, (output, _) in written.items():
         # An included file's final newline becomes an empty last line of the fence: leave it out.
         output = output[:-1] if output.endswith("\n") else output
-        if path.read_text(encoding="utf-8") != output:
+        if read_text(path) != output:
             path.write_text(output, encoding="utf-8")
             changed.append(path)
     return changed

@@ -14,6 +14,59 @@ FIGURES = DOCS / "assets" / "figures"
 FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?\n)?---\n", re.DOTALL)
 
 
+class NotUTF8(ValueError):
+    """A page, snippet or output that is not UTF-8; the message names the file and line."""
+
+
+class FrontMatterError(ValueError):
+    """A page whose front matter is not a YAML mapping; the message names the page and line."""
+
+
+def shown(path: Path | str) -> str:
+    """`path` as messages name it: relative to the repository root when it lies under it."""
+    path = Path(path)
+    return path.relative_to(ROOT).as_posix() if path.is_absolute() and path.is_relative_to(ROOT) else str(path)
+
+
+def decoded(data: bytes, path: Path | str) -> str:
+    """`data`, the bytes of `path`, as text; NotUTF8 names the file and line when they are not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise NotUTF8(f"{shown(path)}:{line}: not UTF-8 (byte {data[error.start:error.start + 1]!r}: "
+                      f"{error.reason}); save it as UTF-8") from None
+
+
+def read_text(path: Path | str) -> str:
+    """The text of a UTF-8 file, newlines as Python reads them; NotUTF8 names the file and line otherwise."""
+    path = Path(path) if Path(path).is_absolute() else ROOT / path
+    return decoded(path.read_bytes(), path).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def front_matter(page: Path | str, text: str | None = None) -> dict:
+    """The front matter of `page` (its text when the caller has read it), {} when it has none.
+
+    MkDocs shows a page whose front matter does not parse as text, raw YAML included: here it is an error,
+    FrontMatterError, naming the page and line."""
+    text = read_text(page) if text is None else text
+    m = FRONT_MATTER.match(text)
+    if not m:
+        return {}
+    try:
+        meta = yaml.safe_load(m["yaml"] or "")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = 2 + (mark.line if mark else 0)  # the YAML starts on the page's second line
+        problem = getattr(error, "problem", None) or str(error)
+        raise FrontMatterError(f"{shown(page)}:{line}: front matter is not valid YAML: {problem}") from None
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError(f"{shown(page)}:2: front matter is not a mapping of keys to values")
+    return meta
+
+
 class _TolerantLoader(yaml.SafeLoader):
     """Reads mkdocs.yml as MkDocs does for `!ENV` (the environment, else the default), leaving its other tags
     (!!python/name:...) as None."""

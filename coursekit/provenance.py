@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .project import DOCS, SNIPPETS
+from .project import DOCS, SNIPPETS, read_text
 
 RECORD = DOCS / "provenance.yml"
 # Import name -> distribution, for what the snippets import; the record lists these, in this order.
@@ -71,7 +71,7 @@ def record_device(path: Path = RECORD, today: datetime.date | None = None) -> di
 def chapter_distributions(snippet_folders: list[str]) -> list[str]:
     """The distributions a chapter's snippets import, in DISTRIBUTIONS order."""
     modules = {match["module"] for folder in snippet_folders for script in sorted((SNIPPETS / folder).glob("*.py"))
-               for match in IMPORT.finditer(script.read_text(encoding="utf-8"))}
+               for match in IMPORT.finditer(read_text(script))}
     return [distribution for module, distribution in DISTRIBUTIONS.items() if module in modules]
 
 

@@ -11,7 +11,8 @@ import sys
 from . import notebooks, outputs, provenance, stale_outputs
 from .figure_text import missing_fonts
 from .figures import differences
-from .project import FIGURES, ROOT, pages
+from .includes import IncludeError
+from .project import FIGURES, ROOT, FrontMatterError, NotUTF8, pages, read_text
 from .scripts import run_script, snippet_scripts
 
 
@@ -19,7 +20,7 @@ def refresh_figures() -> list:
     changed = []
     FIGURES.mkdir(parents=True, exist_ok=True)
     for script in snippet_scripts():
-        if "plt.show(" not in script.read_text(encoding="utf-8"):
+        if "plt.show(" not in read_text(script):
             continue
         for name, svg in run_script(script).figures.items():
             path = FIGURES / f"{name}.svg"
@@ -33,8 +34,12 @@ def main(argv: list[str]) -> int:
     if problems := missing_fonts():  # a figure drawn in a fallback font would be committed as it is
         print("refresh draws no figure in a language whose font is missing:", *problems, sep="\n", file=sys.stderr)
         return 1
-    changed = outputs.refresh(pages()) + stale_outputs.record(pages())
-    changed += refresh_figures() + notebooks.refresh()
+    try:
+        changed = outputs.refresh(pages()) + stale_outputs.record(pages())
+        changed += refresh_figures() + notebooks.refresh()
+    except (NotUTF8, FrontMatterError, IncludeError) as error:  # they name the file and line: that is enough
+        print(error, file=sys.stderr)
+        return 1
     if provenance.record_cpu():
         changed.append(provenance.RECORD)
     for path in changed:

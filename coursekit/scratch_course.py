@@ -19,7 +19,7 @@ from pathlib import Path
 from .includes import snippet_folders
 from .notebooks import chapter_pages, chapters
 from .page_markup import FIGURE
-from .project import ROOT, languages
+from .project import ROOT, languages, read_text
 from .translations import mark
 
 
@@ -115,12 +115,12 @@ def first_chapters(count: int, destination: Path) -> Path:
     dropped = order[count:]
     pages = chapter_pages()
     kept_folders = {folder for page, chapter in pages.items() if chapter in order[:count]
-                    for folder in snippet_folders((ROOT / page).read_text(encoding="utf-8"))}
+                    for folder in snippet_folders(read_text(page))}
     edited = set()
     for page, chapter in pages.items():
         if chapter not in dropped:
             continue
-        text = (ROOT / page).read_text(encoding="utf-8")
+        text = read_text(page)
         for folder in snippet_folders(text) - kept_folders:
             shutil.rmtree(destination / "snippets" / folder, ignore_errors=True)
             (destination / "tests" / f"test_claims_{folder}.py").unlink(missing_ok=True)
@@ -135,7 +135,7 @@ def first_chapters(count: int, destination: Path) -> Path:
     config.write_text("".join(line for line in config.read_text(encoding="utf-8").splitlines(keepends=True)
                               if not any(line.rstrip().endswith(target) for target in targets)), encoding="utf-8")
     for page in (destination / "docs").rglob("*.md"):
-        text = page.read_text(encoding="utf-8")
+        text = read_text(page)
         kept = _without_links(text, targets)
         if kept != text:
             page.write_text(kept, encoding="utf-8")

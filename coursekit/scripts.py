@@ -6,17 +6,17 @@ in every language too (`activations.fr`), its texts translated (figure_text).
 """
 
 import io
-import os
 import re
 import runpy
-import tempfile
 from contextlib import contextmanager, nullcontext, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
+from . import worker
 from .figure_text import translated
-from .project import languages
+from .includes import script_sections
+from .project import ROOT, languages, read_text
 
 SVG_STYLE = {"svg.hashsalt": "course", "svg.fonttype": "none", "font.family": "sans-serif"}
 
@@ -33,12 +33,60 @@ class ScriptRun:
 NUDGE = 1e-6
 
 
-def run_script(path: Path, nudged: bool = False) -> ScriptRun:
-    """Run `path` top to bottom with `__name__ == "__main__"`, in a scratch folder, the way `python path` would.
+class ScriptFailed(Exception):
+    """A snippet failed, or ran over its limit, when run as a script; the message names it and its line."""
 
-    `nudged`: torch's matrix products come out off by up to NUDGE, relatively, as on another device; what
-    the script prints should not change. Only its printing matters then: figures are not kept.
+
+def limit(path: Path) -> float:
+    """The seconds a snippet may run as a script: worker.LIMIT for each section it marks."""
+    return worker.LIMIT * max(1, len(script_sections(read_text(path))))
+
+
+def run_script(path: Path, nudged: bool = False) -> ScriptRun:
+    """Run `path` top to bottom with `__name__ == "__main__"`, in a scratch folder, the way `python path` would,
+    in a worker's child process, within its limit.
+
+    `nudged`: torch's matrix products and reductions come out off by up to NUDGE, relatively, as on another
+    device; what the script prints should not change. Only its printing matters then: figures are not kept.
     """
+    path = Path(path).resolve()
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    seconds = limit(path)
+    try:
+        (run,) = worker.run(_script_job, path, str(shown), nudged, seconds,
+                            preload=worker.imports(read_text(path)))
+    except worker.TimedOut as stopped:
+        raise ScriptFailed(str(stopped)) from None
+    except worker.Failed as failed:
+        raise ScriptFailed(f"{shown} failed when run as a script:\n{failed}") from None
+    return run
+
+
+def _script_job(step, path: Path, shown: str, nudged: bool, seconds: float):
+    """In the worker's child: the script's run, its namespace less what does not leave a process."""
+    step(shown, seconds)
+    run = run_here(path, nudged)
+    run.namespace = Namespace({name: value for name, value in run.namespace.items()
+                               if not (name.startswith("__") and name.endswith("__")) and not _drawing(value)})
+    yield run
+
+
+class Namespace(dict):
+    """A script's variables, as the tests see them: figures stay in the script's process."""
+
+    def __missing__(self, name):
+        raise KeyError(f"{name!r}: not a variable of the script, or a matplotlib object (its figures are "
+                       "kept as SVG in ScriptRun.figures)")
+
+
+def _drawing(value) -> bool:
+    """A matplotlib object, or an array of them (plt.subplots' axes)."""
+    first = value.flat[0] if getattr(value, "dtype", None) == object and getattr(value, "size", 0) else value
+    return type(first).__module__.startswith("matplotlib.")
+
+
+def run_here(path: Path, nudged: bool = False) -> ScriptRun:
+    """`run_script` in this process and its working folder, without a limit."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -58,18 +106,24 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
                     figures[f"{name}.{language}"] = svg_of(figure)
         plt.close("all")
 
-    path = Path(path).resolve()
-    out, here = io.StringIO(), os.getcwd()
+    out = io.StringIO()
     show = keep_figures if not nudged else lambda *args, **kwargs: plt.close("all")
-    with (tempfile.TemporaryDirectory() as scratch, mock.patch.object(plt, "show", show),
-          redirect_stdout(out), _nudged_products() if nudged else nullcontext()):
-        os.chdir(scratch)
+    with (mock.patch.object(plt, "show", show), redirect_stdout(out), nudged_products() if nudged else nullcontext()):
         try:
             namespace = runpy.run_path(str(path), run_name="__main__")
         finally:
-            os.chdir(here)
             plt.close("all")
-    return ScriptRun(path, out.getvalue(), namespace, figures)
+    return ScriptRun(Path(path), out.getvalue(), namespace, figures)
+
+
+def printed_differences(expected: str, printed: str) -> list[str]:
+    """The lines where `printed` differs from `expected`, a line missing or added included, as a diff."""
+    import difflib
+
+    if expected == printed:
+        return []
+    return [line.rstrip("\n") for line in difflib.unified_diff(expected.splitlines(True), printed.splitlines(True),
+                                                               "printed", "nudged", n=0)]
 
 
 def svg_of(figure) -> bytes:
@@ -83,23 +137,54 @@ def svg_of(figure) -> bytes:
     return buffer.getvalue()
 
 
-@contextmanager
-def _nudged_products():
-    """torch's matrix products (`@`, `nn.Linear`) with a relative error of up to NUDGE, drawn from a generator
-    of their own so that the script's random numbers stay the same."""
-    import torch
+# What another device computes in its own way: matrix products, convolutions and reductions (a GPU sums
+# in another order). Names of torch functions and Tensor methods; those a torch version lacks are left out.
+# Not softmax and logsumexp: they subtract the maximum first, so their error is a few units in the last
+# place of each value on any device, which a relative error of a large value (1000) would exceed.
+NUDGED = {
+    "torch": ["matmul", "mm", "bmm", "addmm", "addmv", "addbmm", "baddbmm", "mv", "dot", "vdot", "inner",
+              "einsum", "tensordot", "chain_matmul", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+              "conv_transpose2d", "conv_transpose3d", "sum", "nansum", "mean", "nanmean", "var", "std",
+              "var_mean", "std_mean", "norm", "cumsum", "prod", "trace"],
+    "torch.Tensor": ["__matmul__", "__rmatmul__", "matmul", "mm", "bmm", "addmm", "addmv", "mv", "dot", "sum",
+                     "nansum", "mean", "nanmean", "var", "std", "norm", "cumsum", "prod", "trace"],
+    "torch.nn.functional": ["linear", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                            "conv_transpose2d", "conv_transpose3d", "scaled_dot_product_attention", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
+                            "binary_cross_entropy", "binary_cross_entropy_with_logits"],
+    "torch.linalg": ["matmul", "vecdot", "multi_dot", "norm", "vector_norm", "matrix_norm"],
+}
 
+
+@contextmanager
+def nudged_products():
+    """torch's matrix products, convolutions and reductions, however called (`@`, `torch.mm`, `nn.Linear`,
+    `x.sum()`, a loss), with a relative error between NUDGE / 2 and NUDGE, drawn from a generator of their own so that
+    the script's random numbers stay the same."""
+    import importlib
+
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    nudged = {getattr(importlib.import_module(owner) if owner != "torch.Tensor" else torch.Tensor, name)
+              for owner, names in NUDGED.items() for name in names
+              if hasattr(importlib.import_module(owner) if owner != "torch.Tensor" else torch.Tensor, name)}
     noise = torch.Generator().manual_seed(0)
-    linear, matmul = torch.nn.functional.linear, torch.Tensor.__matmul__
 
     def nudge(result):
-        if not result.is_floating_point():
+        if isinstance(result, tuple):
+            return type(result)(nudge(part) for part in result)
+        if not isinstance(result, torch.Tensor) or not result.is_floating_point():
             return result
-        error = torch.rand(result.shape, generator=noise, dtype=result.dtype) * 2 - 1
+        draw = torch.rand(result.shape, generator=noise, dtype=result.dtype) * 2 - 1
+        error = draw.sign() * (0.5 + draw.abs() / 2)  # at least half a nudge: every value moves
         return result * (1 + NUDGE * error.to(result.device))
 
-    with (mock.patch.object(torch.nn.functional, "linear", lambda *a, **k: nudge(linear(*a, **k))),
-          mock.patch.object(torch.Tensor, "__matmul__", lambda *a: nudge(matmul(*a)))):
+    class Nudged(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            result = func(*args, **(kwargs or {}))
+            return nudge(result) if func in nudged else result
+
+    with Nudged():
         yield
 
 

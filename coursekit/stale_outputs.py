@@ -16,7 +16,7 @@ from . import runner
 from .codeblocks import collect
 from .includes import IncludeError
 from .outputs import output_files
-from .project import ROOT, SNIPPETS
+from .project import ROOT, SNIPPETS, read_text
 from .strings import text
 
 log = logging.getLogger("mkdocs.coursekit")
@@ -54,7 +54,7 @@ def record(pages: list[Path]) -> list[Path]:
     changed = []
     for path, entries in manifests.items():
         text_ = json.dumps(dict(sorted(entries.items())), indent=2) + "\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text_:
+        if not path.exists() or read_text(path) != text_:
             path.write_text(text_, encoding="utf-8")
             changed.append(path)
     return changed

@@ -26,7 +26,8 @@ from .codeblocks import MARKER as CODEBLOCKS_MARKER
 from .codeblocks import Fence, fences
 from .includes import MARKER as INCLUDE_MARKER
 from .includes import Line
-from .project import DOCS, FRONT_MATTER, ROOT, languages, mkdocs_config
+from .project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, front_matter, languages,
+                      mkdocs_config)
 
 HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})\s+(?P<title>.*?)\s*$")
 HEADING_ID = re.compile(r"\{[^}]*#(?P<id>[\w.:-]+)[^}]*\}\s*$")
@@ -83,7 +84,7 @@ class Page:
 
     def __init__(self, path: Path, shown: Path):
         self.path, self.shown = path, shown  # `shown`: the path as problems name it
-        self.text = path.read_bytes().decode("utf-8")
+        self.text = decoded(path.read_bytes(), shown)
         self.lines = self.text.splitlines()
         front = FRONT_MATTER.match(self.text)
         self.front_matter = (front["yaml"] or "") if front else None
@@ -91,8 +92,8 @@ class Page:
 
     @cached_property
     def translation_of(self) -> dict[str, str] | None:
-        meta = yaml.safe_load(self.front_matter or "") or {}
-        recorded = meta.get("translation_of") if isinstance(meta, dict) else None
+        meta = front_matter(self.shown, self.text)
+        recorded = meta.get("translation_of")
         return {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else None
 
     @cached_property
@@ -395,7 +396,11 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
     default, *others = languages()
     problems = []
     for english_path in sorted((docs_dir / default).rglob("*.md")):
-        english = Page(english_path, english_path.relative_to(docs_dir.parent))
+        try:
+            english = Page(english_path, english_path.relative_to(docs_dir.parent))
+        except NotUTF8 as error:
+            problems.append(Problem(*_where(error)))
+            continue
         problems += _output_title_problems(english, default)
         for language in others:
             path = docs_dir / language / english_path.relative_to(docs_dir / default)
@@ -403,7 +408,12 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
             if not path.exists():
                 problems.append(Problem(shown, 1, f"missing page, the translation of {english.shown}"))
                 continue
-            translated = Page(path, shown)
+            try:
+                translated = Page(path, shown)
+                translated.translation_of  # noqa: B018 - read now: its errors are the page's problems
+            except (NotUTF8, FrontMatterError) as error:
+                problems.append(Problem(*_where(error)))
+                continue
             problems += _structure_problems(english, translated)
             problems += _staleness_problems(english, translated)
             problems += _glossary_problems(english, translated, language, terms)
@@ -411,6 +421,12 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
             problems += _output_title_problems(translated, language)
     problems += _figure_problems(docs_dir, others)
     return problems
+
+
+def _where(error: Exception) -> tuple[str, int, str]:
+    """A `file:line: message` error as a Problem's fields."""
+    file, line, message = str(error).split(":", 2)
+    return file, int(line), message.strip()
 
 
 def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
@@ -494,7 +510,7 @@ def mark(page: Path, section_ids: list[str] | tuple = (), docs_dir: Path = DOCS)
     recorded = Page(page, page).translation_of or {}
     entries = {id_: current[id_] if id_ in marked else recorded[id_]
                for id_ in current if id_ in marked or id_ in recorded}  # English order; gone sections dropped
-    page.write_bytes(_with_translation_of(page.read_bytes().decode("utf-8"), entries).encode("utf-8"))
+    page.write_bytes(_with_translation_of(decoded(page.read_bytes(), page), entries).encode("utf-8"))
     return marked
 
 

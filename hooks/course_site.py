@@ -6,6 +6,7 @@ static-i18n builds each language in turn, so every hook below runs once per lang
 import sys
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.utils import get_relative_url
 
@@ -14,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 from coursekit import (downloads, jinja_cache, mathfont, mathml, notebook_pages, offline, page_markup, search,
                        stale_outputs, translations, typography)
 from coursekit.includes import included_scripts, mark_pages_with_changed_includes
-from coursekit.project import language_of_uri, languages
+from coursekit.project import FrontMatterError, front_matter, language_of_uri, languages
 
 
 SERVING = {"now": False}  # `mkdocs serve` shows stale outputs on the page; a build warns instead
@@ -42,6 +43,10 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    try:  # MkDocs would show front matter it cannot parse as text on the page
+        front_matter(page.file.abs_src_path)
+    except FrontMatterError as error:
+        raise PluginError(str(error)) from None
     language = language_of_uri(page.file.src_uri)
     markdown = stale_outputs.check(markdown, page.file.abs_src_path, language, SERVING["now"])
     markdown = page_markup.mark_continued_blocks(markdown, language)

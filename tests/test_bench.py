@@ -1,5 +1,7 @@
 """The benchmark's verdict: "within budget" only when every budgeted figure is in, the test command included."""
 
+import re
+
 from coursekit.bench import Row, report
 from coursekit.budgets import BUDGET
 
@@ -20,3 +22,11 @@ def test_measured_rows_under_their_limits_are_within_budget(capsys):
 def test_skipped_tests_are_said_to_be_unmeasured(capsys):
     assert report([Row("tests: `pytest`", "skipped", "s", BUDGET["tests"])], {}) == []
     assert capsys.readouterr().out.rstrip().endswith("within budget (not measured: tests: `pytest`)")
+
+
+def test_the_npm_packs_it_weighs_are_pinned_to_exact_versions():
+    from coursekit.bench import NPM_PACKS
+
+    for package, pack in NPM_PACKS.items():
+        version = re.fullmatch(r"(?:@[\w-]+/)?[\w-]+@(\d+\.\d+\.\d+)", package)
+        assert version and pack.endswith(f"-{version[1]}.tgz"), f"{package}: pin an exact version"

@@ -7,7 +7,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursekit.browser import SEARCH_FOUND, Traffic, initializing_text, search
 from coursekit.notebooks import chapters
-from coursekit.project import DOCS, ROOT, languages, site_prefix
+from coursekit.project import DOCS, languages, site_prefix
 from coursekit.pytest_chapters import wanted
 from coursekit.search import language_of_location
 
@@ -16,7 +16,6 @@ from coursekit.search import language_of_location
 CHAPTER_URLS = [f"{folder}/" for folder in chapters().values()]
 NOTEBOOK_URLS = [f"notebooks/{chapter}/" for chapter in chapters()]
 CHAPTER = CHAPTER_URLS[0]
-SCREENSHOTS = ROOT / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
 
 
@@ -145,23 +144,78 @@ def test_axe_sees_a_faint_code_span_among_many_alike(browser, tmp_path):
 
 
 MATH_LAYOUT = """() => {
-  const sum = [...document.querySelectorAll("math[display=block] mo")].find(mo => mo.textContent === "\u2211");
-  const summand = sum && sum.closest("math").querySelector("mi");
+  const shown = element => element.getClientRects().length > 0;  // not in a closed box
+  const box = element => element.getBoundingClientRect();
+  const named = element => element.closest("math").textContent.trim().slice(0, 40);
+  const maths = [...document.querySelectorAll("math")].filter(shown);
+  const problems = [];
+  for (const math of maths) {
+    if (!getComputedStyle(math).fontFamily.includes("Course Math")) problems.push(`not in the math font: ${named(math)}`);
+    if (box(math).width === 0 || box(math).height === 0) problems.push(`laid out empty: ${named(math)}`);
+  }
+  for (const frac of document.querySelectorAll("mfrac")) {
+    const [top, bottom] = frac.children;
+    if (shown(frac) && box(top).bottom > box(bottom).top + 1) problems.push(`fraction not stacked: ${named(frac)}`);
+  }
+  for (const [tag, raised] of [["msup", true], ["msub", false]]) {
+    for (const script of document.querySelectorAll(tag)) {
+      const [base, index] = script.children;
+      const off = raised ? box(base).top - box(index).top : box(index).bottom - box(base).bottom;
+      if (shown(script) && off <= 0) problems.push(`${tag} not ${raised ? "raised" : "lowered"}: ${named(script)}`);
+    }
+  }
+  for (const op of document.querySelectorAll("math[display=block] mo")) {  // in display style, not in a fraction
+    const style = getComputedStyle(op);  // a large sum is some 1.4 em tall, an ordinary one 1.05 em
+    if (shown(op) && style.mathStyle === "normal" && /^[\u2211\u220f\u222b]$/.test(op.textContent.trim())
+        && box(op).height < 1.25 * parseFloat(style.fontSize)) problems.push(`large operator not large: ${named(op)}`);
+  }
   const loaded = [...document.fonts].some(face => face.family.includes("Course Math") && face.status === "loaded");
-  return {loaded, ratio: sum ? sum.getBoundingClientRect().height / summand.getBoundingClientRect().height : 0};
+  return {loaded, count: maths.length, problems};
 }"""
+
+
+def math_layout(page, url):
+    page.goto(url)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page.evaluate(MATH_LAYOUT)
 
 
 @pytest.mark.parametrize("path", CHAPTER_URLS + NOTEBOOK_URLS)
 def test_formulas_are_set_in_the_math_font(base_url, context, path):
-    """The site's math font is loaded and lays a display sum out as a book does: a large operator."""
+    """The site's math font is loaded and sets every formula the page has as a book does: each kind it uses
+    (fractions stacked, scripts raised and lowered, display sums and integrals large), whatever they are."""
     page, fonts = context.new_page(), []
     page.on("request", lambda request: request.url.endswith(".woff2") and fonts.append(request.url))
-    page.goto(base_url + path)
-    page.evaluate("document.fonts.ready.then(() => true)")
-    layout = page.evaluate(MATH_LAYOUT)
+    layout = math_layout(page, base_url + path)
+    assert layout["count"], f"{path}: no formula shown"
     assert layout["loaded"], f"{path}: the math font was not used (requests: {fonts})"
-    assert layout["ratio"] > 1.5, f"{path}: a display sum is {layout['ratio']:.2f} times its summand's height"
+    assert not layout["problems"], f"{path}:\n" + "\n".join(layout["problems"])
+
+
+def test_the_math_check_takes_the_formulas_a_page_has(site, context, tmp_path):
+    """A page with no display sum passes; one whose formulas are not in the math font fails, naming them."""
+    import shutil
+
+    from coursekit.browser import serve
+    from coursekit.mathml import to_mathml
+
+    shutil.copytree(site / "assets", tmp_path / "assets", ignore=shutil.ignore_patterns("figures", "javascripts"))
+    formulas = to_mathml(r"x^2 + \frac{a}{b_1}", display=False) + to_mathml(r"E = \frac{1}{n}", display=True)
+    total = to_mathml(r"\sum_i x_i", display=True)
+    pages = {"styled": ('<article class="md-typeset">', formulas), "unstyled": ("<article>", formulas),
+             "sum": ('<article class="md-typeset">', total),
+             "small-sum": ('<article class="md-typeset">', total.replace("<mo>", '<mo largeop="false">'))}
+    for name, (article, shown) in pages.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(
+            f'<!doctype html><html lang="en"><title>Formulas</title><link rel="stylesheet" href="../assets/site.css">'
+            f"{article}<p>{shown}</p></article></html>", encoding="utf-8")
+    page = context.new_page()
+    with serve(tmp_path) as url:
+        layout = {name: math_layout(page, f"{url}{name}/") for name in pages}
+    assert layout["styled"]["count"] == 2 and layout["styled"]["loaded"] and layout["styled"]["problems"] == []
+    assert layout["unstyled"]["problems"][:2] == ["not in the math font: x2+ab1", "not in the math font: E=1n"]
+    assert layout["sum"]["problems"] == [] and layout["small-sum"]["problems"] == ["large operator not large: ∑ixi"]
 
 
 def test_pages_without_formulas_load_no_math_font(site, base_url, context):
@@ -251,23 +305,51 @@ FIRST_FIGURE_BOTTOM = """() => {
 }"""
 
 
+IMAGE_STATS = """async (source) => {
+  const image = new Image();
+  image.src = source;
+  await image.decode();
+  const canvas = Object.assign(document.createElement("canvas"), {width: image.width, height: image.height});
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  let light = 0, count = 0;
+  const colours = new Set();
+  for (let i = 0; i < pixels.length; i += 4 * 97) {  // a sample of the pixels
+    light += (0.2126 * pixels[i] + 0.7152 * pixels[i + 1] + 0.0722 * pixels[i + 2]) / 255;
+    colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    count += 1;
+  }
+  return {width: image.width, height: image.height, lightness: light / count, colours: colours.size};
+}"""
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(browser, base_url, scheme):
-    """The chapter of each language, for a human to look at, under screenshots/.
+def test_screenshots(browser, base_url, scheme, tmp_path_factory):
+    """The chapter of each language, for a human to look at, in pytest's temporary folder (the path is printed).
 
     The palette follows the system preference (mkdocs.yml's first palette entry), emulated here. Chapter shots
-    run down to the first figure (formulas and a figure in view); whole pages would take seconds each.
+    run down to the first figure (formulas and a figure in view); whole pages would take seconds each. Each
+    shot, decoded by the browser, must be the page in that palette: mostly light or dark, with text on it.
     """
-    SCREENSHOTS.mkdir(exist_ok=True)
+    import base64
+
+    folder = tmp_path_factory.mktemp("screenshots")
     context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
     try:
-        page = context.new_page()
+        page, viewer = context.new_page(), context.new_page()
         for language in languages():
             for name, path in (("chapter", CHAPTER),):
                 page.goto(base_url + site_prefix(language) + path)
                 assert page.get_attribute("body", "data-md-color-scheme") == PALETTE[scheme]
                 height = max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40)
                 clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
-                page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{scheme}.png", full_page=True, clip=clip)
+                shot = folder / f"{name}-{language}-{scheme}.png"
+                png = page.screenshot(path=shot, full_page=True, clip=clip)
+                stats = viewer.evaluate(IMAGE_STATS, "data:image/png;base64," + base64.b64encode(png).decode())
+                assert (stats["width"], stats["height"]) == (VIEWPORT["width"], round(height)), (shot, stats)
+                assert (stats["lightness"] > 0.6) if scheme == "light" else (stats["lightness"] < 0.4), (shot, stats)
+                assert stats["colours"] > 50, f"{shot}: hardly anything on it ({stats})"
+        print(f"screenshots in {folder}")
     finally:
         context.close()

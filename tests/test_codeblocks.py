@@ -1,21 +1,25 @@
 """The code-block harness: what runs, in which order, and how failures are reported."""
 
+import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from coursekit import runner
+from coursekit import pytest_pages, runner, worker
 from coursekit.codeblocks import collect, unexecuted_python
 from coursekit.includes import IncludeError
 from coursekit.notebooks import chapters
-from coursekit.project import ROOT, SNIPPETS, languages, pages
+from coursekit.project import ROOT, SNIPPETS, languages, pages, read_text
 from coursekit.scripts import snippet_scripts
 
 FENCE = "```"
 # Any snippet and the first section it marks, any translated chapter page: the harness is the same for all.
 SNIPPET = snippet_scripts()[0]
-SECTION = SNIPPET.read_text(encoding="utf-8").split("[start:", 1)[1].split("]", 1)[0]
+SECTION = read_text(SNIPPET).split("[start:", 1)[1].split("]", 1)[0]
 INCLUDE = f"{SNIPPET.relative_to(SNIPPETS).as_posix()}:{SECTION}"
 TRANSLATED_PAGE = f"docs/{languages()[-1]}/{next(iter(chapters().values()))}.md"
 
@@ -51,7 +55,7 @@ def test_titled_and_short_python_fences_run(tmp_path):
 def test_includes_are_expanded_not_run_as_python(tmp_path):
     page = write(tmp_path, f'{FENCE}python\n--8<-- "{INCLUDE}"\n{FENCE}\n')
     (block,) = collect(page)
-    section = SNIPPET.read_text(encoding="utf-8").split(f"[start:{SECTION}]\n", 1)[1].split("\n# --8<--", 1)[0]
+    section = read_text(SNIPPET).split(f"[start:{SECTION}]\n", 1)[1].split("\n# --8<--", 1)[0]
     assert section.strip() and section.strip() in block.block.code and "--8<--" not in block.block.code
 
 
@@ -91,3 +95,105 @@ def test_test_ids_name_page_and_line():
                           cwd=ROOT, capture_output=True, text=True)
     first = collect(TRANSLATED_PAGE)[0]
     assert f"{TRANSLATED_PAGE}::line {first.line}" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_block_that_hangs_fails_within_its_limit_naming_page_and_line(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\nprint('before')\n{FENCE}\n\n<!--pytest-codeblocks:cont-->\n"
+                           f"<!--pytest.mark.timeout(1)-->\n{FENCE}python\nwhile True:\n    pass\n{FENCE}\n\n"
+                           f"<!--pytest-codeblocks:cont-->\n{FENCE}python\npass\n{FENCE}\n")
+    start = time.monotonic()
+    first, hung, after = run(collect(page))
+    assert time.monotonic() - start < 1 + worker.GRACE
+    assert first.output == "before\n" and not first.error
+    assert hung.where == f"{page}:7" and "ran over its 1 s limit" in hung.error
+    assert f"<code block {page}:7>\", line" in hung.error, hung.error  # where in the block it was
+    assert after.error.startswith("not run") and f"{page}:7" in after.error
+
+
+def test_every_block_has_a_limit_by_default_and_one_on_the_clock(tmp_path, monkeypatch):
+    """A loop runs over its limit of computing time; a block that waits for nothing, over WAIT times it."""
+    monkeypatch.setattr(worker, "LIMIT", 1)
+    monkeypatch.setattr(worker, "WAIT", 2)
+    page = write(tmp_path, f"{FENCE}python\nwhile True:\n    pass\n{FENCE}\n\n{FENCE}python\nimport time\n"
+                           f"time.sleep(60)\n{FENCE}\n\n{FENCE}sh\nsleep 60\n{FENCE}\n")
+    start = time.monotonic()
+    loop, sleep, shell = run(collect(page))
+    assert time.monotonic() - start < 1 + 2 * 2 + 3 * worker.GRACE
+    assert "ran over its 1 s limit" in loop.error and loop.where == f"{page}:1"
+    assert "still running after 2 s on the clock" in sleep.error and sleep.where == f"{page}:6"
+    assert "still running after 2 s on the clock" in shell.error and shell.where == f"{page}:11"
+
+
+def test_a_block_stuck_where_it_cannot_be_interrupted_is_killed(tmp_path, monkeypatch):
+    monkeypatch.setattr(worker, "WAIT", 1)
+    code = ("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGPROF})\n"
+            "while True:\n    pass\n")
+    page = write(tmp_path, f"<!--pytest.mark.timeout(0.5)-->\n{FENCE}python\n{code}{FENCE}\n")
+    start = time.monotonic()
+    (result,) = run(collect(page))
+    assert time.monotonic() - start < 0.5 + worker.GRACE + 2
+    assert result.where == f"{page}:2" and "was killed" in result.error
+    assert f"<code block {page}:2>\", line" in result.error, result.error  # its stack when it was killed
+
+
+def test_blocks_run_in_a_scratch_folder(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\nimport os\nopen('written.txt', 'w').close()\nprint(os.getcwd())\n"
+                           f"{FENCE}\n\n{FENCE}sh\npwd\n{FENCE}\n")
+    python, shell = run(collect(page))
+    for result in (python, shell):
+        folder = Path(result.output.strip())
+        assert not result.error and folder.is_absolute() and ROOT not in (folder, *folder.parents)
+        assert not folder.exists(), "the scratch folder is removed after the run"
+    assert not (ROOT / "written.txt").exists()
+
+
+def test_ctrl_c_stops_the_run_and_its_processes(tmp_path):
+    page = write(tmp_path, f"{FENCE}python\nimport sys\nsys.__stderr__.write('started\\n')\nsys.__stderr__.flush()\n"
+                           f"while True:\n    pass\n{FENCE}\n")
+    script = ("from pathlib import Path\nfrom coursekit import runner\nfrom coursekit.codeblocks import collect\n"
+              f"runner.run_chain(collect(Path({str(page)!r})))\nprint('went on')\n")
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert process.stderr.readline() == "started\n"
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal sends its foreground processes on Ctrl-C
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode != 0 and "KeyboardInterrupt" in err and "went on" not in out, err
+    deadline = time.monotonic() + 5
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not session_processes(process.pid), "processes of the run are left behind"
+
+
+def session_processes(session: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":  # session id; zombies have ended
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("marker", ["<!--pytest-codeblocks:importorskip(no_such_module)-->",
+                                    "<!--pytest.mark.skip-->", "<!--pytest.mark.skipif(True, reason='x')-->"])
+def test_a_skipped_block_fails_under_ci(tmp_path, monkeypatch, marker):
+    page = write(tmp_path, f"{marker}\n{FENCE}python\nimport no_such_module\n{FENCE}\n")
+    chain = collect(page)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        pytest_pages.skip_or_fail(chain, 0)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest_pages.BlockFailed, match=rf"^{page}:2: would be skipped .*under CI nothing is skipped"):
+        pytest_pages.skip_or_fail(chain, 0)
+
+
+def test_a_block_without_skip_markers_runs_under_ci(tmp_path, monkeypatch):
+    page = write(tmp_path, f"<!--pytest.mark.skipif(False, reason='x')-->\n{FENCE}python\npass\n{FENCE}\n")
+    monkeypatch.setenv("CI", "true")
+    assert pytest_pages.skip_or_fail(collect(page), 0) is None

@@ -121,3 +121,14 @@ def test_french_figures_write_decimal_commas_and_english_ones_points():
         plt.close(figure)
     assert "2,5" in french and "2.5" not in french
     assert "2.5" in english and "2,5" not in english
+
+
+def test_without_a_chinese_font_only_the_chinese_figures_go_unchecked(monkeypatch):
+    from coursekit import figure_text
+    from coursekit.project import languages
+
+    monkeypatch.setattr(figure_text, "_installed", lambda: {"DejaVu Sans"})
+    unchecked = [language for language in languages() if figure_text.missing_font(language)]
+    assert unchecked == ["zh"] and "WenQuanYi Micro Hei" in figure_text.missing_font("zh")
+    assert [figure_text.figure_language(name) for name in ("loss", "loss.fr", "loss.zh", "v1.2")] == [
+        "en", "fr", "zh", "en"]

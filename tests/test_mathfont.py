@@ -1,7 +1,9 @@
 """The math font is cut to what the formulas show, keeps its MATH table, and stays within its budget."""
 
 import gzip
+import re
 from io import BytesIO
+from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
@@ -17,11 +19,50 @@ def test_characters_include_the_italic_forms_of_one_letter_identifiers():
     assert "\U0001d44e" not in shown  # 'a' of a multi-letter name stays upright
 
 
+MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)  # MathML elements do not nest
+
+
+def built_formulas(site: Path) -> dict[str, list[str]]:
+    """Every <math> element of every built page, notebooks included, by page: what readers' browsers get,
+    whatever made it (the pages' TeX, the notebooks, a hook)."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        formulas = MATH.findall(page.read_text(encoding="utf-8"))
+        if formulas:
+            found[page.relative_to(site).as_posix()] = formulas
+    return found
+
+
+def uncovered(site: Path) -> dict[str, list[str]]:
+    """By page, the characters its formulas show that the site's math font lacks."""
+    covered = set(map(chr, TTFont(BytesIO((site / mathfont.TARGET).read_bytes())).getBestCmap()))
+    missing = {page: sorted(mathfont.characters(formulas) - covered) for page, formulas in built_formulas(site).items()}
+    return {page: chars for page, chars in missing.items() if chars}
+
+
 def test_the_built_font_covers_every_formula_and_keeps_its_math_table(site):
     font_bytes = (site / mathfont.TARGET).read_bytes()
     font = TTFont(BytesIO(font_bytes))
     assert "MATH" in font and font.flavor == "woff2"
-    covered = set(map(chr, font.getBestCmap()))
-    missing = mathfont.characters(mathfont.site_formulas()) - covered
-    assert not missing, f"characters of the formulas missing from the math font: {sorted(missing)}"
+    assert any("notebooks/" in page for page in built_formulas(site)), "no formula found in the notebook pages"
+    missing = uncovered(site)
+    assert not missing, f"characters of the formulas missing from the math font, by page: {missing}"
     assert len(gzip.compress(font_bytes)) <= MATH_FONT_BUDGET
+
+
+def test_a_character_of_a_built_page_missing_from_the_font_is_found(tmp_path):
+    """Whatever put it there: the check reads the pages, not the sources the font was cut for."""
+    font = tmp_path / mathfont.TARGET
+    font.parent.mkdir(parents=True)
+    font.write_bytes(mathfont.subset(frozenset("0123456789x\U0001d465")))  # digits: always kept
+    (tmp_path / "chapter").mkdir()
+    (tmp_path / "chapter" / "index.html").write_text(
+        "<p><math><mi>x</mi><mo>+</mo><mi>y</mi></math></p>", encoding="utf-8")
+    assert uncovered(tmp_path) == {"chapter/index.html": sorted({"+", "y", "\U0001d466"})}
+
+
+def test_the_font_licence_is_shipped_beside_the_font(site):
+    """The SIL Open Font License asks that the licence go with the font, a subset included."""
+    shipped = site / Path(mathfont.TARGET).parent / "OFL.txt"
+    assert shipped.is_file(), f"{shipped.relative_to(site)} missing from the built site"
+    assert shipped.read_bytes() == mathfont.LICENCE.read_bytes() and b"SIL OPEN FONT LICENSE" in shipped.read_bytes()

@@ -7,8 +7,8 @@ import re
 import nbformat
 import pytest
 
-from coursekit import notebook_hosts
-from coursekit.notebooks import chapter_ids, chapters
+from coursekit import notebook_hosts, worker
+from coursekit.notebooks import NotebookFailed, cell_limit, chapter_ids, chapters, execute
 from coursekit.page_markup import notebook_actions, notebook_tip
 from coursekit.project import ROOT, languages, site_prefix
 from coursekit.strings import text
@@ -57,6 +57,16 @@ def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
         assert not links, f"{language}: {links}"
 
 
+def stale_cells(book, fresh) -> list[str]:
+    """The code cells of `book` whose committed print differs from the run `fresh`, a missing cell included."""
+    ran = [printed(cell) for cell in fresh.cells if cell.cell_type == "code"]
+    shown = [(cell.id, printed(cell)) for cell in book.cells if cell.cell_type == "code"]
+    stale = [f"cell {id_}" for (id_, text), new in zip(shown, ran) if text != new]
+    if len(shown) != len(ran):
+        stale.append(f"{len(shown)} code cells committed, {len(ran)} run")
+    return stale
+
+
 @per_chapter
 @pytest.mark.parametrize("language", languages())
 def test_notebook_prose_renders_without_code_blocks(chapter, language):
@@ -77,14 +87,36 @@ def test_notebook_prose_renders_without_code_blocks(chapter, language):
 
 @per_chapter
 def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_notebook, chapter):
-    """One execution serves the three languages: their code cells are identical (test above)."""
-    book, fresh = committed(chapter)["en"], executed_notebook(chapter)
-    for old, new in zip(book.cells, fresh.cells):
-        if old.cell_type == "code":
-            assert printed(old) == printed(new), (
-                f"stale notebook output for cell {old.id}: run python -m coursekit refresh")
+    """One execution, of the English notebook, serves the three languages: their code cells are identical
+    (test above), so each language's committed outputs must be what that run printed."""
+    fresh = executed_notebook(chapter)
+    for language, book in committed(chapter).items():
+        stale = stale_cells(book, fresh)
+        assert not stale, (f"docs/{language}/notebooks/{chapter}.ipynb: stale output of {', '.join(stale)}: "
+                           "run python -m coursekit refresh")
     assert any(o.output_type == "display_data" and "image/png" in o.data
                for cell in fresh.cells if cell.cell_type == "code" for o in cell.outputs), "no figure drawn"
+
+
+def test_a_stale_or_missing_cell_output_is_found():
+    def book(*prints):
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "print()", id=f"c{i}", outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)])
+            for i, text in enumerate(prints)])
+
+    assert stale_cells(book("1\n", "2\n"), book("1\n", "2\n")) == []
+    assert stale_cells(book("1\n", "2\n"), book("1\n", "3\n")) == ["cell c1"]
+    assert stale_cells(book("1\n"), book("1\n", "2\n")) == ["1 code cells committed, 2 run"]
+
+
+def test_a_cell_that_hangs_is_stopped_within_its_limit_naming_notebook_and_cell(monkeypatch):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id="setup"),
+                                               nbformat.v4.new_code_cell("while True:\n    pass", id="loop")])
+    notebook.cells[1].metadata["timeout"] = 2  # what a page's <!--pytest.mark.timeout(2)--> gives its cell
+    monkeypatch.setattr(worker, "WAIT", 1)
+    with pytest.raises(NotebookFailed, match=r"^docs/xx/notebooks/demo.ipynb: cell 2 \(loop\) was still running after 2 s"):
+        execute(notebook, "docs/xx/notebooks/demo.ipynb")
+    assert cell_limit(notebook.cells[0]) == worker.LIMIT
 
 
 @per_chapter
@@ -159,3 +191,14 @@ def test_chapter_tip_is_in_every_language(site, language, chapter):
     folder = chapters()[chapter]
     html = (site / site_prefix(language) / folder / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition tip"' in html and "notebook-download" in html
+
+
+def test_a_page_blocks_timeout_marker_becomes_its_cells_limit(tmp_path, monkeypatch):
+    from coursekit import notebooks
+
+    page = tmp_path / "page.md"
+    page.write_text("# Title\n\n```python\nx = 1\n```\n\n<!--pytest.mark.timeout(300)-->\n```python\ny = 2\n```\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(notebooks, "language_of", lambda page: languages()[0])
+    first, second = [cell for cell in notebooks.build(page).cells if cell.cell_type == "code"]
+    assert (cell_limit(first), cell_limit(second)) == (worker.LIMIT, 300)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from coursekit.project import ROOT, mkdocs_config
-from coursekit.workflow_lint import INSTALL_HINT, WORKFLOWS, available, lint
+from coursekit.workflow_lint import INSTALL_HINT, PIP_PACKAGE, WORKFLOWS, LintFailed, available, lint
 
 WORKFLOW = WORKFLOWS / "site.yml"
 
@@ -102,3 +102,27 @@ def test_the_address_and_repository_come_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         mkdocs_config.cache_clear()
+
+
+@pytest.mark.parametrize("exit_status, printed", [(3, ""), (2, ""), (1, ""), (0, "not json"), (139, "[]")])
+def test_an_actionlint_that_fails_is_not_read_as_no_problems(tmp_path, monkeypatch, exit_status, printed):
+    """A crash (3), bad arguments (2), problems it found but did not print, or output that is not its report."""
+    fake = tmp_path / "actionlint"
+    fake.write_text(f"#!/bin/sh\necho 'panic: runtime error' >&2\nprintf '%s' '{printed}'\nexit {exit_status}\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(LintFailed, match=rf"actionlint failed \(exit status {exit_status}\):\npanic: runtime error"):
+        lint([WORKFLOW])
+
+
+def test_what_the_workflow_installs_with_pip_is_pinned(workflow):
+    """Requirement files are pinned (test_requirements); a package named on the command line needs `==`."""
+    commands = [re.split(r"&&|;|\|", line.split("pip install", 1)[1])[0].split()
+                for job in workflow["jobs"].values() for line in steps_run(job).splitlines() if "pip install" in line]
+    assert commands
+    for words in commands:
+        named = [word for i, word in enumerate(words) if not word.startswith("-") and (i == 0 or words[i - 1] != "-r")]
+        loose = [word for word in named if "==" not in word]
+        assert not loose, f"pip install {' '.join(words)}: pin {loose} to an exact version"
+    assert any(PIP_PACKAGE in words for words in commands), f"the workflow installs actionlint as {PIP_PACKAGE}"
