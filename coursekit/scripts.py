@@ -30,6 +30,8 @@ class ScriptRun:
 
 
 # Another device rounds each product in its own way: float32 results differ in the last one or two digits.
+# Other precisions differ in their own last digits: the nudge scales with the type's precision (float64:
+# about 2e-15).
 NUDGE = 1e-6
 
 
@@ -158,8 +160,9 @@ NUDGED = {
 @contextmanager
 def nudged_products():
     """torch's matrix products, convolutions and reductions, however called (`@`, `torch.mm`, `nn.Linear`,
-    `x.sum()`, a loss), with a relative error between NUDGE / 2 and NUDGE, drawn from a generator of their own so that
-    the script's random numbers stay the same."""
+    `x.sum()`, a loss), with a relative error between NUDGE / 2 and NUDGE (in float32; in proportion to the
+    precision of other types), drawn from a generator of their own so that the script's random numbers stay
+    the same."""
     import importlib
 
     import torch
@@ -177,7 +180,8 @@ def nudged_products():
             return result
         draw = torch.rand(result.shape, generator=noise, dtype=result.dtype) * 2 - 1
         error = draw.sign() * (0.5 + draw.abs() / 2)  # at least half a nudge: every value moves
-        return result * (1 + NUDGE * error.to(result.device))
+        size = NUDGE * torch.finfo(result.dtype).eps / torch.finfo(torch.float32).eps
+        return result * (1 + size * error.to(result.device))
 
     class Nudged(TorchFunctionMode):
         def __torch_function__(self, func, types, args=(), kwargs=None):

@@ -127,7 +127,7 @@ def test_without_a_chinese_font_only_the_chinese_figures_go_unchecked(monkeypatc
     from coursekit import figure_text
     from coursekit.project import languages
 
-    monkeypatch.setattr(figure_text, "_installed", lambda: {"DejaVu Sans"})
+    monkeypatch.setattr(figure_text, "font_for", lambda language: None)
     unchecked = [language for language in languages() if figure_text.missing_font(language)]
     assert unchecked == ["zh"] and "WenQuanYi Micro Hei" in figure_text.missing_font("zh")
     assert [figure_text.figure_language(name) for name in ("loss", "loss.fr", "loss.zh", "v1.2")] == [
