@@ -46,7 +46,8 @@ x = image[None]  # one input channel: (1, 8, 8)
 for size, padding, stride in [(3, 0, 1), (3, 1, 1), (3, 1, 2), (5, 0, 2)]:
     kernel = np.ones((1, 1, size, size))
     out = conv2d(x, kernel, np.zeros(1), stride, padding)
-    print(f"k={size} p={padding} s={stride}:", x.shape[1:], "->", out.shape[1:])
+    print(f"k={size} p={padding} s={stride}:", x.shape[1:], "->",
+          out.shape[1:])
 # --8<-- [end:padding-stride]
 
 # --8<-- [start:channels]
