@@ -107,11 +107,14 @@ def name_search_dialog(html: str) -> str:
 
 
 CODE_BLOCK = re.compile(r'<div class="(?:[^"]* )?highlight(?: [^"]*)?"(?=>)')
+CLOSED_BOX = re.compile(r'<details(?: class="[^"]*")?(?=>)')
 
 
 def exclude_code_from_search(html: str) -> str:
     """Code blocks and their outputs stay out of the search index (Material's `data-search-exclude`): they
-    are half its size, which every first visit downloads, and the prose names the functions they call."""
+    are half its size, which every first visit downloads, and the prose names the functions they call. So do
+    boxes closed until a reader opens them (exercise solutions): a search result would give them away."""
+    html = CLOSED_BOX.sub(lambda m: m[0] + " data-search-exclude", html)
     return CODE_BLOCK.sub(lambda m: m[0] + " data-search-exclude", html)
 
 

@@ -59,11 +59,15 @@ def test_code_blocks_and_outputs_are_left_out_of_search():
 
     html = ('<p>See <code>x</code></p><div class="language-python highlight"><pre>x = 1</pre></div>'
             '<div class="language-text highlight"><span class="filename">Output</span><pre>1</pre></div>'
-            '<div class="highlighter">not code</div>')
+            '<div class="highlighter">not code</div>'
+            '<details class="success"><summary>Solution</summary><p>42</p></details>'
+            '<details class="note" open="open"><summary>Open</summary><p>shown</p></details>')
     marked = exclude_code_from_search(html)
-    assert marked.count("data-search-exclude") == 2
+    assert marked.count("data-search-exclude") == 3
     assert '<div class="language-python highlight" data-search-exclude>' in marked
     assert '<div class="highlighter">' in marked
+    assert '<details class="success" data-search-exclude>' in marked, "a closed solution stays out"
+    assert '<details class="note" open="open">' in marked, "a box open on the page stays searchable"
 
 
 def test_the_repository_link_stays_and_its_request_to_the_host_goes():

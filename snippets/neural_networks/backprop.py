@@ -42,50 +42,29 @@ def loss_at(params, X, y):
 # --8<-- [start:graph]
 import matplotlib.pyplot as plt
 
-# Where each array sits: the forward pass runs left to right.
-nodes = {"$X$": (0, 0), "$Z_1$": (2, 0), "$H$": (4, 0), "$z_2$": (6, 0),
-         "$p$": (8, 0), "$E$": (10, 0), "$W_1$": (1.4, 1.3),
-         "$b_1$": (2.6, 1.3), "$w_2$": (5.4, 1.3), "$b_2$": (6.6, 1.3),
-         "$y$": (10, 1.3)}
-edges = [("$X$", "$Z_1$"), ("$W_1$", "$Z_1$"), ("$b_1$", "$Z_1$"),
-         ("$Z_1$", "$H$"), ("$H$", "$z_2$"), ("$w_2$", "$z_2$"),
-         ("$b_2$", "$z_2$"), ("$z_2$", "$p$"), ("$p$", "$E$"),
-         ("$y$", "$E$")]
-operations = {("$Z_1$", "$H$"): "tanh", ("$z_2$", "$p$"): r"$\sigma$",
-              ("$p$", "$E$"): "BCE"}
-# What the backward pass computes at each array, right to left.
-gradients = {"$Z_1$": "$G_1$", "$H$": r"$g \, w_2^T$", "$z_2$": "$g$",
-             "$W_1$": "$X^T G_1$", "$b_1$": r"$\sum_i G_{1,i}$",
-             "$w_2$": "$H^T g$", "$b_2$": r"$\sum_i g_i$"}
-learnt = {"$W_1$", "$b_1$", "$w_2$", "$b_2$"}
-
-fig, ax = plt.subplots(figsize=(8, 3.5), num="backprop-graph")
-for name, (col, row) in nodes.items():
-    fill = "#fbe0c8" if name in learnt else "#d6e4f5"
-    ax.text(col, row, name, ha="center", va="center", fontsize=13,
-            bbox=dict(boxstyle="round,pad=0.4", fc=fill, ec="black"))
-for start, end in edges:
-    ax.annotate("", xy=nodes[end], xytext=nodes[start],
+# Each array where it sits, and in red the gradient backward computes for it
+nodes = {"X": (0, 0, ""), "Z_1": (2, 0, "G_1"), "H": (4, 0, r"g \, w_2^T"),
+         "z_2": (6, 0, "g"), "p": (8, 0, ""), "E": (10, 0, ""),
+         "W_1": (1.4, 1.3, "X^T G_1"), "b_1": (2.6, 1.3, r"\sum_i G_{1,i}"),
+         "w_2": (5.4, 1.3, "H^T g"), "b_2": (6.6, 1.3, r"\sum_i g_i"),
+         "y": (10, 1.3, "")}
+edges = {"X Z_1": "", "W_1 Z_1": "", "b_1 Z_1": "", "Z_1 H": "tanh",
+         "H z_2": "", "w_2 z_2": "", "b_2 z_2": "", "z_2 p": r"$\sigma$",
+         "p E": "BCE", "y E": ""}  # the operation that makes the array
+fig, ax = plt.subplots(figsize=(8, 2.4), num="backprop-graph")
+for name, (col, row, grad) in nodes.items():
+    ax.text(col, row, f"${name}$", ha="center", va="center", fontsize=13,
+            bbox=dict(boxstyle="round", fc="#fbe0c8" if row and grad
+                      else "#d6e4f5"))  # parameters in orange
+    ax.text(col, row + (0.4 if row else -0.4), f"${grad}$" if grad else "",
+            ha="center", va="bottom" if row else "top", color="#b3261e")
+for edge, operation in edges.items():
+    start, end = (nodes[name][:2] for name in edge.split())
+    ax.annotate("", end, start,
                 arrowprops=dict(arrowstyle="->", shrinkA=14, shrinkB=14))
-for (start, end), label in operations.items():
-    (col, row), (col_end, _) = nodes[start], nodes[end]
-    ax.text((col + col_end) / 2, row + 0.22, label, ha="center", fontsize=10)
-for name, label in gradients.items():
-    col, row = nodes[name]
-    above = name in learnt  # below the node, an arrow would cross it
-    ax.text(col, row + (0.45 if above else -0.45), label, ha="center",
-            va="bottom" if above else "top", fontsize=10, color="#b3261e")
-for row, text, colour in [(-1.1, "forward pass: the arrays", "black"),
-                          (-1.9, "backward pass: the gradient of E",
-                           "#b3261e")]:
-    ends = (9.5, 0.5) if colour == "black" else (0.5, 9.5)
-    ax.annotate("", xy=(ends[0], row), xytext=(ends[1], row),
-                arrowprops=dict(arrowstyle="->", color=colour))
-    ax.text(5, row - 0.12, text, ha="center", va="top", color=colour,
-            fontsize=10)
-ax.set(xlim=(-0.6, 10.6), ylim=(-2.5, 2.3))
+    ax.text((start[0] + end[0]) / 2, start[1] + 0.2, operation, ha="center")
+ax.set(xlim=(-0.6, 10.6), ylim=(-1, 2.1))
 ax.set_axis_off()
-fig.tight_layout()
 plt.show()
 # --8<-- [end:graph]
 
@@ -138,17 +117,12 @@ for eps in 10.0 ** -np.arange(1, 11):
 # --8<-- [end:check]
 
 # --8<-- [start:slip]
-def backward_with_slip(params, X, y):
-    """backward with a classic slip: the derivative of tanh left out."""
-    grads = backward(params, X, y)
-    p, H = forward(params, X)
-    dH = np.outer((p - y) / len(y), params["w2"])
-    grads["W1"], grads["b1"] = X.T @ dH, dH.sum(axis=0)  # G1 = dH: wrong
-    return grads
-
-
 numerical = numerical_gradient(params, X_train, y_train)  # eps = 1e-5
-slipped = backward_with_slip(params, X_train, y_train)
+slipped = backward(params, X_train, y_train)
+p, H = forward(params, X_train)
+dH = np.outer((p - y_train) / len(y_train), params["w2"])
+# The slip: dE/dH taken for G1, the derivative of tanh left out
+slipped["W1"], slipped["b1"] = X_train.T @ dH, dH.sum(axis=0)
 print(f"gap with the slip: {relative_gap(slipped, numerical):.2f}")
 # --8<-- [end:slip]
 

@@ -47,46 +47,39 @@ for zero in (True, False):
 
 # --8<-- [start:depth]
 def layer_profile(activation, init, depth=10, width=64):
-    """For each hidden layer H_l of a deep stack: the standard deviation
-    of its outputs, and the norm of dE/dH_l, on one random batch."""
+    """Each hidden layer H_l of a deep stack, on one random batch."""
     torch.manual_seed(0)  # the same weights and batch for every setting
     layers = [nn.Linear(width, width, bias=False) for _ in range(depth)]
     for layer in layers:
         init(layer.weight)
-    head = nn.Linear(width, 1)
-    layers, head = nn.ModuleList(layers).to(device), head.to(device)
+    head = nn.Linear(width, 1).to(device)
     signal = torch.randn(256, width).to(device)  # drawn on the CPU
     target = torch.randn(256, 1).to(device)
     hidden = []
     for layer in layers:
-        signal = activation(layer(signal))
+        signal = activation(layer.to(device)(signal))
         hidden.append(signal)
     error = nn.functional.mse_loss(head(signal), target)
-    grads = torch.autograd.grad(error, hidden)  # dE/dH_l, every layer
-    return ([h.std().item() for h in hidden],
-            [g.norm().item() for g in grads])
+    norms = [g.norm().item() for g in torch.autograd.grad(error, hidden)]
+    return {"standard deviation of H_l": [h.std().item() for h in hidden],
+            "norm of dE/dH_l, relative to layer 10":
+                [norm / norms[-1] for norm in norms]}
 
 
-def he(weight):  # std sqrt(2 / fan_in)
-    nn.init.kaiming_normal_(weight, nonlinearity="relu")
-
-
-settings = {  # activation and initialisation, for each column
+settings = {  # activation, and initialisation of the weights
     ("sigmoid", "Xavier"): (torch.sigmoid, nn.init.xavier_normal_),
     ("tanh", "Xavier"): (torch.tanh, nn.init.xavier_normal_),
     ("ReLU", "1/√m"): (torch.relu,
                        lambda w: nn.init.normal_(w, std=w.shape[1] ** -0.5)),
-    ("ReLU", "He"): (torch.relu, he),
+    ("ReLU", "He"): (torch.relu, nn.init.kaiming_normal_),  # sqrt(2 / m)
     ("ReLU", "std 1"): (torch.relu, nn.init.normal_),
     ("ReLU", "default"): (torch.relu, lambda w: None),  # nn.Linear's own
 }
 profiles = {column: layer_profile(*how) for column, how in settings.items()}
-for title, which in [("standard deviation of H_l", 0),
-                     ("norm of dE/dH_l, relative to layer 10", 1)]:
-    print(f"{title}\n{'layer':>5}" + "".join(f"{a:>9}" for a, _ in profiles))
-    print(" " * 5 + "".join(f"{init:>9}" for _, init in profiles))
+for title in profiles[("ReLU", "He")]:
+    print(f"{title}\n{'layer':>5}" + "".join(f"{f:>9}" for f, _ in settings))
+    print(" " * 5 + "".join(f"{scale:>9}" for _, scale in settings))
     for i in range(10):
-        row = [values[which][i] / (values[which][-1] if which else 1)
-               for values in profiles.values()]
-        print(f"{i + 1:5d}" + "".join(f"{v:9.1e}" for v in row))
+        print(f"{i + 1:5d}" + "".join(f"{profile[title][i]:9.1e}"
+                                      for profile in profiles.values()))
 # --8<-- [end:depth]
