@@ -155,12 +155,15 @@ accelerator = torch.accelerator.current_accelerator(check_available=True)
 device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
 
 n = 1000
-x = torch.rand(n).to(device)  # drawn on the CPU: the same numbers on any device
-running = x.cumsum(0) / torch.arange(1, n + 1, device=device)  # mean of the first k
+x = torch.rand(n).to(device)  # drawn on the CPU: the same on any device
+# running[k - 1]: the mean of the first k numbers
+running = x.cumsum(0) / torch.arange(1, n + 1, device=device)
 for k in (10, 100, n):
     print(f"mean of the first {k:4d}: {running[k - 1].item():.2f}")
 
-fig, ax = plt.subplots(figsize=(6, 3), num="{{name}}-{{section}}")
+# the page shows the figure's file, docs/assets/figures/<figure_name>.svg
+figure_name = "{{name}}-{{section}}"
+fig, ax = plt.subplots(figsize=(6, 3), num=figure_name)
 ax.plot(range(1, n + 1), running.cpu())
 ax.axhline(0.5, color="0.5", linestyle="--", linewidth=1)
 ax.set(xscale="log", xlabel="$n$", ylabel=r"$\\bar{x}_n$")
@@ -242,13 +245,19 @@ def create(name: str, titles: dict[str, str]) -> list[Path]:
     return written
 
 
+LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+KEEP = "\0"  # stands for a space that must not end a line while the text is wrapped
+
+
 def _wrapped(text: str, width: int, bullet: str) -> str:
-    """`text` in lines of at most `width` characters (none for 0), after a `bullet` the page already holds."""
+    """`text` in lines of at most `width` characters (none for 0), after a `bullet` the page already holds; a link
+    stays on one line (the notebooks keep a link's words only when it does)."""
     if not width:
         return text
-    lines = textwrap.wrap(bullet + text, width, subsequent_indent=" " * len(bullet), break_long_words=False,
+    kept = LINK.sub(lambda m: m[0].replace(" ", KEEP), text)
+    lines = textwrap.wrap(bullet + kept, width, subsequent_indent=" " * len(bullet), break_long_words=False,
                           break_on_hyphens=False)
-    return "\n".join(lines)[len(bullet):]
+    return "\n".join(lines)[len(bullet):].replace(KEEP, " ")
 
 
 def _output_title(language: str) -> str:

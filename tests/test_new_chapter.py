@@ -39,6 +39,8 @@ def test_it_writes_the_pages_snippet_claims_nav_and_outline(project):
     assert "# Apprentissage profond 2 — Une démo { #first-demo }" in french and 'title="Sortie"' in french
     chinese = (project / "docs/zh/index.md").read_text(encoding="utf-8")
     assert "2. [深度学习 2——A demo](chapters/first-demo.md)" in chinese
+    snippet = (project / "snippets/first_demo/first_steps.py").read_text(encoding="utf-8").splitlines()
+    assert not [line for line in snippet[1:] if len(line) > 78], "wider than the page's code column"
 
 
 def test_a_second_run_refuses_and_leaves_the_chapter_alone(project):
@@ -55,6 +57,7 @@ def test_after_refresh_it_builds_and_passes_its_tests(project, tmp_path):
     run(project, "mkdocs", "build", "--strict", "-d", str(tmp_path / "site"))
     assert (tmp_path / "site" / "zh" / "chapters" / "first-demo" / "index.html").is_file()
     run(project, "pytest", "-q", "docs/en/chapters/first-demo.md", "docs/fr/chapters/first-demo.md",
-        "docs/zh/chapters/first-demo.md", "tests/test_claims_first_demo.py", "tests/test_snippets.py", "-k",
-        "first-demo or first_demo or translations_are_in_step or every_figure_file",
-        "tests/test_translations.py")
+        "docs/zh/chapters/first-demo.md", "tests/test_claims_first_demo.py", "tests/test_snippets.py",
+        "tests/test_translations.py", "tests/test_notebooks.py",
+        "tests/test_site.py::test_committed_notebooks_match_their_pages", "-k", "(first-demo or first_demo or translations_are_in_step or every_figure_file or match_their_pages)"
+              " and not top_to_bottom")

@@ -107,7 +107,10 @@ for pixels in (1, 2):
 # --8<-- [start:cnn]
 # Full float32 in convolutions on NVIDIA GPUs too, rather than the faster
 # TF32 (about 3 significant digits): the GPU then prints what the CPU prints.
-torch.backends.cudnn.conv.fp32_precision = "ieee"
+if hasattr(torch.backends.cudnn, "conv"):  # PyTorch 2.9 and later
+    torch.backends.cudnn.conv.fp32_precision = "ieee"
+else:
+    torch.backends.cudnn.allow_tf32 = False
 
 
 class CNN(nn.Module):
