@@ -28,7 +28,7 @@ def pytest_collect_file(file_path, parent):
 
 def pytest_collection_finish(session):
     _check_groups(session)
-    if session.items:
+    if session.items and not session.config.option.collectonly:
         code = "\n".join(block.block.code for item in session.items if isinstance(item, BlockItem)
                          if item.position == 0 for block in item.chain if block.block.syntax == "python")
         workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))  # pytest-xdist's processes

@@ -6,7 +6,7 @@ tests are collected, a command at its first job. It imports what the code import
 for each job, so every job starts from the same clean state at the cost of a fork (milliseconds, where
 importing torch takes seconds). The server never runs code itself: killing a child leaves it as it was.
 What a job loads lazily (a torch optimiser loads 800 modules), the server imports after it, for the next
-jobs, and remembers in .cache/ for the next runs.
+jobs, and remembers in .cache/ for the next runs, which import it with the package it belongs to.
 Forking early matters: a child forked from a process that has computed with OpenMP (torch does) waits
 forever for its parent's thread pool.
 
@@ -143,13 +143,16 @@ def stop() -> None:
     server, _server = _server, None
     if server is None:
         return
-    server.connection.close()  # the server reads the end of its input and returns
-    for _ in range(50):
-        if os.waitpid(server.pid, os.WNOHANG) != (0, 0):
-            return
-        time.sleep(0.02)
-    os.kill(server.pid, signal.SIGKILL)
-    os.waitpid(server.pid, 0)
+    server.connection.close()  # an idle server reads the end of its input and returns
+    # A busy one is interrupted: it kills its job's process group on the way out.
+    for end in (None, signal.SIGINT, signal.SIGKILL):
+        if end:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(server.pid, end)
+        for _ in range(50):
+            if os.waitpid(server.pid, os.WNOHANG) != (0, 0):
+                return
+            time.sleep(0.02)
 
 
 def run(job, *args, preload=()) -> list:
@@ -180,19 +183,21 @@ def run(job, *args, preload=()) -> list:
 
 
 def _serve(connection: Connection) -> None:
-    _import_all(["cloudpickle", *_learned()])  # every child pickles with cloudpickle
+    _import_all(["cloudpickle"])  # every child pickles with it
+    learned = _learned()
     while True:
         try:
             job, args, preload, wait, grace = connection.recv()
         except EOFError:
             return
-        _import_all(preload)
+        packages = {name.partition(".")[0] for name in preload}  # what earlier runs learned of them, too
+        _import_all([*preload, *(name for name in learned if name.partition(".")[0] in packages)])
         reply, loaded = _run_child(job, args, wait, grace)
         connection.send(reply)
         new = [name for name in loaded if name not in sys.modules]
         if new:  # what the job loaded lazily (a torch optimiser loads 800 modules): once for all the next jobs
             _import_all(new)
-            _learn(new)
+            learned = _learn(new)
 
 
 def _learned() -> list[str]:
@@ -203,12 +208,14 @@ def _learned() -> list[str]:
         return []
 
 
-def _learn(names: list[str]) -> None:
+def _learn(names: list[str]) -> list[str]:
+    known = list(dict.fromkeys(_learned() + names))
     with contextlib.suppress(OSError):  # a cache: without it the next run learns again
         LEARNED.parent.mkdir(parents=True, exist_ok=True)
         scratch = LEARNED.with_name(f"{LEARNED.name}.{os.getpid()}")
-        scratch.write_text("\n".join(dict.fromkeys(_learned() + names)) + "\n", encoding="utf-8")
+        scratch.write_text("\n".join(known) + "\n", encoding="utf-8")
         os.replace(scratch, LEARNED)  # whole, even with two test processes learning at once
+    return known
 
 
 def _run_child(job, args, wait: float, grace: float) -> tuple:
