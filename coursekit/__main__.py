@@ -15,14 +15,14 @@ import importlib
 import sys
 
 COMMANDS = {
-    "new-chapter": "coursekit.new_chapter",
-    "refresh": "coursekit.refresh",
-    "translations": "coursekit.translations",
-    "links": "coursekit.links",
-    "bench": "coursekit.bench",
-    "chapters": "coursekit.notebooks",
-    "pins": "coursekit.pins",
-    "provenance": "coursekit.provenance",
+    "new-chapter": "coursekit.tools.new_chapter",
+    "refresh": "coursekit.tools.refresh",
+    "translations": "coursekit.checks.translations",
+    "links": "coursekit.checks.links",
+    "bench": "coursekit.tools.bench",
+    "chapters": "coursekit.project",
+    "pins": "coursekit.tools.pins",
+    "provenance": "coursekit.execution.provenance",
 }
 
 

@@ -6,4 +6,5 @@ KB = 1000
 BUDGET = {  # upper bounds
     "cold build": 30, "warm rebuild": 3, "tests": 90, "tests per chapter": 15, "one chapter's tests": 30,
     "code total": 10, "code block": 2, "page bytes": 150 * KB, "page requests": 12, "page third-party": 0,
+    "math font": 40 * KB,  # gzip, added to a chapter page's first visit
 }

@@ -1,4 +1,5 @@
-"""Where things are, and the site configuration as mkdocs.yml states it."""
+"""Where things are, and the site configuration as mkdocs.yml states it: the one registry of the course's
+pages, chapters and snippet scripts, which every other module asks."""
 
 import re
 from functools import cache
@@ -106,6 +107,8 @@ def markdown_extension_config(name: str, config: dict | None = None) -> dict:
     raise LookupError(f"mkdocs.yml does not enable {name}")
 
 
+# The registry: pages, chapters, snippet scripts.
+
 def pages(language: str | None = None) -> list[Path]:
     """Markdown pages, as paths relative to the repository root, sorted."""
     folders = [DOCS / language] if language else [DOCS / lang for lang in languages()]
@@ -125,3 +128,51 @@ def language_of(page: Path) -> str:
 def language_of_uri(src_uri: str) -> str:
     """A MkDocs file's `src_uri` (`fr/chapters/x.md`) -> `fr`."""
     return src_uri.split("/", 1)[0]
+
+
+def chapter_pages() -> dict[Path, str]:
+    """Pages, in every language, with a `notebook: <id>` front matter entry -> that id: the chapters."""
+    found = {}
+    for page in pages():
+        meta = front_matter(page)
+        if meta.get("notebook"):
+            found[page] = meta["notebook"]
+    return found
+
+
+def chapters() -> dict[str, str]:
+    """Each chapter of the default language, by notebook id: its page's folder on the site
+    (`chapters/<name>`), in the order of the site's navigation."""
+    default = DOCS.relative_to(ROOT) / languages()[0]
+    found = {notebook: page.relative_to(default).with_suffix("").as_posix()
+             for page, notebook in chapter_pages().items() if page.is_relative_to(default)}
+    order = _nav_order(mkdocs_config().get("nav") or [])
+    return dict(sorted(found.items(), key=lambda item: order.index(item[1] + ".md")
+                       if item[1] + ".md" in order else len(order)))
+
+
+def _nav_order(nav) -> list[str]:
+    """The page paths of a `nav` entry, depth first."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [path for value in nav.values() for path in _nav_order(value)]
+    return [path for entry in nav for path in _nav_order(entry)] if isinstance(nav, list) else []
+
+
+def chapter_ids() -> list[str]:
+    return list(chapters())
+
+
+def snippet_scripts() -> list[Path]:
+    """Every snippet script, however deep in `snippets/` (absolute paths, sorted): what runs, is checked and
+    is served."""
+    return sorted(path for path in SNIPPETS.rglob("*.py") if "outputs" not in path.relative_to(SNIPPETS).parts)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m coursekit chapters`: the chapters' ids as a JSON list (the CI matrix reads it)."""
+    import json
+
+    print(json.dumps(chapter_ids()))
+    return 0

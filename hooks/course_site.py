@@ -12,9 +12,11 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit import (downloads, jinja_cache, mathfont, mathml, notebook_pages, offline, page_markup, search,
-                       stale_outputs, translations, typography)
-from coursekit.includes import included_scripts, mark_pages_with_changed_includes
+from coursekit.site import downloads, jinja_cache, mathfont, mathml, offline, markup as page_markup, search, typography
+from coursekit.notebooks import site_pages as notebook_pages
+from coursekit.execution import stale_outputs
+from coursekit.checks import translations
+from coursekit.pages.includes import included_scripts, mark_pages_with_changed_includes
 from coursekit.project import FrontMatterError, front_matter, language_of_uri, languages
 
 

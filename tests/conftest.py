@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.browser import chromium_path, launch, serve
-from coursekit.build import ENV as BUILD_ENV
-from coursekit.build import Build, build_command
-from coursekit.jobs import SharedJob
-from coursekit.notebooks import EXECUTE_ENV, chapter_ids, execute_command
+from coursekit.checks.browser import chromium_path, launch, serve
+from coursekit.site.build import ENV as BUILD_ENV
+from coursekit.site.build import Build, build_command
+from coursekit.testing.jobs import SharedJob
+from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
+from coursekit.project import chapter_ids
 from coursekit.project import DOCS, languages
 
 SCRATCH = pytest.StashKey[Path]()
@@ -114,7 +115,7 @@ def site(built):
 @pytest.fixture(scope="session")
 def script_runs():
     """Each snippet run once as a script, shared by the tests that look at its results."""
-    from coursekit.scripts import run_script
+    from coursekit.execution.scripts import run_script
 
     cache = {}
 

@@ -2,7 +2,7 @@
 
 import re
 
-from coursekit.bench import Row, report
+from coursekit.tools.bench import Row, report
 from coursekit.budgets import BUDGET
 
 
@@ -25,7 +25,7 @@ def test_skipped_tests_are_said_to_be_unmeasured(capsys):
 
 
 def test_the_npm_packs_it_weighs_are_pinned_to_exact_versions():
-    from coursekit.bench import NPM_PACKS
+    from coursekit.tools.bench import NPM_PACKS
 
     for package, pack in NPM_PACKS.items():
         version = re.fullmatch(r"(?:@[\w-]+/)?[\w-]+@(\d+\.\d+\.\d+)", package)

@@ -5,11 +5,11 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from coursekit.browser import SEARCH_FOUND, Traffic, initializing_text, search
-from coursekit.notebooks import chapters
+from coursekit.checks.browser import SEARCH_FOUND, Traffic, initializing_text, search
+from coursekit.project import chapters
 from coursekit.project import DOCS, languages, site_prefix
-from coursekit.pytest_chapters import wanted
-from coursekit.search import language_of_location
+from coursekit.testing.chapters import wanted
+from coursekit.site.search import language_of_location
 
 # Chapter pages and their notebooks; the first chapter stands for them all where a test is about the site's
 # features (search, copy, screenshots) rather than a chapter's content.
@@ -58,7 +58,7 @@ def every_page_loaded(site, base_url, browser, pytestconfig):
 
     from axe_playwright_python.sync_playwright import Axe
 
-    from coursekit.a11y import check_page, violations
+    from coursekit.checks.a11y import check_page, violations
 
     paths = every_page(site, pytestconfig)
     context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
@@ -130,8 +130,8 @@ def test_every_page_passes_axe_at_wcag_21_aa(every_page_loaded):
 
 def test_axe_sees_a_faint_code_span_among_many_alike(browser, tmp_path):
     """Repeated code spans are checked once per page: a faint kind of span is still found, wherever it is."""
-    from coursekit.a11y import violations
-    from coursekit.browser import serve
+    from coursekit.checks.a11y import violations
+    from coursekit.checks.browser import serve
 
     spans = '<span class="n">x</span> ' * 300 + '<span class="faint" style="color:#ccc">yes</span>'
     (tmp_path / "index.html").write_text(f'<!doctype html><html lang="en"><title>Code</title><main><pre><code>'
@@ -196,8 +196,8 @@ def test_the_math_check_takes_the_formulas_a_page_has(site, context, tmp_path):
     """A page with no display sum passes; one whose formulas are not in the math font fails, naming them."""
     import shutil
 
-    from coursekit.browser import serve
-    from coursekit.mathml import to_mathml
+    from coursekit.checks.browser import serve
+    from coursekit.site.mathml import to_mathml
 
     shutil.copytree(site / "assets", tmp_path / "assets", ignore=shutil.ignore_patterns("figures", "javascripts"))
     formulas = to_mathml(r"x^2 + \frac{a}{b_1}", display=False) + to_mathml(r"E = \frac{1}{n}", display=True)

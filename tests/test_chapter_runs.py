@@ -2,8 +2,8 @@
 
 import pytest
 
-from coursekit.notebooks import chapters
-from coursekit.pytest_chapters import chapter_of
+from coursekit.project import chapters
+from coursekit.testing.chapters import chapter_of
 
 (FIRST, FIRST_PAGE), (SECOND, SECOND_PAGE) = list(chapters().items())[:2]
 
@@ -20,7 +20,7 @@ def test_paths_addresses_and_parameters_name_their_chapter():
 
 @pytest.fixture
 def suite(pytester):
-    pytester.makeconftest('pytest_plugins = ["coursekit.pytest_chapters"]')
+    pytester.makeconftest('pytest_plugins = ["coursekit.testing.chapters"]')
     pytester.makepyfile(test_course=f"""
         import pytest
 

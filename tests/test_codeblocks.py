@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import pytest_pages, runner, worker
-from coursekit.codeblocks import collect, unexecuted_python
-from coursekit.includes import IncludeError
-from coursekit.notebooks import chapters
+from coursekit.testing import pages as pytest_pages
+from coursekit.execution import runner, worker
+from coursekit.pages.codeblocks import collect, unexecuted_python
+from coursekit.pages.includes import IncludeError
+from coursekit.project import chapters
 from coursekit.project import ROOT, SNIPPETS, languages, pages, read_text
-from coursekit.scripts import snippet_scripts
+from coursekit.project import snippet_scripts
 
 FENCE = "```"
 # Any snippet and the first section it marks, any translated chapter page: the harness is the same for all.
@@ -154,7 +155,7 @@ def test_blocks_run_in_a_scratch_folder(tmp_path):
 def test_ctrl_c_stops_the_run_and_its_processes(tmp_path):
     page = write(tmp_path, f"{FENCE}python\nimport sys\nsys.__stderr__.write('started\\n')\nsys.__stderr__.flush()\n"
                            f"while True:\n    pass\n{FENCE}\n")
-    script = ("from pathlib import Path\nfrom coursekit import runner\nfrom coursekit.codeblocks import collect\n"
+    script = ("from pathlib import Path\nfrom coursekit.execution import runner\nfrom coursekit.pages.codeblocks import collect\n"
               f"runner.run_chain(collect(Path({str(page)!r})))\nprint('went on')\n")
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)

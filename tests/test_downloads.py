@@ -6,13 +6,13 @@ import re
 import pytest
 import yaml
 
-from coursekit import provenance
-from coursekit.downloads import run_at_home
-from coursekit.notebooks import chapters
-from coursekit.pins import PYTHONS, pinned_versions
+from coursekit.execution import provenance
+from coursekit.site.downloads import run_at_home
+from coursekit.project import chapters
+from coursekit.tools.pins import PYTHONS, pinned_versions
 from coursekit.project import SNIPPETS, languages, site_prefix
-from coursekit.scripts import snippet_scripts
-from coursekit.strings import text
+from coursekit.project import snippet_scripts
+from coursekit.wording import phrase
 
 CHAPTERS = chapters()
 SCRIPT_LINK = re.compile(r'<span class="filename"><a href="(?P<href>[^"]+)" download[^>]*>(?P<name>[^<]+)</a>')
@@ -41,11 +41,11 @@ def test_every_titled_block_links_the_whole_script(site, language, chapter):
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_each_chapter_says_how_to_run_it_at_home_and_what_produced_its_outputs(site, language, chapter):
     html, _ = chapter_html(site, language, chapter)
-    assert text(language, "home_title") in html
+    assert phrase(language, "home_title") in html
     install = re.search(r"pip install ([^<\n]+)", re.sub(r"<[^>]+>", "", html))[1].split()
     pinned = pinned_versions(python=RECORD["python"])
     assert install and all(pinned[name] == version for name, version in (pin.split("==") for pin in install))
-    assert f"Python {RECORD['python']}{text(language, 'list')}" in html and text(language, "device_cpu") in html
+    assert f"Python {RECORD['python']}{phrase(language, 'list')}" in html and phrase(language, "device_cpu") in html
 
 
 def test_the_record_agrees_with_the_pins():
@@ -67,8 +67,8 @@ def test_a_recorded_gpu_check_is_named_with_its_date(language):
     cpu_only = run_at_home(page, language, record)
     gpu = {"device": "cuda", "name": "NVIDIA H100 80GB HBM3", "date": "2026-11-26"}
     both = run_at_home(page, language, {**record, "devices": record["devices"] + [gpu]})
-    assert "H100" not in cpu_only and text(language, "device_cpu") in cpu_only
-    assert text(language, "device_gpu", name=gpu["name"], date=gpu["date"]) in both
+    assert "H100" not in cpu_only and phrase(language, "device_cpu") in cpu_only
+    assert phrase(language, "device_gpu", name=gpu["name"], date=gpu["date"]) in both
     assert "pip install " in both and f"python {script.name}" in both
 
 

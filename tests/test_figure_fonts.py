@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-from coursekit import figure_text, refresh
+from coursekit.figures import language as figure_text
+from coursekit.tools import refresh
 
 
 def test_refresh_draws_nothing_while_a_language_font_is_missing(monkeypatch, capsys):

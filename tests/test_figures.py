@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coursekit.figures import TOLERANCE, differences, texts
-from coursekit.scripts import svg_of
+from coursekit.figures.compare import TOLERANCE, differences, texts
+from coursekit.execution.scripts import svg_of
 
 
 def draw(scale=1.0, label="standardised", title="convergence", noise=0.0):
@@ -65,7 +65,7 @@ def test_a_changed_word_fails_naming_it(change, word):
 
 
 def test_a_figure_is_drawn_in_the_page_language_and_left_in_english():
-    from coursekit.figure_text import translated
+    from coursekit.figures.language import translated
 
     figure, ax = plt.subplots(num="test-figure")
     ax.plot([0, 1], [1, 0], label="raw")
@@ -85,7 +85,7 @@ def test_a_figure_is_drawn_in_the_page_language_and_left_in_english():
 def test_an_untranslated_figure_string_fails_naming_figure_and_string(tmp_path):
     import shutil
 
-    from coursekit import translations
+    from coursekit.checks import translations
     from coursekit.project import DOCS
 
     docs = tmp_path / "docs"
@@ -103,13 +103,13 @@ def test_an_untranslated_figure_string_fails_naming_figure_and_string(tmp_path):
 @pytest.mark.parametrize("text, needed", [("raw", True), ("SGD (1 example)", True), ("z", False), ("f(z)", False),
                                           ("−0.5", False), ("$\\mathdefault{10^{2}}$", False)])
 def test_which_drawn_strings_need_a_translation(text, needed):
-    from coursekit.figure_text import needs_translation
+    from coursekit.figures.language import needs_translation
 
     assert needs_translation(text) is needed
 
 
 def test_french_figures_write_decimal_commas_and_english_ones_points():
-    from coursekit.figure_text import translated
+    from coursekit.figures.language import translated
 
     figure, ax = plt.subplots(num="test-figure")
     ax.plot([0, 1], [0, 2.5])
@@ -124,7 +124,7 @@ def test_french_figures_write_decimal_commas_and_english_ones_points():
 
 
 def test_without_a_chinese_font_only_the_chinese_figures_go_unchecked(monkeypatch):
-    from coursekit import figure_text
+    from coursekit.figures import language as figure_text
     from coursekit.project import languages
 
     monkeypatch.setattr(figure_text, "font_for", lambda language: None)

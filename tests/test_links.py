@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.links import check_site, main, parse_page, resolve, third_party_references
-from coursekit.notebooks import chapters
+from coursekit.checks.links import check_site, main, parse_page, resolve, third_party_references
+from coursekit.project import chapters
 from coursekit.project import languages, site_prefix
 
 CHAPTERS = chapters()
@@ -127,7 +127,7 @@ def test_checker_leaves_links_namespaces_and_the_site_itself(tmp_path):
 
 
 def test_the_site_build_drops_mkdocs_jupyter_mathjax_loader():
-    from coursekit.notebook_pages import drop_third_party_scripts
+    from coursekit.notebooks.site_pages import drop_third_party_scripts
 
     assert drop_third_party_scripts(f"<main>text</main>{JUPYTER_027_MATHJAX}\n</body>") == "<main>text</main></body>"
 

@@ -7,10 +7,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from coursekit import mathfont
-from coursekit.bench import KB
-
-MATH_FONT_BUDGET = 40 * KB  # gzip, added to a chapter page's first visit
+from coursekit.budgets import BUDGET
+from coursekit.site import mathfont
 
 
 def test_characters_include_the_italic_forms_of_one_letter_identifiers():
@@ -47,7 +45,7 @@ def test_the_built_font_covers_every_formula_and_keeps_its_math_table(site):
     assert any("notebooks/" in page for page in built_formulas(site)), "no formula found in the notebook pages"
     missing = uncovered(site)
     assert not missing, f"characters of the formulas missing from the math font, by page: {missing}"
-    assert len(gzip.compress(font_bytes)) <= MATH_FONT_BUDGET
+    assert len(gzip.compress(font_bytes)) <= BUDGET["math font"]
 
 
 def test_a_character_of_a_built_page_missing_from_the_font_is_found(tmp_path):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from coursekit.scratch_course import first_chapters
+from coursekit.tools.scratch_course import first_chapters
 
 TIMEOUT = 900  # seconds for each command: a hang fails, naming the command
 

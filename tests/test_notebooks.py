@@ -7,11 +7,13 @@ import re
 import nbformat
 import pytest
 
-from coursekit import notebook_hosts, worker
-from coursekit.notebooks import NotebookFailed, cell_limit, chapter_ids, chapters, execute
-from coursekit.page_markup import notebook_actions, notebook_tip
+from coursekit.notebooks import hosts as notebook_hosts
+from coursekit.execution import worker
+from coursekit.notebooks.from_pages import NotebookFailed, cell_limit, execute
+from coursekit.project import chapter_ids, chapters
+from coursekit.site.markup import notebook_actions, notebook_tip
 from coursekit.project import ROOT, languages, site_prefix
-from coursekit.strings import text
+from coursekit.wording import phrase
 
 
 CHAPTERS = chapter_ids()
@@ -50,7 +52,7 @@ def test_notebook_opens_with_its_intro_as_a_paragraph_of_its_own(chapter):
 @per_chapter
 def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
     """On Kaggle or from a download, a relative link leads nowhere: the generator keeps its words only."""
-    from coursekit.notebooks import PAGE_LINK
+    from coursekit.notebooks.from_pages import PAGE_LINK
 
     for language, book in committed(chapter).items():
         links = [m[0] for cell in book.cells if cell.cell_type == "markdown" for m in PAGE_LINK.finditer(cell.source)]
@@ -74,7 +76,8 @@ def test_notebook_prose_renders_without_code_blocks(chapter, language):
     has turned text into code (an admonition's indented paragraphs, say), on the site and on every host."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from coursekit.notebooks import build, chapter_pages
+    from coursekit.notebooks.from_pages import build
+    from coursekit.project import chapter_pages
     from coursekit.project import language_of
 
     page = next(page for page, notebook in chapter_pages().items()
@@ -152,7 +155,7 @@ def test_configured_addresses_are_used_as_given(language):
         assert hosts_offered(html) == {"kaggle": "https://www.kaggle.com/code/someone/some-chapter",
                                        "colab": f"https://colab.example/{language}.ipynb",
                                        "studiolab": "https://studiolab.example/some-chapter"}
-        assert text(language, "import_kaggle") not in html
+        assert phrase(language, "import_kaggle") not in html
     assert 'href="../../notebooks/some-chapter/some-chapter.ipynb" download' in tip(CONFIGURED, language)
 
 
@@ -164,7 +167,7 @@ def test_a_repository_gives_each_host_its_import_of_the_page_language_notebook(l
                 "studiolab": f"https://studiolab.sagemaker.aws/import/github/{path}"}
     for html in (tip(REPOSITORY, language), notebook_actions("some-chapter", language, REPOSITORY, "x.ipynb")):
         assert hosts_offered(html) == expected
-        assert all(text(language, f"open_{host}") in html for host in expected)
+        assert all(phrase(language, f"open_{host}") in html for host in expected)
 
 
 def test_only_kaggle_imports_from_a_repository_outside_github():
@@ -179,8 +182,8 @@ def test_without_address_the_page_offers_the_download_and_the_build_says_why(cap
         html, actions = tip(NOTHING, language), notebook_actions("some-chapter", language, NOTHING, "x.ipynb")
         tip(NOTHING, language)  # the same chapter again: no second line
     for offered in (html, actions):
-        assert not hosts_offered(offered) and text(language, "import_kaggle") in offered
-    assert text(language, "download") in html and 'href="x.ipynb" download' in actions
+        assert not hosts_offered(offered) and phrase(language, "import_kaggle") in offered
+    assert phrase(language, "download") in html and 'href="x.ipynb" download' in actions
     lines = [r.message for r in caplog.records if "some-chapter" in r.message]
     assert len(lines) == 1 and "extra.kaggle.some-chapter" in lines[0] and "repo_url" in lines[0]
 
@@ -194,7 +197,7 @@ def test_chapter_tip_is_in_every_language(site, language, chapter):
 
 
 def test_a_page_blocks_timeout_marker_becomes_its_cells_limit(tmp_path, monkeypatch):
-    from coursekit import notebooks
+    from coursekit.notebooks import from_pages as notebooks
 
     page = tmp_path / "page.md"
     page.write_text("# Title\n\n```python\nx = 1\n```\n\n<!--pytest.mark.timeout(300)-->\n```python\ny = 2\n```\n",

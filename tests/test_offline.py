@@ -1,9 +1,9 @@
 """The offline build (`OFFLINE=true mkdocs build`): opened from a folder, with file:// addresses, the site reads,
 searches and switches language, and loads nothing from another host."""
 
-from coursekit.browser import SEARCH_FOUND, Traffic, initializing_text, search
-from coursekit.links import check_site, third_party_references
-from coursekit.notebooks import chapters
+from coursekit.checks.browser import SEARCH_FOUND, Traffic, initializing_text, search
+from coursekit.checks.links import check_site, third_party_references
+from coursekit.project import chapters
 from coursekit.project import languages
 
 CHAPTER = next(iter(chapters().values()))

@@ -2,8 +2,8 @@
 
 import re
 
-from coursekit.codeblocks import collect
-from coursekit.page_markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
+from coursekit.pages.codeblocks import collect
+from coursekit.site.markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
 
 FENCE = "```"
 
@@ -37,7 +37,7 @@ def test_alternate_links_leave_the_head_only():
 
 
 def test_pages_show_the_figures_drawn_in_their_language():
-    from coursekit.page_markup import localise_figures
+    from coursekit.site.markup import localise_figures
 
     markdown = "![a](../../assets/figures/activations.svg){ width=700 } ![b](../../assets/figures/none.svg)"
     assert localise_figures(markdown, "fr") == ("![a](../../assets/figures/activations.fr.svg){ width=700 } "
@@ -55,7 +55,7 @@ def test_every_page_names_its_search_dialog_in_its_language(site):
 
 
 def test_code_blocks_and_outputs_are_left_out_of_search():
-    from coursekit.page_markup import exclude_code_from_search
+    from coursekit.site.markup import exclude_code_from_search
 
     html = ('<p>See <code>x</code></p><div class="language-python highlight"><pre>x = 1</pre></div>'
             '<div class="language-text highlight"><span class="filename">Output</span><pre>1</pre></div>'
@@ -71,7 +71,7 @@ def test_code_blocks_and_outputs_are_left_out_of_search():
 
 
 def test_the_repository_link_stays_and_its_request_to_the_host_goes():
-    from coursekit.page_markup import keep_repository_link_static
+    from coursekit.site.markup import keep_repository_link_static
 
     header = ('<a href="https://github.com/someone/course" title="Go to repository" class="md-source" '
               'data-md-component="source"><div class="md-source__repository">course</div></a>')

@@ -7,8 +7,8 @@ Only the deterministic figures (bytes, requests, hosts); timings are left to the
 import pytest
 
 from coursekit.budgets import BUDGET, KB
-from coursekit.browser import page_weight
-from coursekit.notebooks import chapters
+from coursekit.checks.browser import page_weight
+from coursekit.project import chapters
 from coursekit.project import languages, site_prefix
 
 CHAPTERS = chapters()

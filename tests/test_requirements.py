@@ -8,8 +8,8 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from coursekit.pins import LOCKS
-from coursekit.pins import pinned_versions as pins
+from coursekit.tools.pins import LOCKS
+from coursekit.tools.pins import pinned_versions as pins
 from coursekit.project import ROOT
 
 FULL, SITE = LOCKS

@@ -5,10 +5,11 @@ import re
 
 import pytest
 
-from coursekit.build import build_site
-from coursekit.notebooks import chapter_pages, chapters, notebook_path
+from coursekit.site.build import build_site
+from coursekit.notebooks.from_pages import notebook_path
+from coursekit.project import chapter_pages, chapters
 from coursekit.project import ROOT, languages, markdown_extension_config, mkdocs_config, site_prefix
-from coursekit.search import index_name
+from coursekit.site.search import index_name
 
 CHAPTERS = chapters()
 per_chapter = pytest.mark.parametrize("chapter", CHAPTERS)
@@ -129,7 +130,7 @@ def test_missing_include_fails_the_build_naming_the_snippet(tmp_path):
 
 
 def test_committed_notebooks_match_their_pages():
-    from coursekit import notebooks
+    from coursekit.notebooks import from_pages as notebooks
 
     import nbformat
 

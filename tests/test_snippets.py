@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import worker
-from coursekit.figure_text import figure_language, missing_font
-from coursekit.figures import differences
-from coursekit.includes import snippet_folders, unshown_sections
-from coursekit.notebooks import chapter_pages, chapters
-from coursekit.page_markup import FIGURE
+from coursekit.execution import worker
+from coursekit.figures.language import figure_language, missing_font
+from coursekit.figures.compare import differences
+from coursekit.pages.includes import snippet_folders, unshown_sections
+from coursekit.project import chapter_pages, chapters
+from coursekit.site.markup import FIGURE
 from coursekit.project import FIGURES, ROOT, SNIPPETS, language_of, languages, pages, read_text
-from coursekit.scripts import NUDGE, ScriptFailed, nudged_products, printed_differences, run_script, snippet_scripts
+from coursekit.execution.scripts import NUDGE, ScriptFailed, nudged_products, printed_differences, run_script
+from coursekit.project import snippet_scripts
 
 SCRIPTS = snippet_scripts()
 # Under pytest-xdist, one worker runs each script once for every test below.

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from coursekit import runner, stale_outputs
-from coursekit.codeblocks import collect
-from coursekit.notebooks import chapters
-from coursekit.outputs import output_files
+from coursekit.execution import runner, stale_outputs
+from coursekit.pages.codeblocks import collect
+from coursekit.project import chapters
+from coursekit.execution.outputs import output_files
 from coursekit.project import DOCS, ROOT, languages, pages
-from coursekit.strings import text
+from coursekit.wording import phrase
 
 CHAPTER_PAGE = (DOCS / languages()[0] / f"{next(iter(chapters().values()))}.md").relative_to(ROOT)
 
@@ -41,7 +41,7 @@ def test_serving_shows_a_warning_above_the_stale_output_in_the_page_language(lan
     solution = f'??? success "Solution"\n    <!--pytest-codeblocks:expected-output-->\n    ```text\n' \
                f'    --8<-- "{output.relative_to(ROOT / "snippets").as_posix()}"\n    ```\n'
     flagged = stale_outputs.flag(solution, language, [output])
-    assert re.search(rf'^    !!! warning "{re.escape(text(language, "stale_output_title"))}"\n\n        ', flagged, re.M)
+    assert re.search(rf'^    !!! warning "{re.escape(phrase(language, "stale_output_title"))}"\n\n        ', flagged, re.M)
     assert flagged.endswith(solution.split("\n", 1)[1]) and "coursekit refresh" in flagged
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import translations
-from coursekit.translations import check, glossary_markdown, load_glossary, mark, stale_sections
+from coursekit.checks import translations
+from coursekit.checks.translations import check, glossary_markdown, load_glossary, mark, stale_sections
 
 ENGLISH = '''\
 ---
@@ -340,6 +340,29 @@ def test_a_missing_glossary_term(docs):
     text = edit(docs, "fr", "le Taux d’apprentissage", "le pas")
     assert problems(docs) == [f"docs/fr/chapters/tiny.md:{line_of(text, '# Toute petite page')}: glossary: "
                               f"section '_intro' uses 'learning rate' but not 'taux d'apprentissage'"]
+
+
+def test_a_phrase_the_glossary_excepts_is_not_its_term(docs):
+    edit(docs, "en", "This page sets the learning rate.", "This page sets the learning rate, a step rate.")
+    for language in ("fr", "zh"):
+        mark(docs / language / PAGE, docs_dir=docs)
+    glossary = docs / "glossary.yml"
+    glossary.write_text(GLOSSARY + "- en: rate\n  fr: débit\n  zh: 速率\n", encoding="utf-8")
+    flagged = [p for p in problems(docs) if "'rate'" in p]
+    assert len(flagged) == 2 and "uses 'rate' but not 'débit'" in flagged[0]
+    # "learning rate" and "step rate" say "rate", but neither is the glossary's "rate"
+    glossary.write_text(GLOSSARY + "- en: rate\n  fr: débit\n  zh: 速率\n  except: [learning rate, step rate]\n",
+                        encoding="utf-8")
+    assert problems(docs) == []
+
+
+def test_formulas_in_another_order(docs):
+    text = edit(docs, "fr", "avec un pas $\\eta$.", "avec un pas $\\eta$ et $g$.")
+    edit(docs, "en", "with a step $\\eta$.", "with a step $g$ and $\\eta$.")
+    mark(docs / "fr" / PAGE, docs_dir=docs)
+    mark(docs / "zh" / PAGE, docs_dir=docs)
+    (found,) = [p for p in problems(docs) if p.startswith("docs/fr/")]
+    assert found.startswith(f"docs/fr/chapters/tiny.md:{line_of(text, 'avec un pas')}: ") and "formula" in found
 
 
 def test_an_avoided_chinese_variant(docs):

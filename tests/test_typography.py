@@ -6,7 +6,7 @@ import re
 import pytest
 
 from coursekit.project import languages
-from coursekit.typography import NBSP, NNBSP, apply
+from coursekit.site.typography import NBSP, NNBSP, apply
 
 FR_CASES = [
     ("Pourquoi normaliser ?", f"Pourquoi normaliser{NNBSP}?"),

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from coursekit.project import ROOT, mkdocs_config
-from coursekit.workflow_lint import INSTALL_HINT, PIP_PACKAGE, WORKFLOWS, LintFailed, available, lint
+from coursekit.checks.workflow_lint import INSTALL_HINT, PIP_PACKAGE, WORKFLOWS, LintFailed, available, lint
 
 WORKFLOW = WORKFLOWS / "site.yml"
 
@@ -62,7 +62,7 @@ def test_the_chapter_list_is_what_pytest_chapter_takes():
     import subprocess
     import sys
 
-    from coursekit.notebooks import chapter_ids
+    from coursekit.project import chapter_ids
 
     listed = subprocess.run([sys.executable, "-m", "coursekit", "chapters"], cwd=ROOT, capture_output=True,
                             text=True, check=True).stdout

@@ -1,0 +1,491 @@
+"""Translations follow the English pages: prose is free, everything else must match.
+
+Each English page `docs/en/P.md` has a counterpart `docs/<lang>/P.md` in every other language, with the same
+heading anchors, includes, code, formulas, admonition kinds, images, internal links and test markers, in the
+same order. Each translated page records in its front matter, per section, a fingerprint of the English text
+it follows (`translation_of: {section_id: fingerprint}`), so an English edit shows which sections fell behind.
+The glossary (docs/glossary.yml) fixes how each term of the course is said in each language.
+
+  python -m coursekit translations [check]          list the differences, one per line
+  python -m coursekit translations mark PAGE [ID]   record that PAGE (or its sections ID...) follows the English text
+"""
+
+import hashlib
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache, cached_property
+from pathlib import Path
+
+import yaml
+
+from coursekit.pages import model
+from coursekit.pages.model import FORMULA, blank
+from coursekit.project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, languages,
+                      mkdocs_config)
+
+TEST_MARKER = re.compile(r"^\s*<!--[-\s]*pytest(?:-codeblocks:|\.mark).*?-->\s*$")
+ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
+TITLE = re.compile(r'\s*title="[^"]*"')
+# What is not prose for the glossary: comments, formulas, link targets, attribute lists, HTML tags, includes.
+NOT_PROSE = re.compile(r"<!--.*?-->|" + FORMULA.pattern + r"|\]\([^)]*\)|\{[^}\n]*\}|<[^>\n]+>|--8<--.*",
+                       re.DOTALL)
+INTRO = "_intro"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something a translation must keep: where it is, and what must be equal."""
+    line: int
+    key: object
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    line: int   # of its heading
+    start: int  # index of its first line
+    end: int    # index after its last line
+
+
+class Page(model.Page):
+    """A page as the translation checks read it: the page model, with its sections and what it records of
+    the English text it follows."""
+
+    @cached_property
+    def translation_of(self) -> dict[str, str] | None:
+        recorded = self.meta.get("translation_of")
+        return {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else None
+
+    @cached_property
+    def plain(self) -> list[str]:
+        """The prose lines less what is not words: formulas, link targets, comments, tags."""
+        return NOT_PROSE.sub(blank, self.prose).split("\n")
+
+    @cached_property
+    def sections(self) -> dict[str, Section]:
+        """The text before the first `##` heading (named by the H1's id), then each heading with an id.
+
+        A heading without an id starts no section: its text stays in the section before, so that every
+        English edit shows somewhere.
+        """
+        title = next((h for h in self.headings if h.level == 1), None)
+        starts = [((title.id if title and title.id else INTRO), title.line if title else self.body_start + 1,
+                   self.body_start)]
+        starts += [(h.id, h.line, h.line - 1) for h in self.headings if h.level > 1 and h.id]
+        ends = [start for _, _, start in starts[1:]] + [len(self.lines)]
+        return {id_: Section(id_, line, start, end) for (id_, line, start), end in zip(starts, ends)}
+
+    @cached_property
+    def fingerprints(self) -> dict[str, str]:
+        return {s.id: _fingerprint(self.lines[s.start:s.end]) for s in self.sections.values()}
+
+    def section_line(self, section_id: str) -> int:
+        section = self.sections.get(section_id)
+        return section.line if section else 1
+
+
+def _fingerprint(lines: list[str]) -> str:
+    text = "\n".join(line.rstrip() for line in lines).strip("\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+# What must be the same, in the same order, in every language.
+
+def _headings(page: Page) -> list[Item]:
+    return [Item(h.line, (h.level, h.id)) for h in page.headings]
+
+
+def _includes(page: Page) -> list[Item]:
+    return [Item(include.line, (include.path, include.section)) for include in page.includes]
+
+
+def _code_blocks(page: Page) -> list[Item]:
+    items = []
+    for fence in page.fences:
+        info = " ".join(fence.info.split())
+        if fence.kind == "output":
+            info = TITLE.sub("", info)  # an output's title is a word of prose ("Output", "Sortie")
+        items.append(Item(fence.line, (info, fence.body)))
+    return items
+
+
+def _output_title_problems(page: Page, language: str) -> list[Problem]:
+    """An output's title is the page's word for it ("Output", "Sortie"): it is prose, but not free."""
+    from coursekit.wording import phrase
+
+    word = phrase(language, "output_title")
+    problems = []
+    for fence in page.fences:
+        if fence.kind == "output" and fence.title != word:
+            shown = f"'{fence.title}'" if fence.title is not None else "no title"
+            problems.append(Problem(page.name, fence.line, f"this output block has {shown}: outputs on "
+                                                           f"'{language}' pages are titled \"{word}\""))
+    return problems
+
+
+def _formulas(page: Page) -> list[Item]:
+    return [Item(f.line, ("$$" if f.display else "$", f.tex)) for f in page.formulas]
+
+
+def _admonitions(page: Page) -> list[Item]:
+    return [Item(number, " ".join(m["kind"].split()))
+            for number, text in enumerate(page.prose.split("\n"), start=1) if (m := ADMONITION.match(text))]
+
+
+def _images(page: Page) -> list[Item]:
+    return [Item(link.line, link.target) for link in page.links if link.image]
+
+
+def _links(page: Page) -> list[Item]:
+    return [Item(link.line, link.target) for link in page.links if not link.image and not link.external]
+
+
+def _markers(page: Page) -> list[Item]:
+    return [Item(number, " ".join(text.split()))
+            for number, text in enumerate(page.prose.split("\n"), start=1) if TEST_MARKER.match(text)]
+
+
+def _show_heading(key) -> str:
+    level, anchor = key
+    return "#" * level + (f" {{ #{anchor} }}" if anchor else " without an id")
+
+
+def _show_formula(key) -> str:
+    delimiter, tex = key
+    return _shorten(f"{delimiter}{tex}{delimiter}")
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+STRUCTURE = [  # (what, items of a page, how a problem shows an item, or None)
+    ("heading anchor", _headings, _show_heading),
+    ("include", _includes, lambda key: f'--8<-- "{key[0]}{":" + key[1] if key[1] else ""}"'),
+    ("code block", _code_blocks, None),
+    ("formula", _formulas, _show_formula),
+    ("admonition", _admonitions, _shorten),
+    ("image", _images, _shorten),
+    ("link", _links, _shorten),
+    ("test marker", _markers, _shorten),
+]
+
+
+def _first_difference(what: str, english: Page, translated: Page, en_items: list[Item], tr_items: list[Item],
+                      show) -> Problem | None:
+    """The first place where the two sequences part, named by a line of the translated page."""
+    matcher = SequenceMatcher(None, [i.key for i in en_items], [i.key for i in tr_items], autojunk=False)
+    detail = (lambda item: f" ('{show(item.key)}')") if show else (lambda item: "")
+    for tag, i1, _, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace":
+            en, tr = en_items[i1], tr_items[j1]
+            return Problem(translated.name, tr.line,
+                           f"{what}{detail(tr)} differs from {english.name}:{en.line}{detail(en)}")
+        if tag == "insert":
+            tr = tr_items[j1]
+            return Problem(translated.name, tr.line, f"extra {what}{detail(tr)}, not in {english.name}")
+        en = en_items[i1]
+        if j1 < len(tr_items):
+            line, where = tr_items[j1].line, "before this line"
+        else:
+            line, where = (tr_items[-1].line, "after this line") if tr_items else (1, "in this page")
+        return Problem(translated.name, line,
+                       f"{what} missing {where}: {english.name}:{en.line} has one{detail(en)}")
+    return None
+
+
+def _structure_problems(english: Page, translated: Page) -> list[Problem]:
+    problems = []
+    for what, items, show in STRUCTURE:
+        problem = _first_difference(what, english, translated, items(english), items(translated), show)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _staleness_problems(english: Page, translated: Page) -> list[Problem]:
+    recorded = translated.translation_of
+    command = f"python -m coursekit translations mark {translated.name}"
+    if recorded is None:
+        return [Problem(translated.name, 1, f"no translation_of in the front matter: once the page follows "
+                                             f"{english.name}, record it ({command})")]
+    problems = []
+    for section_id, fingerprint in english.fingerprints.items():
+        line = translated.section_line(section_id)
+        if section_id not in recorded:
+            problems.append(Problem(translated.name, line, f"section '{section_id}' has no translation_of entry: "
+                                    f"once it follows the English text, record it ({command} {section_id})"))
+        elif recorded[section_id] != fingerprint:
+            problems.append(Problem(translated.name, line, f"section '{section_id}' is stale: the English text "
+                                    f"changed since it was translated ({command} {section_id})"))
+    return problems
+
+
+# The glossary.
+
+def load_glossary(path: Path) -> list[dict]:
+    """Entries `{en: ..., fr: ..., zh: ..., avoid: {fr: [...]}}`; none when there is no glossary file."""
+    if not path.exists():
+        return []
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for number, entry in enumerate(entries, start=1):
+        for language in languages():
+            if not isinstance(entry.get(language), str) or not entry[language].strip():
+                raise ValueError(f"{path}: entry {number} ({entry.get('en')!r}) has no '{language}' term")
+    return entries
+
+
+@cache
+def _term(term: str) -> re.Pattern:
+    """How a term shows in text: case and apostrophes aside; Latin words whole, with a plural ending."""
+    if any(_is_cjk(char) for char in term):
+        return re.compile(re.escape(term).replace("'", "['’]"))
+    words = [re.escape(word).replace("'", "['’]").replace(r"\-", "[-‐\\s]?") for word in term.split()]
+    plural = "(?:e?s|x)?"
+    return re.compile(r"(?<!\w)" + r"\s+".join(word + plural for word in words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _without(text: str, phrases: list[str]) -> str:
+    for phrase in phrases:
+        text = _term(phrase).sub(lambda m: " " * len(m[0]), text)
+    return text
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def _glossary_problems(english: Page, translated: Page, language: str, glossary: list[dict]) -> list[Problem]:
+    problems = []
+    for section_id, en_section in english.sections.items():
+        tr_section = translated.sections.get(section_id)
+        if tr_section is None:
+            continue  # the heading anchors differ: reported as such
+        en_text = "\n".join(english.plain[en_section.start:en_section.end])
+        tr_text = "\n".join(translated.plain[tr_section.start:tr_section.end])
+        for entry in glossary:
+            term = entry[language]
+            # `except`: English phrases where the word is not the term ("for example" for "example")
+            used = _term(entry["en"]).search(_without(en_text, entry.get("except") or []))
+            if used and not _term(term).search(tr_text):
+                problems.append(Problem(translated.name, tr_section.line,
+                                        f"glossary: section '{section_id}' uses '{entry['en']}' but not '{term}'"))
+            for variant in (entry.get("avoid") or {}).get(language, []):
+                if found := _term(variant).search(tr_text):
+                    line = tr_section.start + tr_text.count("\n", 0, found.start()) + 1
+                    problems.append(Problem(translated.name, line, f"glossary: section '{section_id}' says "
+                                            f"'{found[0]}': the glossary says '{term}'"))
+    return problems
+
+
+def glossary_markdown(language: str, glossary: Path | None = None) -> str:
+    """The glossary as a Markdown table: the terms in `language`, alphabetically, then in the other languages."""
+    columns = [language] + [other for other in languages() if other != language]
+    names = _language_names()
+    rows = sorted(([entry[c] for c in columns] for entry in load_glossary(glossary or DOCS / "glossary.yml")),
+                  key=lambda row: _sort_key(row[0]))
+    table = ["| " + " | ".join(names.get(c, c) for c in columns) + " |", "|" + " --- |" * len(columns)]
+    table += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(table) + "\n"
+
+
+def _language_names() -> dict[str, str]:
+    for plugin in mkdocs_config()["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            return {entry["locale"]: entry.get("name", entry["locale"]) for entry in plugin["i18n"]["languages"]}
+    return {}
+
+
+def _sort_key(term: str) -> str:
+    """Accents aside, so that `époque` sorts among the e's."""
+    decomposed = unicodedata.normalize("NFKD", term.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# Checking, marking, and the command line.
+
+def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
+    """Every difference between the English pages under `docs_dir` and their translations."""
+    terms = load_glossary(glossary or docs_dir / "glossary.yml")
+    default, *others = languages()
+    problems = []
+    for english_path in sorted((docs_dir / default).rglob("*.md")):
+        try:
+            english = Page(english_path, name=english_path.relative_to(docs_dir.parent))
+        except NotUTF8 as error:
+            problems.append(Problem(*_where(error)))
+            continue
+        problems += _output_title_problems(english, default)
+        for language in others:
+            path = docs_dir / language / english_path.relative_to(docs_dir / default)
+            shown = path.relative_to(docs_dir.parent)
+            if not path.exists():
+                problems.append(Problem(shown, 1, f"missing page, the translation of {english.name}"))
+                continue
+            try:
+                translated = Page(path, name=shown)
+                translated.translation_of  # noqa: B018 - read now: its errors are the page's problems
+            except (NotUTF8, FrontMatterError) as error:
+                problems.append(Problem(*_where(error)))
+                continue
+            problems += _structure_problems(english, translated)
+            problems += _staleness_problems(english, translated)
+            problems += _glossary_problems(english, translated, language, terms)
+            problems += _punctuation_problems(translated, language)
+            problems += _output_title_problems(translated, language)
+    problems += _figure_problems(docs_dir, others)
+    return problems
+
+
+def _where(error: Exception) -> tuple[str, int, str]:
+    """A `file:line: message` error as a Problem's fields."""
+    file, line, message = str(error).split(":", 2)
+    return file, int(line), message.strip()
+
+
+def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
+    """Strings a committed figure draws that figures.yml does not translate, named by figure."""
+    from coursekit.figures.language import missing, table
+    from coursekit.figures.compare import texts
+
+    path = docs_dir / "figures.yml"
+    strings = table(path)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    problems = []
+    for svg in sorted((docs_dir / "assets" / "figures").glob("*.svg")):
+        name = svg.stem
+        if "." in name:
+            continue  # a translated drawing
+        line = next((n for n, text in enumerate(lines, start=1) if text.startswith(f"{name}:")), 1)
+        drawn = texts(svg.read_bytes())
+        for language in others:
+            problems += [Problem(path.relative_to(docs_dir.parent), line, f"figure '{name}' draws '{text}', "
+                                 f"which has no '{language}' translation here")
+                         for text in missing(strings.get(name, {}), drawn, language)]
+    return problems
+
+
+# Chinese prose takes full-width punctuation (，。：；？！（）), with no space after it: half-width punctuation
+# touching a Chinese character (code and formulas aside), or a space after full-width punctuation (bold
+# markers aside), is a slip.
+HALF_WIDTH = {"zh": re.compile(r"[\u3400-\u9fff][,.:;?!()]|[,:;?!(][\u3400-\u9fff]")}
+SPACE_AFTER = {"zh": re.compile(r"[，。：；？！]\**[ \t]+(?=[^\s{])")}  # `{ #id }` is no prose
+
+
+def _punctuation_problems(page: Page, language: str) -> list[Problem]:
+    if language not in HALF_WIDTH:
+        return []
+    prose_lines = page.prose.split("\n")  # fenced blocks and front matter blanked, formulas kept
+    found = [(number, m[0]) for number, text in enumerate(page.plain, start=1)
+             for m in HALF_WIDTH[language].finditer(text)]
+    found += [(number, m[0]) for number, (text, raw) in enumerate(zip(prose_lines, page.lines), start=1)
+              if text.strip() for m in SPACE_AFTER[language].finditer(raw)]
+    return [Problem(page.name, number, f"typography: '{slip}' in Chinese prose: full-width punctuation, "
+                                        "and no space after it") for number, slip in sorted(found)]
+
+
+def _english_counterpart(page: Path, docs_dir: Path) -> Path:
+    relative = Path(page).resolve().relative_to(Path(docs_dir).resolve())  # ValueError when outside docs_dir
+    default = languages()[0]
+    if relative.parts[0] == default:
+        raise ValueError(f"{page} is an English page, not a translation")
+    return Path(docs_dir) / default / Path(*relative.parts[1:])
+
+
+def stale_sections(page_path: Path | str, docs_dir: Path = DOCS) -> list[str]:
+    """Ids of the sections of a translated page whose English text changed since they were translated.
+
+    For the site's notice to readers: never raises; [] for a page that records no translation_of at all.
+    """
+    try:
+        translated = Page(Path(page_path), name=Path(page_path))
+        recorded = translated.translation_of
+        if not recorded:
+            return []
+        english_path = _english_counterpart(page_path, docs_dir)
+        english = Page(english_path, name=english_path)
+        return [id_ for id_, fingerprint in english.fingerprints.items() if recorded.get(id_) != fingerprint]
+    except (OSError, ValueError, yaml.YAMLError):
+        return []
+
+
+def mark(page: Path, section_ids: list[str] | tuple = (), docs_dir: Path = DOCS) -> list[str]:
+    """Record in the front matter of `page` that the sections (all when none named) follow the English text.
+
+    The other front-matter keys and the body are kept byte for byte. Returns the ids marked.
+    """
+    page = Path(page)
+    english_path = _english_counterpart(page, docs_dir)
+    current = Page(english_path, name=english_path).fingerprints
+    unknown = [id_ for id_ in section_ids if id_ not in current]
+    if unknown:
+        raise ValueError(f"{english_path} has no section {', '.join(unknown)}; its sections: {', '.join(current)}")
+    marked = list(section_ids) or list(current)
+    recorded = Page(page, name=page).translation_of or {}
+    entries = {id_: current[id_] if id_ in marked else recorded[id_]
+               for id_ in current if id_ in marked or id_ in recorded}  # English order; gone sections dropped
+    page.write_bytes(_with_translation_of(decoded(page.read_bytes(), page), entries).encode("utf-8"))
+    return marked
+
+
+def _with_translation_of(text: str, entries: dict[str, str]) -> str:
+    block = yaml.safe_dump({"translation_of": entries}, sort_keys=False, allow_unicode=True,
+                           default_flow_style=False)
+    front = FRONT_MATTER.match(text)
+    if not front:
+        return f"---\n{block}---\n{text}"
+    return f"---\n{_without_key(front['yaml'] or '', 'translation_of')}{block}---\n{text[front.end():]}"
+
+
+def _without_key(yaml_text: str, key: str) -> str:
+    """The front matter text less one top-level key and its indented value; the rest as it was written."""
+    kept, inside = [], False
+    for line in yaml_text.splitlines(keepends=True):
+        if line.startswith(f"{key}:"):
+            inside = True
+        elif not (inside and (line[:1] in (" ", "\t") or not line.strip())):
+            inside = False
+            kept.append(line)
+    return "".join(kept)
+
+
+def _page_argument(argument: str) -> Path:
+    path = Path(argument)
+    return path if path.is_absolute() or path.exists() else ROOT / path
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 2 and argv[0] == "mark":
+        page = _page_argument(argv[1])
+        try:
+            marked = mark(page, argv[2:], DOCS)
+        except (OSError, ValueError) as error:
+            print(error, file=sys.stderr)
+            return 2
+        print(f"marked {argv[1]}: {', '.join(marked)}")
+        return 0
+    if argv not in ([], ["check"]):
+        print(__doc__, file=sys.stderr)
+        return 2
+    problems = check(DOCS)
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("translations in step")
+    return 1 if problems else 0

@@ -1,0 +1,166 @@
+"""Runs page blocks the way a reader pastes them, once per distinct code.
+
+A block and the `cont` blocks after it form a chain that runs in one namespace, in order, each block's
+output captured on its own. Chains are cached by their code: when the French and Chinese pages show the
+same code as the English one (the translation checker makes sure they do), it runs once.
+
+Each chain runs in a child process, in a scratch folder (worker), each block within its limit: LIMIT
+seconds, or what `<!--pytest.mark.timeout(SECONDS)-->` on the line before the block gives it.
+"""
+
+import re
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+
+from pytest_codeblocks.main import stdout_io
+
+from coursekit.execution import worker
+from coursekit.pages.codeblocks import PageBlock
+
+TIMEOUT_MARK = re.compile(r"^pytest\.mark\.timeout\(\s*(?P<seconds>\d+(?:\.\d*)?)\s*\)$")
+
+
+@dataclass
+class Result:
+    output: str = ""
+    error: str | None = None  # a formatted traceback, or why the block did not run
+    where: str = ""           # page:line of the block
+    seconds: float = 0.0
+    first_imports: tuple = ()  # top-level packages this block loaded into the process first
+    modules_loaded: int = 0    # modules it loaded, counting lazy imports inside packages already there
+
+
+def chains(blocks: list[PageBlock]) -> list[list[int]]:
+    """Indexes of `blocks` grouped into chains: a block followed by the blocks that continue it."""
+    groups = []
+    for i, block in enumerate(blocks):
+        if block.continues and groups:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def limit(block: PageBlock) -> float:
+    """The seconds `block` may run: its `pytest.mark.timeout(SECONDS)` marker's, else worker.LIMIT."""
+    for mark in block.block.marks:
+        if m := TIMEOUT_MARK.match(mark.strip()):
+            return float(m["seconds"])
+    return worker.LIMIT
+
+
+_CACHE: dict[tuple, list[Result]] = {}
+
+
+def _key(blocks: list[PageBlock]) -> tuple:
+    return tuple((b.block.syntax, b.block.code) for b in blocks)
+
+
+def chain_id(blocks: list[PageBlock]) -> str:
+    """A short name for a chain's code: the same on every page that shows the same code."""
+    import hashlib
+
+    return "chain-" + hashlib.sha1(repr(_key(blocks)).encode()).hexdigest()[:12]
+
+
+def run_chain(blocks: list[PageBlock]) -> list[Result]:
+    """The results of a chain, run in a worker's child process (once per distinct code)."""
+    key = tuple((b.block.syntax, b.block.code, limit(b)) for b in blocks)
+    if key not in _CACHE:
+        _CACHE[key] = _run_in_worker(blocks)
+    return _CACHE[key]
+
+
+def _run_in_worker(blocks: list[PageBlock]) -> list[Result]:
+    code = "\n".join(b.block.code for b in blocks if b.block.syntax == "python")
+    try:
+        results = worker.run(_chain_job, blocks, [limit(b) for b in blocks], preload=worker.imports(code))
+    except worker.TimedOut as stopped:
+        results = stopped.done + [Result(error=f"{stopped}\n{_LONGER}", where=stopped.where)]
+    except worker.Failed as failed:  # the runner itself, not a block: a block's failure is in its result
+        raise RuntimeError(f"running the chain at {blocks[0].where} failed:\n{failed}") from None
+    for block in blocks[len(results):]:
+        results.append(Result(error=f"not run: an earlier block of its chain ({results[-1].where}) failed",
+                              where=block.where))
+    return results
+
+
+_LONGER = "A block that needs longer can have <!--pytest.mark.timeout(SECONDS)--> on the line before it."
+
+
+def _chain_job(step, blocks: list[PageBlock], limits: list[float]):
+    """In the worker's child: each block's result as soon as it has one."""
+    yield from _results(blocks, lambda i: step(blocks[i].where, limits[i]))
+
+
+def execute(blocks: list[PageBlock]) -> list[Result]:
+    """Run a chain in this process, in its working folder, without a limit (the benchmark times it so)."""
+    return list(_results(blocks, None))
+
+
+def _results(blocks: list[PageBlock], step):
+    namespace = {"__name__": "__main__"}
+    try:
+        for i, block in enumerate(blocks):
+            if step:
+                step(i)
+            loaded, start = set(sys.modules), time.perf_counter()
+            result = _run_python(block, namespace) if block.block.syntax == "python" else _run_shell(block)
+            result.seconds = time.perf_counter() - start
+            new = set(sys.modules) - loaded
+            result.first_imports = tuple(sorted({name.partition(".")[0] for name in new}
+                                                - {name.partition(".")[0] for name in loaded}))
+            result.modules_loaded = len(new)
+            result.where = block.where
+            yield result
+            if result.error:
+                return  # the caller says why the rest did not run
+    finally:
+        _close_figures()
+
+
+def _run_python(block: PageBlock, namespace: dict) -> Result:
+    with stdout_io() as out:
+        try:
+            exec(compile(block.block.code, f"<code block {block.where}>", "exec"), namespace)
+        except (Exception, SystemExit):  # the page shows any failure, SystemExit included; Ctrl-C stops
+            return Result(out.getvalue(), traceback.format_exc())
+        except worker.OverTime:
+            return Result(out.getvalue(), f"{traceback.format_exc()}{_LONGER}")
+    return Result(out.getvalue())
+
+
+def _run_shell(block: PageBlock) -> Result:
+    shell = {"sh": "/bin/sh", "bash": "/bin/bash"}[block.block.syntax]
+    try:
+        done = subprocess.run(block.block.code, shell=True, executable=shell, capture_output=True, text=True)
+    except worker.OverTime as over:
+        return Result("", f"{over}\n{_LONGER}")
+    error = None if done.returncode == 0 else f"exit status {done.returncode}\n{done.stderr}"
+    return Result(done.stdout, error)
+
+
+def _close_figures():
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def output_mismatch(block: PageBlock, result: Result) -> str | None:
+    """Why the output shown under `block` is not what it prints, or None when it is."""
+    expected = block.block.expected_output
+    if expected is None:
+        return None
+    got = result.output
+    if block.block.expected_output_ignore_whitespace:
+        same = re.sub(r"\s+", "", expected) == re.sub(r"\s+", "", got)
+    else:
+        same = expected == got
+    if same:
+        return None
+    import difflib
+
+    diff = "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), "shown", "printed"))
+    return f"{block.where}: the output shown under this block is stale\n{diff}"

@@ -1,0 +1,1 @@
+"""Figures: drawn in each language, compared by content."""

@@ -1,0 +1,1 @@
+"""Chapter notebooks: built from the pages, shown on the site, opened on notebook hosts."""

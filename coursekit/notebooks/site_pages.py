@@ -1,0 +1,167 @@
+"""Notebook pages under static-i18n: mkdocs-jupyter's files survive i18n's, and need no MathJax."""
+
+import re
+
+from mkdocs.structure.files import Files
+
+# mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN), and a module script that imports
+# Mermaid from a CDN; 0.27 adds to every page a script that fetches MathJax from the address in its
+# data-mkdocs-jupyter-mathjax attribute. Formulas become MathML instead, and the notebooks have no diagrams.
+THIRD_PARTY_SCRIPTS = re.compile(
+    r'<!-- Load mathjax -->|<!-- MathJax configuration -->.*?<!-- End of mathjax configuration -->'
+    r'|<script[^>]*\bsrc="([^"]*mathjax[^"]*)?"[^>]*>\s*</script>'
+    r'|<script[^>]*\bdata-mkdocs-jupyter-mathjax\b[^>]*>.*?</script>\n?'
+    r'|<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>',
+    re.IGNORECASE | re.DOTALL,
+)
+STYLE = re.compile(r'<style type="text/css">(?P<css>.*?)</style>', re.DOTALL)
+SHARED_STYLESHEET = "assets/jupyter-notebook.css"  # in the site's root, for every language
+HEADING = re.compile(r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">', re.DOTALL)
+
+
+def is_notebook(file) -> bool:
+    return file.src_uri.endswith(".ipynb")
+
+
+def restore_notebook_files(files: Files, config) -> Files:
+    """Wrap each notebook as mkdocs-jupyter does, keeping the address static-i18n gave it.
+
+    static-i18n rebuilds the file list after mkdocs-jupyter wrapped it, so notebooks would be copied
+    as raw JSON named index.html (ultrabug/mkdocs-static-i18n#198).
+    """
+    from mkdocs_jupyter.plugin import NotebookFile
+
+    jupyter = config.plugins["mkdocs-jupyter"]
+    for file in list(files):
+        if jupyter.should_include(file) and not isinstance(file, NotebookFile):
+            wrapped = NotebookFile(file, **config)
+            wrapped.dest_uri, wrapped.url, wrapped.abs_dest_path = file.dest_uri, file.url, file.abs_dest_path
+            files.remove(file)
+            files.append(wrapped)
+    return files
+
+
+def keep_rendered_notebooks(config) -> None:
+    """Stop mkdocs-jupyter from evicting its cache of rendered notebooks at the end of a build.
+
+    It keeps only what the build just used, and static-i18n builds one language at a time: each
+    language's build would evict the others' notebooks, and every rebuild would render all of them
+    again. The cache is keyed on each notebook's content; `.cache/` can be deleted at any time.
+    """
+    from pathlib import Path
+
+    jupyter = config.plugins["mkdocs-jupyter"]
+    if jupyter.config["cache"]:
+        jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))
+
+
+def finish(html: str, page, config, language: str) -> str:
+    """A rendered notebook page made whole: no third-party script, the notebook stylesheet shared instead of
+    inlined, the chapter's anchors and figure descriptions, and buttons for Kaggle and the .ipynb."""
+    from mkdocs.utils import get_relative_url
+
+    from coursekit.site.markup import notebook_actions
+
+    html = drop_third_party_scripts(html)
+    html = share_stylesheet(html, get_relative_url(SHARED_STYLESHEET, page.url))
+    recorded = page_metadata(page.file.abs_src_path)
+    html = set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
+    html = set_figure_alts(html, recorded.get("figure_alts", []))
+    notebook_id = page.file.src_uri.rsplit("/", 1)[-1].removesuffix(".ipynb")
+    # mkdocs-jupyter (include_source) copies the .ipynb beside the page; Material shows no button for it.
+    return notebook_actions(notebook_id, language, config, f"{notebook_id}.ipynb") + html
+
+
+def _jupyter_stylesheet() -> str:
+    from pathlib import Path
+
+    import mkdocs_jupyter
+
+    return (Path(mkdocs_jupyter.__file__).parent / "templates/mkdocs_html/assets/index.css").read_text(encoding="utf-8")
+
+
+def share_stylesheet(html: str, href: str) -> str:
+    """mkdocs-jupyter inlines its 575 KB stylesheet in every notebook page; link one shared copy instead,
+    which the browser caches across notebooks and languages."""
+    css = _jupyter_stylesheet().strip()
+    for match in STYLE.finditer(html):
+        if match["css"].strip() == css:
+            return f'{html[:match.start()]}<link rel="stylesheet" href="{href}">{html[match.end():]}'
+    return html
+
+
+def write_shared_stylesheet(site_dir: str) -> None:
+    from pathlib import Path
+
+    target = Path(site_dir) / SHARED_STYLESHEET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_jupyter_stylesheet(), encoding="utf-8")
+
+
+def drop_third_party_scripts(html: str) -> str:
+    return THIRD_PARTY_SCRIPTS.sub("", html)
+
+
+def page_metadata(notebook_path: str) -> dict:
+    """What the notebook generator recorded of its chapter page: heading anchors, figure descriptions."""
+    import json
+
+    with open(notebook_path, encoding="utf-8") as handle:
+        return json.load(handle).get("metadata", {}).get("course", {})
+
+
+NO_ALT = 'alt="No description has been provided for this image"'  # nbconvert's stand-in
+
+
+def set_figure_alts(html: str, alts: list[str]) -> str:
+    """The notebook's figures get the descriptions the chapter page gives the same figures."""
+    from html import escape
+
+    if html.count(NO_ALT) != len(alts):
+        return html
+    for alt in alts:
+        html = html.replace(NO_ALT, f'alt="{escape(alt)}"', 1)
+    return html
+
+
+def set_heading_ids(html: str, toc, ids: list[str | None]) -> str:
+    """Give the notebook page's headings, and its table of contents, the chapter page's anchors.
+
+    nbconvert and MkDocs slug headings from their text, which is empty for Chinese headings; the
+    English anchors also keep a deep link valid across languages.
+    """
+    found = list(HEADING.finditer(html))
+    entries = _flatten(toc)
+    if len(found) != len(ids) or len(entries) != len(ids):
+        return html  # not a generated notebook: leave it as mkdocs-jupyter made it
+    for entry, anchor in zip(entries, ids):
+        if anchor:
+            entry.id = anchor
+    pieces, at = [], 0
+    for match, anchor, entry in zip(found, ids, entries):
+        anchor = anchor or entry.id
+        pieces.append(html[at:match.start()])
+        pieces.append(f'<h{match["level"]} id="{anchor}">{match["text"]}<a class="anchor-link" href="#{anchor}">')
+        at = match.end()
+    return "".join(pieces) + html[at:]
+
+
+def _flatten(toc) -> list:
+    out = []
+    for entry in toc:
+        out.append(entry)
+        out.extend(_flatten(entry.children))
+    return out
+
+
+def alternate_links(alternates: list[dict], page_url: str, language: str, default: str) -> list[dict]:
+    """Language-menu entries that lead to the same notebook in each language (static-i18n leads to homes)."""
+    path = page_url if language == default else page_url.removeprefix(f"{language}/")
+    return [dict(alt, link=path if alt["lang"] == default else f"{alt['lang']}/{path}") for alt in alternates]
+
+
+def ipynb_url(notebook_page_url: str, notebook_id: str) -> str:
+    """Where a notebook's .ipynb is, beside its page: `notebooks/<id>/<id>.ipynb` with directory URLs,
+    `notebooks/<id>.ipynb` without them (the offline build)."""
+    folder = notebook_page_url if notebook_page_url.endswith("/") else notebook_page_url.rpartition("/")[0] + "/"
+    return f"{folder}{notebook_id}.ipynb"

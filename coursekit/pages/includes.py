@@ -1,0 +1,137 @@
+"""`--8<--` include expansion with pymdownx.snippets' own preprocessor, configured from mkdocs.yml.
+
+The expansion keeps, for every resulting line, the page line it came from, so errors name the page line.
+"""
+
+import re
+from pathlib import Path
+
+import markdown
+
+from coursekit.pages.model import Line, includes
+from coursekit.project import ROOT, markdown_extension_config, read_text
+
+MARKER = "--8<--"
+
+
+class IncludeError(Exception):
+    """A broken include, with the page and line in the message."""
+
+
+def _preprocessor():
+    options = markdown_extension_config("pymdownx.snippets")
+    base = options.get("base_path", ["."])
+    options["base_path"] = [str(ROOT / p) for p in ([base] if isinstance(base, str) else base)]
+    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
+    return md.preprocessors["snippet"]
+
+
+_PREPROCESSOR = None
+
+
+def expand(text: str, source: Path | str) -> list[Line]:
+    """Expand every single-line include of `text`; `source` names the page in errors."""
+    global _PREPROCESSOR
+    if _PREPROCESSOR is None:
+        _PREPROCESSOR = _preprocessor()
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if MARKER not in line:
+            out.append(Line(line, number))
+            continue
+        try:
+            _PREPROCESSOR.seen = set()
+            expanded = _PREPROCESSOR.run([line])
+        except UnicodeDecodeError:  # the included file: say which, and where
+            raise IncludeError(f"{source}:{number}: {_not_utf8(line)}") from None
+        except Exception as error:  # pymdownx raises SnippetMissingError and friends
+            raise IncludeError(f"{source}:{number}: {error}") from error
+        if expanded == [line] and line.strip().startswith(MARKER):
+            raise IncludeError(f"{source}:{number}: include was not expanded: {line.strip()}")
+        out.extend(Line(text, number) for text in expanded)
+    return out
+
+
+def _not_utf8(line: str) -> str:
+    """Why the file an include line names cannot be read (it is not UTF-8)."""
+    m = re.search(r'--8<--\s+"(?P<path>[^":]+)', line)
+    for base in _PREPROCESSOR.base_path if m else []:
+        try:
+            read_text(Path(base) / m["path"])
+        except (OSError, ValueError) as error:
+            return str(error)
+    return "an included file is not UTF-8"
+
+
+def expand_file(page: Path) -> list[Line]:
+    path = page if Path(page).is_absolute() else ROOT / page
+    return expand(read_text(path), page)
+
+
+def included_scripts(text: str) -> dict[str, str]:
+    """File name -> `<folder>/<file>.py`, for the snippet scripts a page includes (a block's title is the name)."""
+    found = {}
+    for include in includes(text.splitlines()):
+        if not include.path.endswith(".py"):
+            continue
+        name = Path(include.path).name
+        if found.setdefault(name, include.path) != include.path:
+            raise ValueError(f"two scripts named {name} on one page: {found[name]}, {include.path}")
+    return found
+
+
+def snippet_folders(markdown: str) -> set[str]:
+    """The snippet folders whose scripts a page includes."""
+    return {path.split("/")[0] for path in included_scripts(markdown).values()}
+
+
+def mark_pages_with_changed_includes(files) -> None:
+    """`mkdocs serve --dirty` rebuilds only the pages whose source is newer than what was built from it; a page
+    is out of date too when a snippet or an output it includes changed since."""
+    from coursekit.project import SNIPPETS
+
+    for file in files.documentation_pages():
+        try:
+            built = Path(file.abs_dest_path).stat().st_mtime
+        except OSError:
+            continue  # not built yet: MkDocs builds it
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        included = [SNIPPETS / include.path for include in includes(text.splitlines())]
+        if any(path.exists() and path.stat().st_mtime > built for path in included):
+            file.is_modified = lambda: True
+
+
+SECTION_START = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[start:(?P<name>[\w-]+)\]", re.MULTILINE)
+
+
+def script_sections(text: str) -> dict[str, int]:
+    """The sections a script marks, in order, each with the line of its start marker."""
+    return {m["name"]: text[:m.start()].count("\n") + 1 for m in SECTION_START.finditer(text)}
+
+
+def unshown_sections(pages: list[Path], scripts: list[Path], base: Path) -> list[str]:
+    """`file:line: why` for each script of `scripts` (under `base`) whose sections `pages`, read in order, do
+    not all show in the script's order: a reader who pastes the blocks into one session must get the script."""
+    shown: dict[str, list[tuple[str, str | None]]] = {}  # script -> (page:line, section) in page order
+    for page in pages:
+        for include in includes(read_text(page).splitlines()):
+            if include.path.endswith(".py"):
+                shown.setdefault(include.path, []).append((f"{page}:{include.line}", include.section))
+    problems = []
+    for script in scripts:
+        name = Path(script).relative_to(base).as_posix()
+        sections = script_sections(read_text(script))
+        order, seen = list(sections), []
+        ever = {each for _, section in shown.get(name, []) for each in ([section] if section else order)}
+        for where, section in shown.get(name, []):
+            for each in ([section] if section else order):
+                if each in seen or each not in sections:
+                    continue
+                missing = [earlier for earlier in order[:order.index(each)] if earlier not in seen and earlier in ever]
+                if missing:
+                    problems.append(f"{where}: shows {name}:{each} before {', '.join(missing)}, which the "
+                                    "script runs first")
+                seen.append(each)
+        problems += [f"{script}:{line}: section {section} of {name} is shown on no page"
+                     for section, line in sections.items() if section not in seen]
+    return problems

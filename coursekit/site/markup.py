@@ -1,0 +1,130 @@
+"""What the site adds to a page's Markdown before MkDocs renders it."""
+
+import re
+from pathlib import Path
+
+from coursekit.notebooks.hosts import notebook_hosts
+from coursekit.pages.model import Page
+from coursekit.wording import phrase
+
+CONT = re.compile(r"^(?P<indent>\s*)<!--[-\s]*pytest-codeblocks:cont[-\s]*-->\s*$", re.MULTILINE)
+H1 = re.compile(r"^# .*$", re.MULTILINE)
+
+
+def mark_continued_blocks(markdown: str, language: str) -> str:
+    """Readers see which blocks need the ones before them; the marker itself stays for the tests."""
+    note = phrase(language, "continues")
+    return CONT.sub(lambda m: f'{m[0]}\n{m["indent"]}<p class="code-continues">{note}</p>\n', markdown)
+
+
+def _host_buttons(hosts: dict[str, str], language: str) -> list[str]:
+    """One button per host; the first is the primary one."""
+    return [f'<a class="md-button{" md-button--primary" if i == 0 else ""} open-in open-in-{host}" '
+            f'href="{url}">{phrase(language, "open_" + host)}</a>' for i, (host, url) in enumerate(hosts.items())]
+
+
+def _download_button(url: str, language: str) -> str:
+    return f'<a class="md-button notebook-download" href="{url}" download>{phrase(language, "download")}</a>'
+
+
+def notebook_tip(notebook_id: str, language: str, config: dict, notebook_page: str, download: str) -> str:
+    """The tip under a chapter's title: the hosts that open the notebook, the notebook page, the .ipynb.
+
+    `notebook_page` is the Markdown link target of the notebook page, `download` the URL of the .ipynb,
+    both relative to the chapter page.
+    """
+    hosts = notebook_hosts(notebook_id, language, config)
+    links = _host_buttons(hosts, language)
+    links.append(f'[{phrase(language, "view_notebook")}]({notebook_page}){{ .md-button }}')
+    links.append(_download_button(download, language))
+    body = [phrase(language, "tip_text"), "", " ".join(links)]
+    if not hosts:
+        body += ["", phrase(language, "import_kaggle")]
+    indented = "\n".join(f"    {line}" if line else "" for line in body)
+    return f'!!! tip "{phrase(language, "tip_title")}"\n{indented}\n'
+
+
+def notebook_actions(notebook_id: str, language: str, config: dict, download: str) -> str:
+    """The buttons at the top of a notebook page, as HTML: the hosts that open it, and the .ipynb."""
+    hosts = notebook_hosts(notebook_id, language, config)
+    buttons = _host_buttons(hosts, language) + [_download_button(download, language)]
+    hint = "" if hosts else f'<p class="notebook-import">{phrase(language, "import_kaggle")}</p>'
+    return f'<p class="notebook-actions">{" ".join(buttons)}</p>{hint}'
+
+
+def after_title(markdown: str, block: str) -> str:
+    """Insert `block` right after the page's H1 (or at the top when there is none)."""
+    match = H1.search(markdown)
+    at = match.end() if match else 0
+    return f"{markdown[:at]}\n\n{block}\n{markdown[at:]}"
+
+
+def stale_notices(markdown: str, language: str, stale: list[str], english_url) -> str:
+    """A warning under each heading whose English section changed since translation.
+
+    `english_url(section_id)` gives the relative URL of that section on the English page.
+    """
+    lines = markdown.split("\n")
+    page = Page(Path("page.md"), markdown)
+    title = next((h.line for h in page.headings if h.level == 1), 0)
+    for section in sorted(stale, key=lambda s: page.heading_line(s) or title, reverse=True):
+        notice = (f'!!! warning "{phrase(language, "stale_title")}"\n'
+                  f'    {phrase(language, "stale_text", url=english_url(section))}\n')
+        at = page.heading_line(section) or title  # under its heading, or under the title
+        lines.insert(at, f"\n{notice}")
+    return "\n".join(lines)
+
+
+ALTERNATE_HEAD_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def drop_alternate_head_links(html: str) -> str:
+    """Material's script fetches `sitemap.xml` beside each `<link rel="alternate">` to switch language in
+    context; with static-i18n's per-page alternates those requests fail. The language menu already links
+    each page's translations, the sitemap lists them for search engines, and language-switch.js keeps the
+    section."""
+    head_end = html.find("</head>")
+    return ALTERNATE_HEAD_LINK.sub("", html[:head_end]) + html[head_end:]
+
+
+FIGURE = re.compile(r"(?P<path>assets/figures/(?P<name>[\w-]+))\.svg\b")
+
+
+def localise_figures(markdown: str, language: str) -> str:
+    """Figures drawn in `language` (`activations.fr.svg`) in place of the English ones, where they exist."""
+    from coursekit.figures.language import figure_file
+
+    return FIGURE.sub(lambda m: f"{m['path']}.{language}.svg" if figure_file(m["name"], language).exists()
+                      else m[0], markdown)
+
+
+SEARCH_DIALOG = re.compile(r'<div class="md-search" data-md-component="search" role="dialog"(?=>)')
+SEARCH_LABEL = re.compile(r'<input[^>]*class="md-search__input"[^>]*aria-label="(?P<label>[^"]+)"')
+
+
+def name_search_dialog(html: str) -> str:
+    """Material's search is a dialog without a name: give it its field's label ("Search", in the page's
+    language), as screen readers announce it."""
+    label = SEARCH_LABEL.search(html)
+    return SEARCH_DIALOG.sub(lambda m: f'{m[0]} aria-label="{label["label"]}"', html) if label else html
+
+
+CODE_BLOCK = re.compile(r'<div class="(?:[^"]* )?highlight(?: [^"]*)?"(?=>)')
+CLOSED_BOX = re.compile(r'<details(?: class="[^"]*")?(?=>)')
+
+
+def exclude_code_from_search(html: str) -> str:
+    """Code blocks and their outputs stay out of the search index (Material's `data-search-exclude`): they
+    are half its size, which every first visit downloads, and the prose names the functions they call. So do
+    boxes closed until a reader opens them (exercise solutions): a search result would give them away."""
+    html = CLOSED_BOX.sub(lambda m: m[0] + " data-search-exclude", html)
+    return CODE_BLOCK.sub(lambda m: m[0] + " data-search-exclude", html)
+
+
+REPOSITORY_WIDGET = re.compile(r'(<a [^>]*class="md-source")\s+data-md-component="source"')
+
+
+def keep_repository_link_static(html: str) -> str:
+    """With `repo_url` set, Material's header widget asks the repository host's API for stars and forks on
+    every page load: a request to another host. Without its component name the link stays, the request goes."""
+    return REPOSITORY_WIDGET.sub(r"\1", html)

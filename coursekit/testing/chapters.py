@@ -1,0 +1,86 @@
+"""pytest plugin: `pytest --chapter NAME` runs the tests of one chapter (repeat it for several) and the checks
+that span chapters (the build, links, the home outline, translations, the shared pages in the browser).
+
+A test belongs to a chapter when its file or one of its parameters names the chapter: its pages
+(`docs/fr/chapters/NAME.md`), its claims (`tests/test_claims_FOLDER.py`), a parameter that is its notebook id,
+its page's or notebook's address, or one of its snippets. A test that names another chapter and not this one
+is left out; a test that names none runs.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from coursekit.project import chapter_pages, chapters
+from coursekit.project import ROOT
+from coursekit.pages.includes import snippet_folders
+
+SELECTED = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--chapter", action="append", default=[], metavar="NAME",
+                     help="run only this chapter's tests and the checks across chapters (a notebook id, "
+                          "e.g. the `notebook:` of its page); repeat for several")
+
+
+def pytest_configure(config):
+    wanted = config.getoption("chapter")
+    unknown = [name for name in wanted if name not in chapters()]
+    if unknown:
+        raise pytest.UsageError(f"--chapter {', '.join(unknown)}: no such chapter; the chapters: "
+                                f"{', '.join(chapters())}")
+    config.stash[SELECTED] = wanted
+
+
+@cache
+def _owners() -> dict[tuple[str, str], str]:
+    """(kind, name) -> its chapter: ("chapters", "linear-neurons"), ("notebooks", its id), ("snippets",
+    "linear_neurons"), and ("id", the notebook id)."""
+    owners = {}
+    for chapter, folder in chapters().items():
+        owners[("id", chapter)] = owners[("notebooks", chapter)] = chapter
+        owners[("chapters", folder.rsplit("/", 1)[-1])] = chapter
+        for page, notebook in chapter_pages().items():
+            if notebook == chapter:
+                for snippets in snippet_folders((ROOT / page).read_text(encoding="utf-8")):
+                    owners[("snippets", snippets)] = chapter
+    return owners
+
+
+def chapter_of(text: str) -> str | None:
+    """The chapter a path, an address or a test parameter names, if any: `docs/fr/chapters/NAME.md`,
+    `fr/notebooks/ID/`, `snippets/FOLDER/x.py`, `tests/test_claims_FOLDER.py`, or the notebook id itself."""
+    owners, parts = _owners(), str(text).split("/")
+    for kind, name in zip(parts, parts[1:]):
+        name = name.removesuffix(".md").removesuffix(".ipynb")
+        if (kind, name) in owners:
+            return owners[(kind, name)]
+    claims = re.fullmatch(r"test_claims_(\w+)\.py", parts[-1])
+    return owners.get(("snippets", claims[1]) if claims else ("id", str(text)))
+
+
+def names_of(item) -> set[str]:
+    """The chapters a test names, by its file and its parameters."""
+    values = [str(item.path.relative_to(item.config.rootpath))]
+    values += [str(value) for value in getattr(getattr(item, "callspec", None), "params", {}).values()
+               if isinstance(value, (str, Path))]
+    return {chapter for value in values if (chapter := chapter_of(value))}
+
+
+def wanted(config, text: str) -> bool:
+    """Whether a page address belongs to this run: it names a selected chapter, or none."""
+    chosen = config.stash.get(SELECTED, [])
+    return not chosen or chapter_of(text) in (None, *chosen)
+
+
+def pytest_collection_modifyitems(config, items):
+    chosen = set(config.stash.get(SELECTED, []))
+    if not chosen:
+        return
+    left = [item for item in items if names_of(item) and not names_of(item) & chosen]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if item not in left]

@@ -1,0 +1,88 @@
+"""Slow, independent work the tests need (a site build, a notebook run): a child process run once per test
+session, shared by every process of the session (pytest-xdist's workers too).
+
+The first process to claim a job (an atomic mkdir in the session's scratch folder) starts it and records
+its exit status and output when it ends; every process waits for that record. A job that outlives its
+timeout is ended and recorded as failed, saying so.
+"""
+
+import json
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursekit.project import ROOT
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    log: str
+
+
+class SharedJob:
+    def __init__(self, folder: Path, name: str, command: list[str], env: dict | None = None,
+                 timeout_s: float = 900):
+        self.name, self.command, self.timeout_s = name, command, timeout_s
+        self.env = dict(os.environ, **(env or {}))
+        self.folder = Path(folder) / f"job-{name}"
+        self.record = self.folder / "outcome.json"
+        self.process: subprocess.Popen | None = None
+        self._waiter: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the job unless another process of the session has."""
+        try:
+            self.folder.mkdir(parents=True)
+        except FileExistsError:
+            return
+        log = open(self.folder / "log.txt", "w+", encoding="utf-8")
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, text=True, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self._waiter = threading.Thread(target=self._wait, args=(log,), daemon=True)
+        self._waiter.start()
+
+    def _wait(self, log) -> None:
+        try:
+            returncode = self.process.wait(self.timeout_s)
+            note = ""
+        except subprocess.TimeoutExpired:
+            self.stop()
+            returncode, note = -1, f"\n{self.name}: ended after {self.timeout_s:g} s, its time limit"
+        log.seek(0)
+        outcome = {"returncode": returncode, "log": log.read() + note}
+        log.close()
+        partial = self.record.with_suffix(".part")
+        partial.write_text(json.dumps(outcome), encoding="utf-8")
+        partial.replace(self.record)  # whole or absent, for the processes polling it
+
+    def result(self) -> Outcome:
+        """Wait for the job's record (the job's own time limit bounds the wait)."""
+        if not self.folder.exists():
+            raise RuntimeError(f"{self.name} was not started at collection")
+        deadline = time.monotonic() + self.timeout_s + 60
+        while not self.record.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: no outcome after {self.timeout_s + 60:g} s")
+            time.sleep(0.1)
+        return Outcome(**json.loads(self.record.read_text(encoding="utf-8")))
+
+    def finish(self, interrupted: bool) -> None:
+        """At the end of this process's session: end a job it started when the run was interrupted, else let
+        it finish for the processes that may still need it."""
+        if self._waiter is None:
+            return
+        if interrupted:
+            self.stop()
+        self._waiter.join()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, 15)  # the job and whatever it started (a kernel, a browser)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)

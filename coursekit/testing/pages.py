@@ -1,0 +1,132 @@
+"""pytest plugin: every runnable block of every page is a test item named `docs/<lang>/<page>.md::line N`.
+
+Blocks run in the worker's children (worker, runner); its server is forked once the tests are collected,
+before any test computes, with the modules the blocks import already loaded, and ended with the session.
+"""
+
+import importlib
+import os
+import platform
+import sys
+
+import pytest
+
+from coursekit.execution import runner, worker
+from coursekit.pages.codeblocks import collect
+from coursekit.project import DOCS
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "timeout(seconds): the time a page's code block may run "
+                                       f"(default {worker.LIMIT} s)")
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".md" and DOCS in file_path.resolve().parents:
+        return MarkdownPage.from_parent(parent, path=file_path)
+
+
+def pytest_collection_finish(session):
+    _check_groups(session)
+    if session.items and not session.config.option.collectonly:
+        code = "\n".join(block.block.code for item in session.items if isinstance(item, BlockItem)
+                         if item.position == 0 for block in item.chain if block.block.syntax == "python")
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))  # pytest-xdist's processes
+        worker.start(preload=worker.imports(code),
+                     threads=max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None)
+
+
+def pytest_unconfigure(config):
+    worker.stop()
+
+
+def _check_groups(session):
+    """Under pytest-xdist's loadgroup, a worker marks each grouped test's id with its group, and the
+    scheduler keeps a group on one worker; unmarked ids mean the groups are ignored (and a chain runs again
+    in each worker, a shared browser pass twice)."""
+    if getattr(session.config.option, "loadgroup", False) and hasattr(session.config, "workerinput"):
+        lost = [item.nodeid for item in session.items
+                if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if lost:
+            raise pytest.UsageError(f"pytest-xdist does not see the test groups ({lost[0]}): this pytest "
+                                    "and pytest-xdist do not work together; install requirements.txt")
+
+
+class BlockFailed(Exception):
+    pass
+
+
+class MarkdownPage(pytest.File):
+    def collect(self):
+        page = self.path.relative_to(self.config.rootpath)
+        blocks = collect(page)
+        for chain in runner.chains(blocks):
+            members = [blocks[i] for i in chain]
+            # Under pytest-xdist, the same chain on every language's page runs in one worker, once.
+            group = pytest.mark.xdist_group(runner.chain_id(members))
+            for position, block in enumerate(members):
+                item = BlockItem.from_parent(self, name=f"line {block.line}")
+                item.chain, item.position = members, position
+                item.add_marker(group)
+                for mark in marks(block):
+                    if mark.name not in ("skip", "skipif"):  # those are runtest's: under CI they fail
+                        item.add_marker(mark)
+                yield item
+
+
+def marks(block) -> list:
+    """The pytest marks on the lines before `block` (`<!--pytest.mark.skip-->`...)."""
+    return [eval(mark, {"sys": sys, "pytest": pytest}) for mark in block.block.marks]
+
+
+def skip_reason(chain: list, position: int) -> str | None:
+    """Why the block at `position` of `chain` is to be skipped: a skip or true skipif mark on it, or the
+    missing module of an importorskip marker on it or an earlier block of its chain; None to run it."""
+    block = chain[position]
+    for mark in marks(block):
+        if mark.name == "skip":
+            return mark.kwargs.get("reason") or (mark.args[0] if mark.args else "pytest.mark.skip")
+        if mark.name == "skipif":
+            condition = mark.args[0] if mark.args else False
+            if eval(condition, {"sys": sys, "os": os, "platform": platform}) if isinstance(condition, str) else condition:
+                return mark.kwargs.get("reason") or f"skipif({condition})"
+    for earlier in chain[: position + 1]:
+        if earlier.block.importorskip:
+            try:
+                importlib.import_module(earlier.block.importorskip)
+            except ImportError as error:
+                return f"importorskip({earlier.block.importorskip}): {error}"
+    return None
+
+
+def skip_or_fail(chain: list, position: int) -> None:
+    """Skip the block if its markers say so; under CI (`CI` set) fail instead: nothing is skipped there."""
+    reason = skip_reason(chain, position)
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        raise BlockFailed(f"{chain[position].where}: would be skipped ({reason}); under CI nothing is skipped")
+    pytest.skip(f"{chain[position].where}: {reason}")
+
+
+class BlockItem(pytest.Item):
+    chain: list
+    position: int
+
+    def runtest(self):
+        block = self.chain[self.position]
+        skip_or_fail(self.chain, self.position)
+        result = runner.run_chain(self.chain)[self.position]
+        if result.error:
+            raise BlockFailed(f"{block.where}: this code block failed\n{block.block.code}\n{result.error}")
+        mismatch = runner.output_mismatch(block, result)
+        if mismatch:
+            raise BlockFailed(mismatch + "\nRefresh the shown outputs with: python -m coursekit refresh")
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, BlockFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, self.chain[self.position].line - 1, f"code block {self.name}"

@@ -1,0 +1,1 @@
+"""Commands for contributors: refresh, new-chapter, bench, pins."""
