@@ -12,12 +12,14 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
-from coursekit.site import downloads, jinja_cache, mathfont, mathml, offline, markup as page_markup, search, typography
-from coursekit.notebooks import site_pages as notebook_pages
-from coursekit.execution import stale_outputs
 from coursekit.checks import translations
+from coursekit.execution import stale_outputs
+from coursekit.notebooks import hosts as notebook_hosts
+from coursekit.notebooks import site_pages as notebook_pages
 from coursekit.pages.includes import included_scripts, mark_pages_with_changed_includes
 from coursekit.project import FrontMatterError, front_matter, language_of_uri, languages
+from coursekit.site import downloads, jinja_cache, mathfont, mathml, offline, search, typography
+from coursekit.site import markup as page_markup
 
 
 SERVING = {"now": False}  # `mkdocs serve` shows stale outputs on the page; a build warns instead
@@ -69,7 +71,7 @@ def on_page_markdown(markdown, page, config, files):
                                     f"(python -m coursekit refresh writes it)")
         download = get_relative_url(notebook_pages.ipynb_url(notebook.url, notebook_id), page.url)
         page_link = get_relative_url(notebook.src_uri, page.file.src_uri)
-        tip = page_markup.notebook_tip(notebook_id, language, config, page_link, download)
+        tip = notebook_hosts.notebook_tip(notebook_id, language, config, page_link, download)
         markdown = page_markup.after_title(markdown, tip + "\n" + downloads.run_at_home(markdown, language))
     return markdown
 

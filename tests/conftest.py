@@ -5,12 +5,11 @@ from pathlib import Path
 import pytest
 
 from coursekit.checks.browser import chromium_path, launch, serve
+from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
+from coursekit.project import DOCS, chapter_ids, languages
 from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
 from coursekit.testing.jobs import SharedJob
-from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
-from coursekit.project import chapter_ids
-from coursekit.project import DOCS, languages
 
 SCRATCH = pytest.StashKey[Path]()
 JOBS = pytest.StashKey[dict]()

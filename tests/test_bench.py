@@ -2,8 +2,8 @@
 
 import re
 
-from coursekit.tools.bench import Row, report
 from coursekit.budgets import BUDGET
+from coursekit.tools.bench import Row, report
 
 
 def test_failed_tests_are_never_within_budget(capsys):

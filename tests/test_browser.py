@@ -6,10 +6,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursekit.checks.browser import SEARCH_FOUND, Traffic, initializing_text, search
-from coursekit.project import chapters
-from coursekit.project import DOCS, languages, site_prefix
-from coursekit.testing.chapters import wanted
+from coursekit.project import DOCS, chapters, languages, site_prefix
 from coursekit.site.search import language_of_location
+from coursekit.testing.chapters import wanted
 
 # Chapter pages and their notebooks; the first chapter stands for them all where a test is about the site's
 # features (search, copy, screenshots) rather than a chapter's content.

@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.testing import pages as pytest_pages
 from coursekit.execution import runner, worker
 from coursekit.pages.codeblocks import collect, unexecuted_python
 from coursekit.pages.includes import IncludeError
-from coursekit.project import chapters
-from coursekit.project import ROOT, SNIPPETS, languages, pages, read_text
-from coursekit.project import snippet_scripts
+from coursekit.project import ROOT, SNIPPETS, chapters, languages, pages, read_text, snippet_scripts
+from coursekit.testing import pages as pytest_pages
 
 FENCE = "```"
 # Any snippet and the first section it marks, any translated chapter page: the harness is the same for all.

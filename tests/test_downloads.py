@@ -7,11 +7,9 @@ import pytest
 import yaml
 
 from coursekit.execution import provenance
+from coursekit.project import SNIPPETS, chapters, languages, site_prefix, snippet_scripts
 from coursekit.site.downloads import run_at_home
-from coursekit.project import chapters
 from coursekit.tools.pins import PYTHONS, pinned_versions
-from coursekit.project import SNIPPETS, languages, site_prefix
-from coursekit.project import snippet_scripts
 from coursekit.wording import phrase
 
 CHAPTERS = chapters()

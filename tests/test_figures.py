@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coursekit.figures.compare import TOLERANCE, differences, texts
 from coursekit.execution.scripts import svg_of
+from coursekit.figures.compare import TOLERANCE, differences, texts
 
 
 def draw(scale=1.0, label="standardised", title="convergence", noise=0.0):

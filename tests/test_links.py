@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.checks.links import check_site, main, parse_page, resolve, third_party_references
-from coursekit.project import chapters
-from coursekit.project import languages, site_prefix
+from coursekit.project import chapters, languages, site_prefix
 
 CHAPTERS = chapters()
 PAGES = ["index.html"] + [path for chapter, folder in CHAPTERS.items()

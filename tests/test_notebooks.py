@@ -7,14 +7,12 @@ import re
 import nbformat
 import pytest
 
-from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.execution import worker
+from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.notebooks.from_pages import NotebookFailed, cell_limit, execute
-from coursekit.project import chapter_ids, chapters
-from coursekit.site.markup import notebook_actions, notebook_tip
-from coursekit.project import ROOT, languages, site_prefix
+from coursekit.notebooks.hosts import notebook_actions, notebook_tip
+from coursekit.project import ROOT, chapter_ids, chapters, languages, site_prefix
 from coursekit.wording import phrase
-
 
 CHAPTERS = chapter_ids()
 per_chapter = pytest.mark.parametrize("chapter", CHAPTERS)
@@ -77,8 +75,7 @@ def test_notebook_prose_renders_without_code_blocks(chapter, language):
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     from coursekit.notebooks.from_pages import build
-    from coursekit.project import chapter_pages
-    from coursekit.project import language_of
+    from coursekit.project import chapter_pages, language_of
 
     page = next(page for page, notebook in chapter_pages().items()
                 if notebook == chapter and language_of(page) == language)

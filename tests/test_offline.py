@@ -3,8 +3,7 @@ searches and switches language, and loads nothing from another host."""
 
 from coursekit.checks.browser import SEARCH_FOUND, Traffic, initializing_text, search
 from coursekit.checks.links import check_site, third_party_references
-from coursekit.project import chapters
-from coursekit.project import languages
+from coursekit.project import chapters, languages
 
 CHAPTER = next(iter(chapters().values()))
 

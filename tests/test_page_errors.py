@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from coursekit.pages import includes
-from coursekit.execution import outputs
 from coursekit.checks import translations
+from coursekit.execution import outputs
+from coursekit.execution.scripts import run_script
+from coursekit.pages import includes
 from coursekit.pages.includes import IncludeError
 from coursekit.project import DOCS, ROOT, FrontMatterError, NotUTF8, front_matter, languages, read_text
-from coursekit.execution.scripts import run_script
 
 FENCE = "```"
 BROKEN = "---\nnotebook: demo\ntitle: [unclosed, list\nsearch: {exclude: true}\n---\n# A page\n"

@@ -8,8 +8,7 @@ import pytest
 
 from coursekit.budgets import BUDGET, KB
 from coursekit.checks.browser import page_weight
-from coursekit.project import chapters
-from coursekit.project import languages, site_prefix
+from coursekit.project import chapters, languages, site_prefix
 
 CHAPTERS = chapters()
 

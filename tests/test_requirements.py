@@ -8,9 +8,9 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from coursekit.project import ROOT
 from coursekit.tools.pins import LOCKS
 from coursekit.tools.pins import pinned_versions as pins
-from coursekit.project import ROOT
 
 FULL, SITE = LOCKS
 

@@ -6,10 +6,9 @@ import json
 import pytest
 
 from coursekit.checks.browser import Traffic, initializing_text
-from coursekit.project import chapters
-from coursekit.project import DOCS, languages, site_prefix
-from coursekit.site.search import index_name, language_of_location
 from coursekit.checks.translations import load_glossary
+from coursekit.project import DOCS, chapters, languages, site_prefix
+from coursekit.site.search import index_name, language_of_location
 
 GLOSSARY = load_glossary(DOCS / "glossary.yml")
 # Forms a reader types that the pages may not hold as such: plurals, accents, English inflections.

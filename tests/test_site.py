@@ -5,10 +5,17 @@ import re
 
 import pytest
 
-from coursekit.site.build import build_site
 from coursekit.notebooks.from_pages import notebook_path
-from coursekit.project import chapter_pages, chapters
-from coursekit.project import ROOT, languages, markdown_extension_config, mkdocs_config, site_prefix
+from coursekit.project import (
+    ROOT,
+    chapter_pages,
+    chapters,
+    languages,
+    markdown_extension_config,
+    mkdocs_config,
+    site_prefix,
+)
+from coursekit.site.build import build_site
 from coursekit.site.search import index_name
 
 CHAPTERS = chapters()
@@ -130,9 +137,9 @@ def test_missing_include_fails_the_build_naming_the_snippet(tmp_path):
 
 
 def test_committed_notebooks_match_their_pages():
-    from coursekit.notebooks import from_pages as notebooks
-
     import nbformat
+
+    from coursekit.notebooks import from_pages as notebooks
 
     for chapter, notebook_id in chapter_pages().items():
         path = notebook_path(chapter, notebook_id)

@@ -8,14 +8,23 @@ from pathlib import Path
 import pytest
 
 from coursekit.execution import worker
-from coursekit.figures.language import figure_language, missing_font
-from coursekit.figures.compare import differences
-from coursekit.pages.includes import snippet_folders, unshown_sections
-from coursekit.project import chapter_pages, chapters
-from coursekit.site.markup import FIGURE
-from coursekit.project import FIGURES, ROOT, SNIPPETS, language_of, languages, pages, read_text
 from coursekit.execution.scripts import NUDGE, ScriptFailed, nudged_products, printed_differences, run_script
-from coursekit.project import snippet_scripts
+from coursekit.figures.compare import differences
+from coursekit.figures.language import figure_language, missing_font
+from coursekit.pages.includes import snippet_folders, unshown_sections
+from coursekit.project import (
+    FIGURES,
+    ROOT,
+    SNIPPETS,
+    chapter_pages,
+    chapters,
+    language_of,
+    languages,
+    pages,
+    read_text,
+    snippet_scripts,
+)
+from coursekit.site.markup import FIGURE
 
 SCRIPTS = snippet_scripts()
 # Under pytest-xdist, one worker runs each script once for every test below.

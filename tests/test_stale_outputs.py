@@ -7,10 +7,9 @@ import re
 import pytest
 
 from coursekit.execution import runner, stale_outputs
-from coursekit.pages.codeblocks import collect
-from coursekit.project import chapters
 from coursekit.execution.outputs import output_files
-from coursekit.project import DOCS, ROOT, languages, pages
+from coursekit.pages.codeblocks import collect
+from coursekit.project import DOCS, ROOT, chapters, languages, pages
 from coursekit.wording import phrase
 
 CHAPTER_PAGE = (DOCS / languages()[0] / f"{next(iter(chapters().values()))}.md").relative_to(ROOT)

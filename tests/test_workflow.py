@@ -7,8 +7,8 @@ import re
 import pytest
 import yaml
 
-from coursekit.project import ROOT, mkdocs_config
 from coursekit.checks.workflow_lint import INSTALL_HINT, PIP_PACKAGE, WORKFLOWS, LintFailed, available, lint
+from coursekit.project import ROOT, mkdocs_config
 
 WORKFLOW = WORKFLOWS / "site.yml"
 

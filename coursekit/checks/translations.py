@@ -23,8 +23,7 @@ import yaml
 
 from coursekit.pages import model
 from coursekit.pages.model import FORMULA, blank
-from coursekit.project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, languages,
-                      mkdocs_config)
+from coursekit.project import DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, languages, mkdocs_config
 
 TEST_MARKER = re.compile(r"^\s*<!--[-\s]*pytest(?:-codeblocks:|\.mark).*?-->\s*$")
 ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
@@ -361,8 +360,8 @@ def _where(error: Exception) -> tuple[str, int, str]:
 
 def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
     """Strings a committed figure draws that figures.yml does not translate, named by figure."""
-    from coursekit.figures.language import missing, table
     from coursekit.figures.compare import texts
+    from coursekit.figures.language import missing, table
 
     path = docs_dir / "figures.yml"
     strings = table(path)

@@ -12,9 +12,9 @@ import logging
 from pathlib import Path
 
 from coursekit.execution import runner
+from coursekit.execution.outputs import output_files
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.includes import IncludeError
-from coursekit.execution.outputs import output_files
 from coursekit.pages.model import Page
 from coursekit.project import ROOT, SNIPPETS, read_text
 from coursekit.wording import phrase

@@ -60,7 +60,7 @@ def finish(html: str, page, config, language: str) -> str:
     inlined, the chapter's anchors and figure descriptions, and buttons for Kaggle and the .ipynb."""
     from mkdocs.utils import get_relative_url
 
-    from coursekit.site.markup import notebook_actions
+    from coursekit.notebooks.hosts import notebook_actions
 
     html = drop_third_party_scripts(html)
     html = share_stylesheet(html, get_relative_url(SHARED_STYLESHEET, page.url))

@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-from coursekit.notebooks.hosts import notebook_hosts
 from coursekit.pages.model import Page
 from coursekit.wording import phrase
 
@@ -15,41 +14,6 @@ def mark_continued_blocks(markdown: str, language: str) -> str:
     """Readers see which blocks need the ones before them; the marker itself stays for the tests."""
     note = phrase(language, "continues")
     return CONT.sub(lambda m: f'{m[0]}\n{m["indent"]}<p class="code-continues">{note}</p>\n', markdown)
-
-
-def _host_buttons(hosts: dict[str, str], language: str) -> list[str]:
-    """One button per host; the first is the primary one."""
-    return [f'<a class="md-button{" md-button--primary" if i == 0 else ""} open-in open-in-{host}" '
-            f'href="{url}">{phrase(language, "open_" + host)}</a>' for i, (host, url) in enumerate(hosts.items())]
-
-
-def _download_button(url: str, language: str) -> str:
-    return f'<a class="md-button notebook-download" href="{url}" download>{phrase(language, "download")}</a>'
-
-
-def notebook_tip(notebook_id: str, language: str, config: dict, notebook_page: str, download: str) -> str:
-    """The tip under a chapter's title: the hosts that open the notebook, the notebook page, the .ipynb.
-
-    `notebook_page` is the Markdown link target of the notebook page, `download` the URL of the .ipynb,
-    both relative to the chapter page.
-    """
-    hosts = notebook_hosts(notebook_id, language, config)
-    links = _host_buttons(hosts, language)
-    links.append(f'[{phrase(language, "view_notebook")}]({notebook_page}){{ .md-button }}')
-    links.append(_download_button(download, language))
-    body = [phrase(language, "tip_text"), "", " ".join(links)]
-    if not hosts:
-        body += ["", phrase(language, "import_kaggle")]
-    indented = "\n".join(f"    {line}" if line else "" for line in body)
-    return f'!!! tip "{phrase(language, "tip_title")}"\n{indented}\n'
-
-
-def notebook_actions(notebook_id: str, language: str, config: dict, download: str) -> str:
-    """The buttons at the top of a notebook page, as HTML: the hosts that open it, and the .ipynb."""
-    hosts = notebook_hosts(notebook_id, language, config)
-    buttons = _host_buttons(hosts, language) + [_download_button(download, language)]
-    hint = "" if hosts else f'<p class="notebook-import">{phrase(language, "import_kaggle")}</p>'
-    return f'<p class="notebook-actions">{" ".join(buttons)}</p>{hint}'
 
 
 def after_title(markdown: str, block: str) -> str:

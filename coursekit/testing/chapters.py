@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.project import chapter_pages, chapters
-from coursekit.project import ROOT
 from coursekit.pages.includes import snippet_folders
+from coursekit.project import ROOT, chapter_pages, chapters
 
 SELECTED = pytest.StashKey[list]()
 

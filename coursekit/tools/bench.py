@@ -19,12 +19,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from coursekit.checks.browser import gzip_size
 from coursekit.budgets import BUDGET, KB
+from coursekit.checks.browser import gzip_size
+from coursekit.project import DOCS, ROOT, chapters, languages, site_prefix, snippet_scripts
 from coursekit.site.build import build_site
-from coursekit.project import chapters
-from coursekit.project import DOCS, ROOT, languages, site_prefix
-from coursekit.project import snippet_scripts
 from coursekit.tools.scratch_course import first_chapters
 
 CHAPTERS = chapters()  # notebook id -> the page's folder on the site

@@ -25,8 +25,7 @@ import textwrap
 from pathlib import Path
 
 from coursekit.checks import translations
-from coursekit.project import chapters
-from coursekit.project import DOCS, ROOT, SNIPPETS, languages
+from coursekit.project import DOCS, ROOT, SNIPPETS, chapters, languages
 
 NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 FIELD = re.compile(r"\{\{(\w+)\}\}")
@@ -286,7 +285,7 @@ def _add_to_outlines(name: str, number: int, titles: dict[str, str]) -> list[Pat
     marked as following it still."""
     default, *others = languages()
     homes = {language: DOCS / language / "index.md" for language in languages()}
-    english = translations.Page(homes[default], homes[default])
+    english = translations.Page(homes[default], name=homes[default])
     after = _outline_end(homes[default])
     section = next(s.id for s in english.sections.values() if s.start <= after - 1 < s.end)
     in_step = [language for language in others if homes[language].exists()

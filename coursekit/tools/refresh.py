@@ -8,14 +8,13 @@ them is stale.
 
 import sys
 
-from coursekit.notebooks import from_pages as notebooks
 from coursekit.execution import outputs, provenance, stale_outputs
-from coursekit.figures.language import missing_fonts
-from coursekit.figures.compare import differences
-from coursekit.pages.includes import IncludeError
-from coursekit.project import FIGURES, ROOT, FrontMatterError, NotUTF8, pages, read_text
 from coursekit.execution.scripts import run_script
-from coursekit.project import snippet_scripts
+from coursekit.figures.compare import differences
+from coursekit.figures.language import missing_fonts
+from coursekit.notebooks import from_pages as notebooks
+from coursekit.pages.includes import IncludeError
+from coursekit.project import FIGURES, ROOT, FrontMatterError, NotUTF8, pages, read_text, snippet_scripts
 
 
 def refresh_figures() -> list:

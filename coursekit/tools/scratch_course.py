@@ -16,11 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from coursekit.pages.includes import snippet_folders
-from coursekit.project import chapter_pages, chapters
-from coursekit.site.markup import FIGURE
-from coursekit.project import ROOT, languages, read_text
 from coursekit.checks.translations import mark
+from coursekit.pages.includes import snippet_folders
+from coursekit.project import ROOT, chapter_pages, chapters, languages, read_text
+from coursekit.site.markup import FIGURE
 
 
 def course_of(count: int, destination: Path) -> Path:
