@@ -1,7 +1,7 @@
 """Command line: `python -m coursekit <command> [args]`.
 
   new-chapter    add a chapter that builds and passes its tests: `new-chapter NAME [--title TITLE]`
-  refresh        regenerate shown outputs, figures and notebooks from the code
+  refresh        regenerate shown outputs, figures and notebooks whose code changed (`--all`: everything)
   translations   check translations (default) or `mark PAGE [SECTION ...]` them as up to date
   links          check links and third-party references of a built site: `links SITE_DIR`
   bench          measure build, tests, code and page weight against the budget; `--chapters 2 5 10 20`:

@@ -6,7 +6,8 @@ import pytest
 
 from coursekit.checks.browser import chromium_path, launch, serve
 from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
-from coursekit.project import DOCS, chapter_ids, languages
+from coursekit.pages.includes import snippet_folders
+from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, languages, read_text
 from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
 from coursekit.testing.jobs import SharedJob
@@ -32,6 +33,29 @@ def pytest_configure_node(node):  # pytest-xdist: each worker gets the session's
 def pytest_unconfigure(config):
     if hasattr(config, "_course_scratch"):
         config._course_scratch.cleanup()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist, the tests that look at a snippet folder's runs (its scripts' tests, its claims,
+    its chapter's figures) share one worker, which runs each script once for all of them."""
+    for item in items:
+        if folder := _snippet_folder(item):
+            item.add_marker(pytest.mark.xdist_group(f"snippets-{folder}"))
+
+
+def _snippet_folder(item) -> str | None:
+    params = getattr(item, "callspec", None) and item.callspec.params
+    if item.path.name.startswith("test_claims_"):
+        return item.path.stem.removeprefix("test_claims_")
+    if item.path.name != "test_snippets.py" or not params:
+        return None
+    if "script" in params:
+        return params["script"].relative_to(SNIPPETS).parts[0]
+    if "chapter" in params:
+        page = next(page for page, notebook in chapter_pages().items() if notebook == params["chapter"])
+        return min(snippet_folders(read_text(page)), default=None)
+    return None
 
 
 def session_jobs(scratch: Path) -> dict:

@@ -26,9 +26,7 @@ from coursekit.project import (
 )
 from coursekit.site.markup import FIGURE
 
-SCRIPTS = snippet_scripts()
-# Under pytest-xdist, one worker runs each script once for every test below.
-pytestmark = pytest.mark.xdist_group("snippet-runs")
+SCRIPTS = snippet_scripts()  # under pytest-xdist, each runs once, in its folder's worker (conftest.py)
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[str(s.relative_to(ROOT)) for s in SCRIPTS])
