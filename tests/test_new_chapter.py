@@ -56,7 +56,8 @@ def test_after_refresh_it_builds_and_passes_its_tests(project, tmp_path):
     run(project, "coursekit", "refresh")
     run(project, "mkdocs", "build", "--strict", "-d", str(tmp_path / "site"))
     assert (tmp_path / "site" / "zh" / "chapters" / "first-demo" / "index.html").is_file()
-    run(project, "pytest", "-q", "docs/en/chapters/first-demo.md", "docs/fr/chapters/first-demo.md",
+    # One process: two workers would each import torch again for these few tests.
+    run(project, "pytest", "-q", "-n0", "docs/en/chapters/first-demo.md", "docs/fr/chapters/first-demo.md",
         "docs/zh/chapters/first-demo.md", "tests/test_claims_first_demo.py", "tests/test_snippets.py",
         "tests/test_translations.py", "tests/test_notebooks.py",
         "tests/test_site.py::test_committed_notebooks_match_their_pages", "-k", "(first-demo or first_demo or translations_are_in_step or every_figure_file or match_their_pages)"
