@@ -59,8 +59,9 @@ def pages_to_run(everything: bool = False) -> list:
     """The pages whose outputs are missing or older than their code (all of them with `everything`)."""
     if everything:
         return pages()
+    # A missing output first: the page's includes do not expand without it.
     return [page for page in pages()
-            if stale_outputs.stale(page) or not all(path.exists() for path in outputs.output_files(page).values())]
+            if not all(path.exists() for path in outputs.output_files(page).values()) or stale_outputs.stale(page)]
 
 
 def main(argv: list[str]) -> int:
