@@ -61,10 +61,12 @@ def _snippet_folder(item) -> str | None:
 def session_jobs(scratch: Path) -> dict:
     """The slow, independent jobs: the site builds, online and offline, and each chapter's notebook run."""
     english = DOCS / languages()[0] / "notebooks"
+    built = SharedJob(scratch, "built", build_command(scratch / "site"), BUILD_ENV)
     return {
-        "built": SharedJob(scratch, "built", build_command(scratch / "site"), BUILD_ENV),
+        "built": built,
+        # After the first build: the notebook pages it rendered are cached by content, and not rendered twice.
         "offline_built": SharedJob(scratch, "offline_built", build_command(scratch / "offline"),
-                                   dict(BUILD_ENV, OFFLINE="true")),
+                                   dict(BUILD_ENV, OFFLINE="true"), after=built),
         **{f"notebook-{chapter}": SharedJob(scratch, f"notebook-{chapter}",
                                             execute_command(english / f"{chapter}.ipynb",
                                                             scratch / f"{chapter}.ipynb"), EXECUTE_ENV)

@@ -2,11 +2,13 @@
 its first chapter: after `refresh`, the site builds strictly, and the new chapter's blocks, claims, figure and
 translations pass their tests."""
 
+import shutil
 import subprocess
 import sys
 
 import pytest
 
+from coursekit.project import ROOT
 from coursekit.tools.scratch_course import first_chapters
 
 TIMEOUT = 900  # seconds for each command: a hang fails, naming the command
@@ -23,8 +25,12 @@ def run(project, *command):
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(tmp_path_factory, built):
     project = first_chapters(1, tmp_path_factory.mktemp("new-chapter") / "project")
+    # The session's build cached its notebook pages by content: the copy's build renders only the new ones.
+    renders = ROOT / ".cache" / "mkdocs-jupyter"
+    if renders.is_dir():
+        shutil.copytree(renders, project / ".cache" / "mkdocs-jupyter")
     run(project, "coursekit", "new-chapter", "first-demo", "--title", "A demo", "--title-fr", "Une démo")
     return project
 

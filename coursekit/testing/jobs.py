@@ -3,7 +3,8 @@ session, shared by every process of the session (pytest-xdist's workers too).
 
 The first process to claim a job (an atomic mkdir in the session's scratch folder) starts it and records
 its exit status and output when it ends; every process waits for that record. A job that outlives its
-timeout is ended and recorded as failed, saying so.
+timeout is ended and recorded as failed, saying so. A job can wait for another to end before it starts (a
+second build reads the notebook renders the first one cached).
 """
 
 import json
@@ -25,33 +26,41 @@ class Outcome:
 
 class SharedJob:
     def __init__(self, folder: Path, name: str, command: list[str], env: dict | None = None,
-                 timeout_s: float = 900):
-        self.name, self.command, self.timeout_s = name, command, timeout_s
+                 timeout_s: float = 900, after: "SharedJob | None" = None):
+        self.name, self.command, self.timeout_s, self.after = name, command, timeout_s, after
         self.env = dict(os.environ, **(env or {}))
         self.folder = Path(folder) / f"job-{name}"
         self.record = self.folder / "outcome.json"
         self.process: subprocess.Popen | None = None
         self._waiter: threading.Thread | None = None
+        self._stopped = False
 
     def start(self) -> None:
-        """Start the job unless another process of the session has."""
+        """Start the job unless another process of the session has (and the job it waits for, likewise)."""
+        if self.after is not None:
+            self.after.start()
         try:
             self.folder.mkdir(parents=True)
         except FileExistsError:
             return
         log = open(self.folder / "log.txt", "w+", encoding="utf-8")
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, text=True, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-        self._waiter = threading.Thread(target=self._wait, args=(log,), daemon=True)
+        self._waiter = threading.Thread(target=self._run, args=(log,), daemon=True)
         self._waiter.start()
 
-    def _wait(self, log) -> None:
-        try:
-            returncode = self.process.wait(self.timeout_s)
-            note = ""
-        except subprocess.TimeoutExpired:
-            self.stop()
-            returncode, note = -1, f"\n{self.name}: ended after {self.timeout_s:g} s, its time limit"
+    def _run(self, log) -> None:
+        if self.after is not None:
+            self.after.result()  # whatever its outcome: this job reports its own
+        if self._stopped:
+            returncode, note = -1, f"{self.name}: not started, the session ended first"
+        else:
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, text=True, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                returncode = self.process.wait(self.timeout_s)
+                note = ""
+            except subprocess.TimeoutExpired:
+                self.stop()
+                returncode, note = -1, f"\n{self.name}: ended after {self.timeout_s:g} s, its time limit"
         log.seek(0)
         outcome = {"returncode": returncode, "log": log.read() + note}
         log.close()
@@ -63,10 +72,10 @@ class SharedJob:
         """Wait for the job's record (the job's own time limit bounds the wait)."""
         if not self.folder.exists():
             raise RuntimeError(f"{self.name} was not started at collection")
-        deadline = time.monotonic() + self.timeout_s + 60
+        deadline = time.monotonic() + self.timeout_s + 60 + (self.after.timeout_s if self.after else 0)
         while not self.record.exists():
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.name}: no outcome after {self.timeout_s + 60:g} s")
+                raise TimeoutError(f"{self.name}: no outcome in time")
             time.sleep(0.1)
         return Outcome(**json.loads(self.record.read_text(encoding="utf-8")))
 
@@ -80,6 +89,7 @@ class SharedJob:
         self._waiter.join()
 
     def stop(self) -> None:
+        self._stopped = True
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, 15)  # the job and whatever it started (a kernel, a browser)
             try:
