@@ -32,13 +32,17 @@ def test_hand_derived_gradients_equal_autograd(numpy_neuron):
     np.testing.assert_allclose(grad_b, bt.grad.item(), rtol=1e-10)
 
 
-def test_batch_gradient_descent_reaches_least_squares(numpy_neuron):
+def test_batch_gradient_descent_reaches_least_squares_at_the_same_rate(numpy_neuron):
+    """"Run long enough at the same rate": 500 steps at the rate of the 20-step run, 0.05."""
     ns = numpy_neuron
     X, y = ns["X"], ns["y"]
-    w, b, _ = ns["batch_gd"](X, y, lr=0.5, epochs=500)
+    assert ns["batch_gd"].__defaults__[0] == 0.05
+    w, b, _ = ns["batch_gd"](X, y, epochs=500)
     exact = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)[0]
     got = np.append(w, b)
-    assert np.linalg.norm(got - exact) / np.linalg.norm(exact) < 1e-6
+    assert np.linalg.norm(got - exact) / np.linalg.norm(exact) < 1e-12
+    w, b, _ = ns["batch_gd"](X, y)  # the 20 steps of the page: still far from it
+    assert np.linalg.norm(np.append(w, b) - exact) / np.linalg.norm(exact) > 0.1
 
 
 def test_sgd_and_minibatch_approach_least_squares(numpy_neuron):
@@ -160,11 +164,27 @@ def exercises(script_runs):
 
 
 def test_a_rate_just_below_the_limit_converges_and_just_above_diverges(exercises):
-    """Exercise 1: the limit 1/λmax lies between 0.24 and 0.25, and the solution's prediction holds."""
+    """Exercise 1: the limit 1/λmax ≈ 0.241; after 10 steps both rates are still far below the starting
+    MSE (about 29,100), 0.25 more than twice as high as 0.24 and rising again; along the steepest
+    direction the error grows by |1 - 2 η λmax| ≈ 1.07 per step, its share of the MSE by about 15%, and
+    after 1,000 steps the MSE has exploded while 0.24 has converged."""
     ns = exercises
-    A = np.column_stack([ns["X_train"], np.ones(len(ns["y_train"]))])
-    assert 0.24 < 1 / np.linalg.eigvalsh(A.T @ A / len(A)).max() < 0.25
-    below, above = (ns["mse_after"](ns["X_train"], ns["y_train"], lr, 1000) for lr in (0.24, 0.25))
+    X, y, mse_after = ns["X_train"], ns["y_train"], ns["mse_after"]
+    A = np.column_stack([X, np.ones(len(y))])
+    largest = np.linalg.eigvalsh(A.T @ A / len(A)).max()
+    assert f"{largest:.2f}" == "4.14" and f"{1 / largest:.3f}" == "0.241"
+    factor = abs(1 - 2 * 0.25 * largest)
+    assert f"{factor:.2f}" == "1.07" and 0.14 < factor ** 2 - 1 < 0.16
+    start = mse_after(X, y, 0.25, 0)
+    assert round(start, -2) == 29_100
+    after_10 = {lr: mse_after(X, y, lr, 10) for lr in (0.24, 0.25)}
+    assert max(after_10.values()) < start / 2, "both far below the start"
+    assert after_10[0.25] > 2 * after_10[0.24], "more than twice as large"
+    assert mse_after(X, y, 0.25, 5) < after_10[0.25] < mse_after(X, y, 0.25, 20), "rising again"
+    # Later, the MSE at 0.25 grows by factor^2 per step: the steepest direction has taken over.
+    growth = mse_after(X, y, 0.25, 201) / mse_after(X, y, 0.25, 200)
+    assert growth == pytest.approx(factor ** 2, rel=1e-3)
+    below, above = (mse_after(X, y, lr, 1000) for lr in (0.24, 0.25))
     assert below < 1.01 * ns["best"] and above > 1e50
 
 
@@ -205,12 +225,44 @@ def test_an_epoch_of_32_example_batches_makes_12_updates_and_sgd_at_0_01_does_no
     assert spread[0.01] > 100 and spread[0.001] < 50
 
 
+def test_minibatches_at_the_full_batch_rate_swing_and_at_0_01_settle(script_runs):
+    """The DataLoader section: with batches of 32, the rate 0.125 throws the weights around (the training
+    MSE swings by thousands between epochs), while 0.01 stays within a few percent of least squares."""
+    ns = script_runs(CHAPTER / "pytorch_neuron.py").namespace
+    A = np.column_stack([ns["X_train"], np.ones(len(ns["y_train"]))])
+    best = np.mean((A @ np.linalg.lstsq(A, ns["y_train"], rcond=None)[0] - ns["y_train"]) ** 2)
+    last = {}
+    for lr in (0.125, 0.01):
+        torch.manual_seed(0)
+        loader = torch.utils.data.DataLoader(ns["train_dataset"], batch_size=32, shuffle=True,
+                                             generator=torch.Generator().manual_seed(0))
+        model = torch.nn.Linear(ns["m"], 1)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        losses = []
+        for _ in range(20):
+            for xb, yb in loader:
+                optimizer.zero_grad()
+                torch.nn.functional.mse_loss(model(xb), yb).backward()
+                optimizer.step()
+            with torch.inference_mode():
+                losses.append(torch.nn.functional.mse_loss(model(ns["X_train_t"]), ns["y_train_t"]).item())
+        last[lr] = np.array(losses[-6:])
+    assert np.abs(np.diff(last[0.125])).max() > 1000 and last[0.125].max() > 2 * best
+    assert last[0.01].max() < 1.05 * best
+
+
 def test_the_mean_is_the_yardstick_and_the_neuron_explains_about_a_third(script_runs):
-    """The training-loop section's reading of its own output: ~5,135 for the mean, a third explained."""
+    """The training-loop section's reading of its own output: ~5,135 for the training mean, close to the
+    square of the test targets' spread (72), whose mean is close to the training one; a third explained."""
+    ns = script_runs(CHAPTER / "pytorch_neuron.py").namespace
     printed = (CHAPTER / "outputs" / "pytorch_neuron.loop.txt").read_text(encoding="utf-8")
     test_mse = float(re.search(r"full batch: .*test MSE (\d+)", printed)[1])
-    baseline = float(re.search(r"yardstick: +test MSE (\d+)", printed)[1])
-    assert baseline == 5135
+    baseline = float(re.search(r"yardstick: +test MSE (\d+) predicting the training mean", printed)[1])
+    spread = float(re.search(r"test targets' std (\d+)", printed)[1])
+    y_train, y_test = ns["y_train"], ns["y_test"]
+    assert baseline == round(np.mean((y_test - y_train.mean()) ** 2))
+    assert spread == round(y_test.std()) == 72 and round(baseline ** 0.5) == 72
+    assert abs(y_test.mean() - y_train.mean()) < 0.1 * y_test.std(), "the means lie close"
     assert 0.3 < 1 - test_mse / baseline < 0.36
     assert 57 < test_mse ** 0.5 < 61
 

@@ -25,11 +25,11 @@ def mse_after(X, y, lr, steps):
 # --8<-- [end:setup]
 
 # --8<-- [start:learning-rate]
+steps = (0, 5, 10, 20, 1000)
+print(f"{'steps':<8}" + "".join(f"{n:>9,}" for n in steps))
 for lr in (0.24, 0.25):
-    after_10 = mse_after(X_train, y_train, lr, 10)
-    after_1000 = mse_after(X_train, y_train, lr, 1000)
-    print(f"lr {lr}: MSE {after_10:.3g} after 10 steps, "
-          f"{after_1000:.3g} after 1,000")
+    mses = [mse_after(X_train, y_train, lr, n) for n in steps]
+    print(f"lr {lr:<5}" + "".join(f"{mse:9.3g}" for mse in mses))
 # --8<-- [end:learning-rate]
 
 # --8<-- [start:leak]

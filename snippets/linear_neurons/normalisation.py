@@ -86,7 +86,7 @@ for name, features in [("raw", X_train_raw), ("standardised", X_train)]:
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(7, 3.6), num="normalisation-convergence")
-floor = 1e-10  # closer to the best than this is rounding noise: not drawn
+floor = 1e-10  # not drawn below: it keeps clear of rounding noise
 for name, losses in curves.items():
     gap = losses / best - 1
     ax.plot(np.where(gap > floor, gap, np.nan), label=name)

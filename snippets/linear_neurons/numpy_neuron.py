@@ -88,7 +88,7 @@ w_b_exact = np.linalg.lstsq(A, y, rcond=None)[0]
 print("least squares w:", w_b_exact[:m].round(3),
       " b:", w_b_exact[m].round(3))
 
-w, b, _ = batch_gd(X, y, lr=0.25, epochs=500)  # run to convergence
+w, b, _ = batch_gd(X, y, epochs=500)  # the same rate, 0.05, run longer
 same = np.allclose(np.append(w, b), w_b_exact, rtol=1e-9, atol=1e-9)
 print("batch GD after 500 steps equals least squares:", same)
 # --8<-- [end:exact]

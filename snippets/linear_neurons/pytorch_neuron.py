@@ -69,8 +69,9 @@ train_mse = evaluate(model, X_train_t, y_train_t)
 test_mse = evaluate(model, X_test_t, y_test_t)
 print(f"full batch:  train MSE {train_mse:.0f}, test MSE {test_mse:.0f}")
 mean_guess = torch.full_like(y_test_t, y_train_t.mean().item())
+spread = y_test_t.std(correction=0)  # around the test targets' own mean
 print(f"yardstick:   test MSE {criterion(mean_guess, y_test_t):.0f} "
-      f"predicting the mean; targets' std {y_train_t.std():.0f}")
+      f"predicting the training mean; test targets' std {spread:.0f}")
 # --8<-- [end:loop]
 
 # --8<-- [start:dataloader]
@@ -80,14 +81,17 @@ train_dataset = TensorDataset(X_train_t, y_train_t)  # stays on the CPU
 shuffling = torch.Generator().manual_seed(0)  # the same order on every run
 train_loader = DataLoader(train_dataset, batch_size=32, shuffle=True,
                           generator=shuffling,
-                          pin_memory=device.type == "cuda")  # faster copies
+                          pin_memory=device.type == "cuda")  # page-locked
 
 model = nn.Linear(m, 1).to(device)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 model.train()
 for epoch in range(20):
     for Xb, yb in train_loader:         # a new order at every epoch
-        Xb, yb = Xb.to(device), yb.to(device)  # one batch at a time
+        # One batch at a time; from pinned memory, non_blocking=True lets
+        # the CPU go on while the batch is copied to a CUDA GPU.
+        Xb = Xb.to(device, non_blocking=True)
+        yb = yb.to(device, non_blocking=True)
         optimizer.zero_grad()
         loss = criterion(model(Xb), yb)
         loss.backward()

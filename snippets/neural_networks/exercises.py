@@ -37,20 +37,31 @@ X_np, y_np = make_moons(n_samples=300, noise=0.2, random_state=0)  # 150 + 150
 X = torch.tensor(X_np, dtype=torch.float32).to(device)
 y = torch.tensor(y_np, dtype=torch.float32).view(-1, 1).to(device)
 
-net = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
-for parameter in net.parameters():
-    nn.init.zeros_(parameter)
-net = net.to(device)
-optimizer = torch.optim.SGD(net.parameters(), lr=2.0)
-for step in range(200):
-    optimizer.zero_grad()
-    loss = nn.functional.binary_cross_entropy_with_logits(net(X), y)
-    loss.backward()
-    optimizer.step()
-weights = [net[0].weight, net[2].weight]
-print("weights still all zero:", all((w == 0).all().item() for w in weights))
-print("output bias still about 0:", abs(net[2].bias.item()) < 1e-6)
-print(f"loss {loss.item():.4f}, and log 2 = {np.log(2):.4f}")
+
+def train_from_zeros(activation, steps=200):
+    """The symmetry section's network, every parameter 0, trained by SGD."""
+    net = nn.Sequential(nn.Linear(2, 16), activation, nn.Linear(16, 1))
+    for parameter in net.parameters():
+        nn.init.zeros_(parameter)
+    net = net.to(device)
+    optimizer = torch.optim.SGD(net.parameters(), lr=2.0)
+    for step in range(steps):
+        optimizer.zero_grad()
+        nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()
+        optimizer.step()
+    return net
+
+
+for activation in (nn.Tanh(), nn.ReLU()):
+    net = train_from_zeros(activation)
+    net.eval()
+    with torch.inference_mode():
+        loss = nn.functional.binary_cross_entropy_with_logits(net(X), y)
+    zero = all((net[i].weight == 0).all().item() for i in (0, 2))
+    print(f"{type(activation).__name__}: weights all zero {zero}, "
+          f"output bias about 0 {abs(net[2].bias.item()) < 1e-6}, "
+          f"loss {loss.item():.4f}")
+print(f"log 2 = {np.log(2):.4f}")
 # --8<-- [end:zero-tanh]
 
 # --8<-- [start:parameters]

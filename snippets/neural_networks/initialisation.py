@@ -39,7 +39,9 @@ for zero in (True, False):
     # Alike up to a tolerance: rounding could break an exact tie, slowly.
     alike = torch.allclose(into_units, into_units[0].expand_as(into_units),
                            atol=0.05)
-    accuracy = ((net(X) > 0) == (y > 0.5)).float().mean().item()
+    net.eval()
+    with torch.inference_mode():  # evaluation: no graph recorded
+        accuracy = ((net(X) > 0) == (y > 0.5)).float().mean().item()
     start = "zeros " if zero else "random"
     print(f"{start}: train accuracy {accuracy:.2f}, "
           f"all 16 hidden units alike: {alike}")
@@ -60,10 +62,15 @@ def layer_profile(activation, init, depth=10, width=64):
         signal = activation(layer.to(device)(signal))
         hidden.append(signal)
     error = nn.functional.mse_loss(head(signal), target)
-    norms = [g.norm().item() for g in torch.autograd.grad(error, hidden)]
+    weights = [layer.weight for layer in layers]
+    norms = [g.norm().item()
+             for g in torch.autograd.grad(error, hidden + weights)]
+    by_h, by_w = norms[:depth], norms[depth:]  # dE/dH_l, then dE/dW_l
     return {"standard deviation of H_l": [h.std().item() for h in hidden],
             "norm of dE/dH_l, relative to layer 10":
-                [norm / norms[-1] for norm in norms]}
+                [norm / by_h[-1] for norm in by_h],
+            "norm of dE/dW_l, relative to layer 10":
+                [norm / by_w[-1] for norm in by_w]}
 
 
 settings = {  # activation, and initialisation of the weights
