@@ -256,6 +256,11 @@ def _run_child(job, args, wait: float, grace: float) -> tuple:
                 loaded = message[1]
             else:
                 return (*message, done), loaded
+    except KeyboardInterrupt:
+        # Ctrl-C: the job's group is killed below, and a second one (the caller stopping this server) must
+        # not cut that short, or the job would outlive it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise
     finally:
         reader.close()
         try:
@@ -267,6 +272,18 @@ def _run_child(job, args, wait: float, grace: float) -> tuple:
         except ChildProcessError:
             pass
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _die_with_server() -> None:
+    """On Linux, the kernel kills this child when the server ends, however it ends (a SIGKILL included)."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    server = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != server:  # it ended before that: this child is an orphan already
+        os._exit(1)
 
 
 def _stack(scratch: str) -> str:
@@ -286,6 +303,7 @@ def _ended(pid: int) -> str:
 def _child(job, args, wait: float, grace: float, scratch: str, connection: Connection) -> int:
     os.setpgid(0, 0)  # its own process group: a timeout kills what it started too (a `sh` block's commands)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle: it kills this group
+    _die_with_server()
     os.chdir(scratch)
     if _threads and "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(_threads)
