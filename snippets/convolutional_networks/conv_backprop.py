@@ -64,13 +64,15 @@ import torch.nn.functional as F
 
 accelerator = torch.accelerator.current_accelerator(check_available=True)
 device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
+# Apple's MPS has no 64-bit floats: there, these checks run on the CPU
+dev64 = torch.device("cpu") if device.type == "mps" else device
 
 # 64-bit tensors of shape (N, C, H, W) and (C_out, C_in, kh, kw)
-xt = torch.tensor(x[None, None]).to(device).requires_grad_()
-kt = torch.tensor(k[None, None]).to(device).requires_grad_()
-bt = torch.tensor([b], dtype=torch.float64).to(device).requires_grad_()
+xt = torch.tensor(x[None, None]).to(dev64).requires_grad_()
+kt = torch.tensor(k[None, None]).to(dev64).requires_grad_()
+bt = torch.tensor([b], dtype=torch.float64).to(dev64).requires_grad_()
 yt = F.conv2d(xt, kt, bt)
-(0.5 * ((yt - torch.tensor(target).to(device)) ** 2).sum()).backward()
+(0.5 * ((yt - torch.tensor(target).to(dev64)) ** 2).sum()).backward()
 
 
 def agree(mine, theirs):
@@ -82,7 +84,7 @@ def agree(mine, theirs):
 print("autograd agrees:", all(
     agree(mine, t.grad.cpu().numpy().reshape(np.shape(mine)))
     for t, mine in [(xt, dx), (kt, dk), (bt, db)]))
-gt = torch.tensor(g[None, None]).to(device)
+gt = torch.tensor(g[None, None]).to(dev64)
 print("dE/dx is the transposed convolution of g:", agree(
     dx, F.conv_transpose2d(gt, kt.detach())[0, 0].cpu().numpy()))
 # --8<-- [end:autograd]

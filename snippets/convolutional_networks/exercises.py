@@ -10,6 +10,8 @@ from sklearn.datasets import load_digits
 torch.manual_seed(0)  # the layers below draw their initial weights
 accelerator = torch.accelerator.current_accelerator(check_available=True)
 device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
+# Apple's MPS has no 64-bit floats: there, the 64-bit checks use the CPU
+dev64 = torch.device("cpu") if device.type == "mps" else device
 
 
 def parameters(*layers):
@@ -48,8 +50,8 @@ for name, layers in [("two 3x3", two), ("one 5x5", one)]:
 # --8<-- [end:two-small]
 
 # --8<-- [start:unfold]
-x = torch.randn(2, 3, 8, 8, dtype=torch.float64).to(device)
-conv = nn.Conv2d(3, 4, kernel_size=3, padding=1).to(device, torch.float64)
+x = torch.randn(2, 3, 8, 8, dtype=torch.float64).to(dev64)
+conv = nn.Conv2d(3, 4, kernel_size=3, padding=1).to(dev64, torch.float64)
 columns = F.unfold(x, kernel_size=3, padding=1)  # one column per position
 print("columns:", tuple(columns.shape))
 product = conv.weight.view(4, -1) @ columns + conv.bias.view(1, 4, 1)
@@ -63,9 +65,9 @@ def moved_right(x, pixels):
     return F.pad(x, (pixels, 0))[..., :x.shape[-1]]
 
 
-digit = torch.tensor(load_digits().images[0] / 16).to(device)[None, None]
+digit = torch.tensor(load_digits().images[0] / 16).to(dev64)[None, None]
 digit = F.pad(digit, (2, 2, 2, 2))  # 12x12: room to move without losing ink
-conv = nn.Conv2d(1, 1, kernel_size=3, padding=1).to(device, torch.float64)
+conv = nn.Conv2d(1, 1, kernel_size=3, padding=1).to(dev64, torch.float64)
 with torch.no_grad():
     maps = conv(digit)
     moved = conv(moved_right(digit, 1))
@@ -75,7 +77,8 @@ with torch.no_grad():
     pooled = F.avg_pool2d(maps, 2)
     for pixels in (1, 2):
         after = F.avg_pool2d(conv(moved_right(digit, pixels)), 2)
-        print(f"digit moved by {pixels}: pooled maps moved by 1 cell:",
+        print(f"digit moved by {pixels}: pooled maps unchanged:",
+              torch.allclose(after, pooled, atol=1e-5), "| moved by 1 cell:",
               torch.allclose(after[..., 1:], pooled[..., :-1], atol=1e-5))
 # --8<-- [end:equivariance]
 
@@ -98,12 +101,12 @@ def multiply_adds(model, x):
 
 image = torch.zeros(1, 1, 8, 8, device=device)
 lenet = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(),
-                      nn.AvgPool2d(2), nn.Conv2d(6, 16, 5, padding=2),
-                      nn.Tanh(), nn.AvgPool2d(2), nn.Flatten(),
+                      nn.MaxPool2d(2), nn.Conv2d(6, 16, 5, padding=2),
+                      nn.Tanh(), nn.MaxPool2d(2), nn.Flatten(),
                       nn.Linear(64, 10))
 strided = nn.Sequential(nn.Conv2d(1, 6, 5, stride=2, padding=2), nn.Tanh(),
                         nn.Conv2d(6, 16, 5, padding=2), nn.Tanh(),
-                        nn.AvgPool2d(2), nn.Flatten(), nn.Linear(64, 10))
+                        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64, 10))
 mlp = nn.Sequential(nn.Flatten(), nn.Linear(64, 32), nn.ReLU(),
                     nn.Linear(32, 10))
 for name, model in [("CNN", lenet), ("stride 2", strided), ("MLP", mlp)]:

@@ -34,8 +34,8 @@ print("moved to the next window:", torch.equal(pooled, beyond))
 # --8<-- [start:receptive-field]
 import torch.nn as nn
 
-layers = [("conv 5x5", 5, 1), ("avg pool 2x2", 2, 2),
-          ("conv 5x5", 5, 1), ("avg pool 2x2", 2, 2)]  # (name, size, stride)
+layers = [("conv 5x5", 5, 1), ("max pool 2x2", 2, 2),
+          ("conv 5x5", 5, 1), ("max pool 2x2", 2, 2)]  # (name, size, stride)
 field, jump = 1, 1  # one input pixel; neighbouring units 1 pixel apart
 for name, size, stride in layers:
     field += (size - 1) * jump  # size units of the layer below, jump apart
@@ -43,7 +43,8 @@ for name, size, stride in layers:
     print(f"after {name:<12}: sees {field:2d} x {field:<2d} input pixels")
 
 # Measure it: the gradient of one output unit is non-zero on the pixels
-# it depends on. Weights of 1 and average pooling let every path count.
+# it depends on. Weights of 1 and average pooling let every path count:
+# max pooling, with the same windows, would pass on only the largest unit.
 stack = nn.Sequential(nn.Conv2d(1, 1, 5, padding=2), nn.AvgPool2d(2),
                       nn.Conv2d(1, 1, 5, padding=2), nn.AvgPool2d(2))
 stack = stack.to(device)
