@@ -45,6 +45,7 @@ def train_from_zeros(activation, steps=200):
         nn.init.zeros_(parameter)
     net = net.to(device)
     optimizer = torch.optim.SGD(net.parameters(), lr=2.0)
+    net.train()
     for step in range(steps):
         optimizer.zero_grad()
         nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()

@@ -30,6 +30,7 @@ def make_net(zero):
 for zero in (True, False):
     net = make_net(zero)
     optimizer = torch.optim.SGD(net.parameters(), lr=2.0)
+    net.train()  # training mode, as in every training loop
     for step in range(1000):
         optimizer.zero_grad()
         nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()
