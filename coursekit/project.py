@@ -164,6 +164,16 @@ def chapter_ids() -> list[str]:
     return list(chapters())
 
 
+def notebook_path(page: Path, notebook_id: str) -> Path:
+    """Where the notebook of a chapter page lives: beside the pages of its language."""
+    return DOCS / language_of(page) / "notebooks" / f"{notebook_id}.ipynb"
+
+
+def notebooks() -> list[Path]:
+    """Every chapter's notebook in every language (absolute paths, in the order of `chapter_pages`)."""
+    return [notebook_path(page, notebook) for page, notebook in chapter_pages().items()]
+
+
 def snippet_scripts() -> list[Path]:
     """Every snippet script, however deep in `snippets/` (absolute paths, sorted): what runs, is checked and
     is served."""

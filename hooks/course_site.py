@@ -17,7 +17,7 @@ from coursekit.execution import stale_outputs
 from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.notebooks import site_pages as notebook_pages
 from coursekit.pages.includes import included_scripts, mark_pages_with_changed_includes
-from coursekit.project import FrontMatterError, front_matter, language_of_uri, languages
+from coursekit.project import FrontMatterError, front_matter, language_of_uri, languages, notebooks
 from coursekit.site import downloads, jinja_cache, mathfont, mathml, offline, search, typography
 from coursekit.site import markup as page_markup
 
@@ -33,6 +33,10 @@ def on_startup(command, dirty):
 def on_config(config):
     offline.use_local_worker_shim(config)
     return config
+
+
+def on_pre_build(config):
+    notebook_pages.render_in_parallel(config, notebooks())
 
 
 def on_env(env, config, files):

@@ -64,3 +64,13 @@ def test_the_font_licence_is_shipped_beside_the_font(site):
     shipped = site / Path(mathfont.TARGET).parent / "OFL.txt"
     assert shipped.is_file(), f"{shipped.relative_to(site)} missing from the built site"
     assert shipped.read_bytes() == mathfont.LICENCE.read_bytes() and b"SIL OPEN FONT LICENSE" in shipped.read_bytes()
+
+
+def test_the_same_characters_give_the_same_font_file():
+    """Builds reproduce: the cut font carries no timestamp of its own."""
+    import time
+
+    first = mathfont.subset(frozenset("xyz"))
+    mathfont.subset.cache_clear()
+    time.sleep(1.1)  # the font's head table counts seconds
+    assert mathfont.subset(frozenset("xyz")) == first

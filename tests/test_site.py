@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from coursekit.notebooks.from_pages import notebook_path
 from coursekit.project import (
     ROOT,
     chapter_pages,
@@ -13,6 +12,7 @@ from coursekit.project import (
     languages,
     markdown_extension_config,
     mkdocs_config,
+    notebook_path,
     site_prefix,
 )
 from coursekit.site.build import build_site

@@ -14,16 +14,12 @@ from coursekit.execution import runner, worker
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.includes import expand_file
 from coursekit.pages.model import ATTR_LIST, HEADING, HEADING_ID, MARKER, fences
-from coursekit.project import DOCS, FRONT_MATTER, ROOT, chapter_pages, language_of
+from coursekit.project import FRONT_MATTER, ROOT, chapter_pages, language_of, notebook_path
 from coursekit.wording import phrase
 
 IMAGE_ALT = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
 PAGE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?!https?:|#)[^)]+\)")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
-
-
-def notebook_path(page: Path, notebook_id: str) -> Path:
-    return DOCS / language_of(page) / "notebooks" / f"{notebook_id}.ipynb"
 
 
 def build(page: Path) -> nbformat.NotebookNode:

@@ -67,7 +67,7 @@ def subset(chars: frozenset[str]) -> bytes:
     options.layout_features = ["*"]  # ssty (script forms), math variants...
     options.name_IDs = ["*"]         # the licence and copyright stay in the file
     options.notdef_outline = True
-    font = TTFont(SOURCE)
+    font = TTFont(SOURCE, recalcTimestamp=False)  # the same characters, the same bytes: builds reproduce
     subsetter = fonttools_subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in chars])
     subsetter.subset(font)
