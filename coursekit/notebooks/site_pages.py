@@ -42,7 +42,9 @@ def restore_notebook_files(files: Files, config) -> Files:
     return files
 
 
-# The options mkdocs-jupyter renders a page with, as its own render passes them (plugin.py, new_render).
+# The options mkdocs-jupyter 0.26 renders a page with, as its own render passes them (plugin.py, new_render);
+# 0.27 (Python 3.12+) renders with more, and keys its cache on them: there the build renders as it does.
+RENDERER = "0.26."
 RENDER_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
                   "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")
 
@@ -51,15 +53,13 @@ def render_in_parallel(config, notebooks: list) -> int:
     """Render the notebook pages mkdocs-jupyter has not cached, on every core at once, into its own cache
     (its key, its record): the build then only reads them. A cold build renders one notebook at a time, two
     seconds each, three per chapter. Does nothing where mkdocs-jupyter's cache is off or not the one known
-    here (another version): the build renders as before. Returns how many it rendered."""
+    here (another version, RENDERER): the build renders as before. Returns how many it rendered."""
     import sys
     from concurrent.futures import ProcessPoolExecutor
 
     jupyter = config.plugins["mkdocs-jupyter"]
     plugin = sys.modules[type(jupyter).__module__]
-    known = all(hasattr(plugin, name) for name in ("_compute_cache_key", "_get_cache_path", "_get_nb_toc_tokens",
-                                                     "convert"))
-    if not known or not jupyter.config.get("cache") or jupyter.config["execute"]:
+    if not renders_in_parallel() or not jupyter.config["cache"] or jupyter.config["execute"]:
         return 0
     options = {name: jupyter.config[name] for name in RENDER_OPTIONS}
     missing = []
@@ -73,6 +73,13 @@ def render_in_parallel(config, notebooks: list) -> int:
             list(pool.map(_render, missing))
         return len(missing)
     return 0
+
+
+def renders_in_parallel() -> bool:
+    """Whether the installed mkdocs-jupyter is the one whose rendering `render_in_parallel` repeats."""
+    from importlib.metadata import version
+
+    return version("mkdocs-jupyter").startswith(RENDERER)
 
 
 def _render(job) -> None:
