@@ -30,7 +30,7 @@ def project(tmp_path_factory, built):
     # The session's build cached its notebook pages by content: the copy's build renders only the new ones.
     renders = ROOT / ".cache" / "mkdocs-jupyter"
     if renders.is_dir():
-        shutil.copytree(renders, project / ".cache" / "mkdocs-jupyter")
+        shutil.copytree(renders, project / ".cache" / "mkdocs-jupyter", ignore=shutil.ignore_patterns("*.json.*"))
     run(project, "coursekit", "new-chapter", "first-demo", "--title", "A demo", "--title-fr", "Une démo")
     return project
 
