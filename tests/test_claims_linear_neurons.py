@@ -257,21 +257,27 @@ def test_an_epoch_of_32_example_batches_makes_12_updates_and_sgd_at_0_01_does_no
     assert len(ns["train_loader"]) == 12
     spread = {}
     for lr in (0.01, 0.001):
-        torch.manual_seed(0)
-        loader = torch.utils.data.DataLoader(ns["train_dataset"], batch_size=1, shuffle=True,
-                                             generator=torch.Generator().manual_seed(0))
-        model = torch.nn.Linear(ns["m"], 1)
-        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-        losses = []
-        for _ in range(12):
-            for xb, yb in loader:
-                optimizer.zero_grad()
-                torch.nn.functional.mse_loss(model(xb), yb).backward()
-                optimizer.step()
-            with torch.no_grad():
-                losses.append(torch.nn.functional.mse_loss(model(ns["X_train_t"]), ns["y_train_t"]).item())
+        losses = sgd_training_mse(ns, lr, batch_size=1, epochs=12)
         spread[lr] = max(losses[-6:]) - min(losses[-6:])
     assert spread[0.01] > 100 and spread[0.001] < 50
+
+
+def sgd_training_mse(ns: dict, lr: float, batch_size: int, epochs: int) -> list[float]:
+    """The page's neuron trained by SGD on shuffled minibatches: the training MSE after each epoch."""
+    torch.manual_seed(0)
+    loader = torch.utils.data.DataLoader(ns["train_dataset"], batch_size=batch_size, shuffle=True,
+                                         generator=torch.Generator().manual_seed(0))
+    model = torch.nn.Linear(ns["m"], 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(model(xb), yb).backward()
+            optimizer.step()
+        with torch.inference_mode():
+            losses.append(torch.nn.functional.mse_loss(model(ns["X_train_t"]), ns["y_train_t"]).item())
+    return losses
 
 
 def test_minibatches_at_the_full_batch_rate_swing_and_at_0_01_settle(script_runs):
@@ -280,22 +286,7 @@ def test_minibatches_at_the_full_batch_rate_swing_and_at_0_01_settle(script_runs
     ns = script_runs(CHAPTER / "pytorch_neuron.py").namespace
     A = np.column_stack([ns["X_train"], np.ones(len(ns["y_train"]))])
     best = np.mean((A @ np.linalg.lstsq(A, ns["y_train"], rcond=None)[0] - ns["y_train"]) ** 2)
-    last = {}
-    for lr in (0.125, 0.01):
-        torch.manual_seed(0)
-        loader = torch.utils.data.DataLoader(ns["train_dataset"], batch_size=32, shuffle=True,
-                                             generator=torch.Generator().manual_seed(0))
-        model = torch.nn.Linear(ns["m"], 1)
-        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-        losses = []
-        for _ in range(20):
-            for xb, yb in loader:
-                optimizer.zero_grad()
-                torch.nn.functional.mse_loss(model(xb), yb).backward()
-                optimizer.step()
-            with torch.inference_mode():
-                losses.append(torch.nn.functional.mse_loss(model(ns["X_train_t"]), ns["y_train_t"]).item())
-        last[lr] = np.array(losses[-6:])
+    last = {lr: np.array(sgd_training_mse(ns, lr, batch_size=32, epochs=20)[-6:]) for lr in (0.125, 0.01)}
     assert np.abs(np.diff(last[0.125])).max() > 1000 and last[0.125].max() > 2 * best
     assert last[0.01].max() < 1.05 * best
 
