@@ -37,8 +37,9 @@ u = X_full @ w + b
 loss = ((y_full - u) ** 2).mean()  # E, the MSE
 loss.backward()                    # autograd fills w.grad and b.grad
 
-by_hand = 2 / n * X_full.T @ (u - y_full)  # (2/n) X^T (u - y)
-same = torch.allclose(w.grad, by_hand.detach(), rtol=1e-5)
+with torch.no_grad():  # a check, not part of the model: no graph
+    by_hand = 2 / n * X_full.T @ (u - y_full)  # (2/n) X^T (u - y)
+same = torch.allclose(w.grad, by_hand, rtol=1e-5)
 print("autograd matches the formula:", same)
 # --8<-- [end:autograd]
 

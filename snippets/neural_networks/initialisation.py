@@ -54,13 +54,14 @@ def layer_profile(activation, init, depth=10, width=64):
     torch.manual_seed(0)  # the same weights and batch for every setting
     layers = [nn.Linear(width, width, bias=False) for _ in range(depth)]
     for layer in layers:
-        init(layer.weight)
+        init(layer.weight)  # on the CPU, then moved once
+    nn.Sequential(*layers).to(device)  # moves every layer in place
     head = nn.Linear(width, 1).to(device)
     signal = torch.randn(256, width).to(device)  # drawn on the CPU
     target = torch.randn(256, 1).to(device)
     hidden = []
     for layer in layers:
-        signal = activation(layer.to(device)(signal))
+        signal = activation(layer(signal))
         hidden.append(signal)
     error = nn.functional.mse_loss(head(signal), target)
     weights = [layer.weight for layer in layers]
