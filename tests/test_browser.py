@@ -336,7 +336,7 @@ def test_screenshots(browser, base_url, scheme, tmp_path_factory):
     folder = tmp_path_factory.mktemp("screenshots")
     context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
     try:
-        page, viewer = context.new_page(), context.new_page()
+        viewer, page = context.new_page(), context.new_page()  # the page shot last: in front, drawn at once
         for language in languages():
             for name, path in (("chapter", CHAPTER),):
                 page.goto(base_url + site_prefix(language) + path)

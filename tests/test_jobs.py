@@ -1,7 +1,9 @@
 """Jobs shared by a test session's processes: run once, waited for, one after another when asked."""
 
+import subprocess
 import sys
 
+from coursekit.project import ROOT
 from coursekit.testing.jobs import SharedJob
 
 
@@ -39,3 +41,21 @@ def test_a_failed_job_reports_its_output(tmp_path):
     outcome = job.result()
     job.finish(interrupted=False)
     assert outcome.returncode == 3 and "bad input" in outcome.log
+
+
+def test_the_code_server_holds_no_pipe_of_a_process_another_thread_is_starting(tmp_path):
+    """A job's thread may be starting its process (which waits until every copy of a status pipe is closed)
+    at the moment the session forks the server that runs the pages' code: the server must let go of it,
+    or the job never reports and the tests waiting for the build wait forever."""
+    code = """if True:
+        import os, select
+        from coursekit.execution import worker
+        status, copy = os.pipe()  # the pipe Popen reads until the new process has started
+        worker.start()
+        os.close(copy)
+        ready, _, _ = select.select([status], [], [], 10)
+        print("released" if ready and os.read(status, 1) == b"" else "held by the server")
+        worker.stop()
+    """
+    done = subprocess.run(python(code), cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "released", done.stdout + done.stderr

@@ -125,9 +125,11 @@ def start(preload=(), threads: int | None = None) -> None:
         pid = os.fork()
     if pid == 0:
         ours.close()
+        connection = theirs.detach()
+        _release_inherited(keep=connection)
         code = 0
         try:
-            _serve(Connection(theirs.detach()))
+            _serve(Connection(connection))
         except BaseException:  # noqa: BLE001 - Ctrl-C or a broken socket: the server's end either way
             code = 1
         os._exit(code)
@@ -135,6 +137,20 @@ def start(preload=(), threads: int | None = None) -> None:
     theirs.close()
     _server = _Server(pid, Connection(ours.detach()))
     atexit.register(stop)
+
+
+def _release_inherited(keep: int) -> None:
+    """Point each descriptor this server inherited (but stdio and `keep`) at /dev/null. Another thread may
+    have been starting a process: that start waits until every copy of its status pipe is closed, and this
+    server, which never execs, would hold one for the whole session. The numbers stay taken: objects of
+    the parent that still name them can close nothing of the server's."""
+    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in sorted(int(name) for name in os.listdir(folder)):
+        if fd > 2 and fd not in (keep, null):
+            with contextlib.suppress(OSError):
+                os.dup2(null, fd)
+    os.close(null)
 
 
 def stop() -> None:
