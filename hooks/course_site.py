@@ -89,7 +89,7 @@ def on_page_content(html, page, config, files):
         html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
         to_root = "../" * page.url.count("/")  # the page's folder depth below the site's root
         html = downloads.link_file_names(html, included_scripts(page.markdown), to_root)
-    return typography.apply(html, language)
+    return typography.apply(page_markup.lean_code(html), language)
 
 
 def on_page_context(context, page, config, nav):

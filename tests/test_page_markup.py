@@ -78,3 +78,33 @@ def test_the_repository_link_stays_and_its_request_to_the_host_goes():
     static = keep_repository_link_static(header)
     assert 'class="md-source"' in static and 'href="https://github.com/someone/course"' in static
     assert "data-md-component" not in static
+
+
+def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
+    """Names and runs of spaces, drawn in the code's own colour, lose their span; every other token keeps
+    its own, and the text is the same."""
+    from html import unescape
+
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    from coursekit.site.markup import lean_code
+
+    code = 'for x in range(3):\n    print(f"{x:>4}", x ** 2)  # a < b\n'
+    html = highlight(code, PythonLexer(), HtmlFormatter())
+    lean = lean_code(html)
+    text = lambda markup: unescape(re.sub(r"<[^>]+>", "", markup))  # noqa: E731
+    assert text(lean) == text(html) and text(lean).strip() == code.strip()
+    assert '<span class="n">' in html and '<span class="n">' not in lean and '<span class="w">' not in lean
+    kept = lambda markup: re.findall(r'<span class="(?![nw]")[^"]+">', markup)  # noqa: E731
+    plain = len(re.findall(r'<span class="[nw]">', html))
+    assert kept(lean) == kept(html) and plain and lean.count("<span") == html.count("<span") - plain
+
+
+def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
+    pages = sorted(site.glob("**/chapters/*/index.html")) + sorted(site.glob("**/notebooks/*/index.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "highlight" in html and not re.search(r'<span class="[nw]">', html), page.relative_to(site)

@@ -85,6 +85,16 @@ def exclude_code_from_search(html: str) -> str:
     return CODE_BLOCK.sub(lambda m: m[0] + " data-search-exclude", html)
 
 
+PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+
+
+def lean_code(html: str) -> str:
+    """Pygments puts every name and every run of spaces of highlighted code in a span, which the theme
+    draws in the code's own colour: thousands of elements on a chapter page that show nothing, each one
+    styled and laid out on every load. They become plain text."""
+    return PLAIN_TOKEN.sub(r"\1", html)
+
+
 REPOSITORY_WIDGET = re.compile(r'(<a [^>]*class="md-source")\s+data-md-component="source"')
 
 
