@@ -25,7 +25,8 @@ def test_offline_site_works_opened_from_a_folder(offline_built, browser):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(home)
         page.click(f"article a[href='{CHAPTER}.html']")  # the outline's link, a file beside the home page
-        assert page.url.endswith(f"{CHAPTER}.html") and page.locator("math").count() > 0
+        page.wait_for_url(f"**/{CHAPTER}.html")  # until the chapter has loaded, not only been asked for
+        assert page.locator("math").count() > 0
         search(page, "gradient", initializing_text(offline_built.site / "index.html"))
         page.wait_for_function(SEARCH_FOUND, arg=(offline_built.site / CHAPTER).as_uri(), timeout=30_000)
         page.keyboard.press("Escape")
