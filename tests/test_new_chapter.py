@@ -49,6 +49,14 @@ def test_it_writes_the_pages_snippet_claims_nav_and_outline(project):
     assert not [line for line in snippet[1:] if len(line) > 78], "wider than the page's code column"
 
 
+def test_the_copy_is_a_working_tree_its_own_commands_can_copy(project):
+    """The project's commands list its files with git (a scratch course, the bench's, is made from them):
+    in the copy too, as in a contributor's clone."""
+    code = "from coursekit.tools.scratch_course import project_files; print(len(project_files()))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0 and int(done.stdout) > 100, done.stderr[-2000:]
+
+
 def test_a_second_run_refuses_and_leaves_the_chapter_alone(project):
     page = project / "docs/en/chapters/first-demo.md"
     before = page.read_text(encoding="utf-8")

@@ -6,11 +6,14 @@ from functools import cache
 
 from latex2mathml.converter import convert
 
+from coursekit.site.typography import COPIED
+
 ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
 DELIMITERS = re.compile(r"^\s*(\\\(|\\\[)(?P<tex>.*?)(\\\)|\\\])\s*$", re.DOTALL)
 # Notebook Markdown cells keep Jupyter's $...$ and $$...$$ (mkdocs-jupyter 0.26) or come wrapped as
-# arithmatex's (0.27); code and preformatted text are left alone.
-VERBATIM = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>)", re.DOTALL)
+# arithmatex's (0.27); code, preformatted text and what a notebook cell's copy button copies are left alone.
+VERBATIM = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>"
+                      rf"|{COPIED.pattern})", re.DOTALL)
 DOLLARS = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)\$(?!\w)", re.DOTALL)
 
 

@@ -2,13 +2,17 @@
 
 French: a narrow no-break space (U+202F) before ; ! ? and inside « », a no-break space (U+00A0) before :
 and between a number and its unit or %, a narrow no-break space between groups of thousands. Code,
-formulas, scripts and styles are left as they are, and so are tags and their attributes (URLs included).
+formulas, scripts, styles and the code a notebook cell copies are left as they are, and so are tags and their
+attributes (URLs included).
 """
 
 import re
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 VERBATIM = {"code", "pre", "kbd", "samp", "math", "script", "style", "svg", "textarea"}
+# The text a notebook cell's copy button copies: mkdocs-jupyter's hidden copy of the cell's source, in a div
+# with no element inside.
+COPIED = re.compile(r'<div class="clipboard-copy-txt"[^>]*>.*?</div>', re.DOTALL)
 TAG = re.compile(r"<(?P<end>/?)(?P<name>[a-zA-Z][\w-]*)[^>]*?(?P<self>/?)>|<!--.*?-->", re.DOTALL)
 UNITS = r"%|‰|°C|ms|min|s|h|px|pt|[kKMG]o|[kKMG]B|Go|Mo|Ko"
 
@@ -30,6 +34,19 @@ def apply(html: str, language: str) -> str:
     rules = RULES.get(language)
     if not rules:
         return html
+    return "".join(part if COPIED.fullmatch(part) else _apply(part, rules) for part in _split(html))
+
+
+def _split(html: str) -> list[str]:
+    """The copy texts of notebook cells, and the HTML around them."""
+    parts, at = [], 0
+    for copied in COPIED.finditer(html):
+        parts += [html[at:copied.start()], copied[0]]
+        at = copied.end()
+    return parts + [html[at:]]
+
+
+def _apply(html: str, rules) -> str:
     out, depth, at = [], [], 0
     for tag in TAG.finditer(html):
         out.append(html[at:tag.start()] if depth else _space(html[at:tag.start()], rules))

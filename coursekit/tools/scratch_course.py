@@ -37,7 +37,7 @@ def course_of(count: int, destination: Path) -> Path:
     for language in languages()[1:]:
         for page in [docs / language / "index.md", *(docs / language / "chapters").glob("*-[0-9]*.md")]:
             mark(page, docs_dir=docs)
-    return destination
+    return _as_checkout(destination)
 
 
 def _repeat(chapter: str, number: int, destination: Path) -> None:
@@ -145,6 +145,13 @@ def first_chapters(count: int, destination: Path) -> Path:
             if (destination / translated).exists():
                 subprocess.run([sys.executable, "-m", "coursekit", "translations", "mark", str(translated)],
                                cwd=destination, check=True, capture_output=True)
+    return _as_checkout(destination)
+
+
+def _as_checkout(destination: Path) -> Path:
+    """Make the copy a git working tree, as a contributor's clone is: the project's commands (and a
+    scratch course made from this one) list its files with git."""
+    subprocess.run(["git", "init", "-q"], cwd=destination, check=True, capture_output=True)
     return destination
 
 
