@@ -151,15 +151,17 @@ def test_committed_notebooks_match_their_pages():
 
 def test_a_notebook_cells_copy_button_copies_its_code(site):
     """On a notebook page, what a cell's copy button copies is the cell's source as it is: a `$` in the code
-    (a matplotlib label) is not a formula there."""
+    (a matplotlib label) is not a formula there, nor a colon French punctuation."""
     import html
 
     import nbformat
 
     for chapter, notebook_id in chapter_pages().items():
-        page = site / site_prefix(chapter.parts[1]) / "notebooks" / notebook_id / "index.html"  # docs/LANG/...
-        copied = [html.unescape(text) for text in re.findall(r'<div class="clipboard-copy-txt"[^>]*>(.*?)</div>',
-                                                            page.read_text(encoding="utf-8"), re.DOTALL)]
+        language = chapter.parts[1]  # docs/LANG/chapters/...
+        page = site / site_prefix(language) / "notebooks" / notebook_id / "index.html"
+        hidden = re.findall(r'<div class="clipboard-copy-txt"[^>]*>(.*?)</div>', page.read_text(encoding="utf-8"),
+                            re.DOTALL)
+        copied = [html.unescape(text) for text in hidden]
         cells = [cell.source for cell in nbformat.read(notebook_path(chapter, notebook_id), as_version=4).cells
                  if cell.cell_type == "code"]
         assert [text.strip() for text in copied] == [cell.strip() for cell in cells], page.relative_to(site)

@@ -2,8 +2,8 @@
 
 French: a narrow no-break space (U+202F) before ; ! ? and inside « », a no-break space (U+00A0) before :
 and between a number and its unit or %, a narrow no-break space between groups of thousands. Code,
-formulas, scripts, styles and the code a notebook cell copies are left as they are, and so are tags and their
-attributes (URLs included).
+formulas, scripts, styles and the code a notebook cell copies are left as they are, and so are tags and
+their attributes (URLs included).
 """
 
 import re
