@@ -57,6 +57,14 @@ def test_the_copy_is_a_working_tree_its_own_commands_can_copy(project):
     assert done.returncode == 0 and int(done.stdout) > 100, done.stderr[-2000:]
 
 
+def test_gitignore_ignores_no_file_of_the_project():
+    """A pattern meant for the built site (`site/`) once matched `coursekit/site/` too: a new module there
+    was left out of commits and of every copy of the project."""
+    ignored = subprocess.run(["git", "ls-files", "--cached", "--ignored", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert not ignored, f".gitignore matches files of the project: {ignored[:5]}"
+
+
 def test_a_second_run_refuses_and_leaves_the_chapter_alone(project):
     page = project / "docs/en/chapters/first-demo.md"
     before = page.read_text(encoding="utf-8")
