@@ -115,6 +115,8 @@ def first_chapters(count: int, destination: Path) -> Path:
     pages = chapter_pages()
     kept_folders = {folder for page, chapter in pages.items() if chapter in order[:count]
                     for folder in snippet_folders(read_text(page))}
+    kept_figures = {m["name"] for page, chapter in pages.items() if chapter not in dropped
+                    for m in FIGURE.finditer(read_text(page))}
     edited = set()
     for page, chapter in pages.items():
         if chapter not in dropped:
@@ -123,7 +125,7 @@ def first_chapters(count: int, destination: Path) -> Path:
         for folder in snippet_folders(text) - kept_folders:
             shutil.rmtree(destination / "snippets" / folder, ignore_errors=True)
             (destination / "tests" / f"test_claims_{folder}.py").unlink(missing_ok=True)
-        for name in (m["name"] for m in FIGURE.finditer(text)):
+        for name in {m["name"] for m in FIGURE.finditer(text)} - kept_figures:  # repeats share figures
             for figure in (destination / "docs" / "assets" / "figures").glob(f"{name}.*svg"):
                 figure.unlink()
         (destination / page).unlink()
