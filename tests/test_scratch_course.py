@@ -1,0 +1,23 @@
+"""The bench's scratch courses: the real chapters repeated under new ids, and copies of the first ones."""
+
+import subprocess
+import sys
+
+from coursekit.site.markup import FIGURE
+from coursekit.tools.scratch_course import course_of
+
+
+def test_a_copy_of_a_grown_course_keeps_the_figures_its_chapters_show(tmp_path):
+    """A repeated chapter shows the figure files of the chapter it repeats: dropping it from a copy must not
+    take them from the chapter that stays."""
+    grown = course_of(4, tmp_path / "grown")
+    code = ("from pathlib import Path; from coursekit.tools.scratch_course import first_chapters; "
+            f"first_chapters(1, Path({str(tmp_path / 'copy')!r}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=grown, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    copy = tmp_path / "copy"
+    figures = copy / "docs" / "assets" / "figures"
+    shown = {(page.relative_to(copy), m["name"]) for page in (copy / "docs").rglob("chapters/*.md")
+             for m in FIGURE.finditer(page.read_text(encoding="utf-8"))}
+    missing = [f"{page}: {name}" for page, name in sorted(shown) if not list(figures.glob(f"{name}.*svg"))]
+    assert shown and not missing, missing
