@@ -34,16 +34,8 @@ def apply(html: str, language: str) -> str:
     rules = RULES.get(language)
     if not rules:
         return html
-    return "".join(part if COPIED.fullmatch(part) else _apply(part, rules) for part in _split(html))
-
-
-def _split(html: str) -> list[str]:
-    """The copy texts of notebook cells, and the HTML around them."""
-    parts, at = [], 0
-    for copied in COPIED.finditer(html):
-        parts += [html[at:copied.start()], copied[0]]
-        at = copied.end()
-    return parts + [html[at:]]
+    parts = re.split(f"({COPIED.pattern})", html, flags=re.DOTALL)  # odd parts: what a notebook cell copies
+    return "".join(part if i % 2 else _apply(part, rules) for i, part in enumerate(parts))
 
 
 def _apply(html: str, rules) -> str:
