@@ -16,6 +16,7 @@ CHAPTER_URLS = [f"{folder}/" for folder in chapters().values()]
 NOTEBOOK_URLS = [f"notebooks/{chapter}/" for chapter in chapters()]
 CHAPTER = CHAPTER_URLS[0]
 VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
+PALETTE = {"light": "default", "dark": "slate"}  # Material's color schemes
 
 
 @pytest.fixture
@@ -51,34 +52,41 @@ OVERFLOWING_CODE = """() => {
 def every_page_loaded(site, base_url, browser, pytestconfig):
     """Every page of the site loaded once, each in its own tab left open while the next loads, until the
     network is quiet: what went wrong, the requests, the lines of code wider than the column, and axe-core's
-    findings (WCAG 2.1 A and AA) in the light palette. Meanwhile, a thread checks the colour rules in the dark
-    palette: each is seconds of work per page."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    findings: WCAG 2.1 A and AA in the light palette, then the colour rules in the dark one (the system
+    preference switched, which the page follows)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    from coursekit.checks.a11y import check_page, violations
+    from coursekit.checks.a11y import check_page
 
     paths = every_page(site, pytestconfig)
     context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-    traffic, problems, overflowing, axe_problems, seen = Traffic(context), [], [], [], []
-    with ThreadPoolExecutor(1) as pool:
-        dark = pool.submit(violations, base_url, paths, "dark", VIEWPORT, every_rule=False)
-        try:
-            axe = Axe()
-            for path in paths:
-                url = base_url + path
-                page = context.new_page()
-                page.on("console", lambda m, url=url: m.type == "error" and problems.append(f"{url}: console: {m.text}"))
-                page.on("pageerror", lambda e, url=url: problems.append(f"{url}: script error: {e}"))
-                page.goto(url)
-                overflowing += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
-                axe_problems += check_page(axe, page, path, "light", True, seen)
-            traffic.settle(page)
-            yield {"traffic": traffic, "problems": problems, "overflowing": overflowing, "count": len(paths),
-                   "axe": axe_problems + dark.result()}
-        finally:
-            context.close()
+    traffic, problems, overflowing, axe_problems = Traffic(context), [], [], []
+    seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
+    axe = Axe()
+    try:
+        for path in paths:
+            url = base_url + path
+            page = context.new_page()
+            page.on("console", lambda m, url=url: m.type == "error" and problems.append(f"{url}: console: {m.text}"))
+            page.on("pageerror", lambda e, url=url: problems.append(f"{url}: script error: {e}"))
+            page.goto(url)
+            overflowing += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
+            axe_problems += check_page(axe, page, path, "light", True, seen["light"])
+            in_palette(page, "dark")
+            axe_problems += check_page(axe, page, path, "dark", False, seen["dark"])
+        traffic.settle(page)
+        yield {"traffic": traffic, "problems": problems, "overflowing": overflowing, "count": len(paths),
+               "axe": axe_problems}
+    finally:
+        context.close()
+
+
+def in_palette(page, scheme: str) -> None:
+    """Switch the system preference of a loaded page; return once the page has followed it."""
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_function("scheme => document.body.dataset.mdColorScheme === scheme"
+                           " && !document.getAnimations().some(animation => animation.playState === 'running')",
+                           arg=PALETTE[scheme], polling=50, timeout=10_000)
 
 
 # Under pytest-xdist, the tests of the every-page pass run in one worker, which loads every page once.
@@ -128,18 +136,49 @@ def test_every_page_passes_axe_at_wcag_21_aa(every_page_loaded):
 
 
 def test_axe_sees_a_faint_code_span_among_many_alike(browser, tmp_path):
-    """Repeated code spans are checked once per page: a faint kind of span is still found, wherever it is."""
-    from coursekit.checks.a11y import violations
-    from coursekit.checks.browser import serve
-
+    """Repeated code spans are measured once per kind: a faint kind of span is still found, wherever it is."""
     spans = '<span class="n">x</span> ' * 300 + '<span class="faint" style="color:#ccc">yes</span>'
     (tmp_path / "index.html").write_text(f'<!doctype html><html lang="en"><title>Code</title><main><pre><code>'
                                          f'{spans}</code></pre></main></html>', encoding="utf-8")
-    from concurrent.futures import ThreadPoolExecutor
-
-    with serve(tmp_path) as url, ThreadPoolExecutor(1) as pool:  # a Playwright of its own, as in the site check
-        problems = pool.submit(violations, url, [""], "light", VIEWPORT).result()
+    problems = axe_on(browser, tmp_path, [""])
     assert len(problems) == 1 and "color-contrast on 1 element" in problems[0], problems
+
+
+def test_axe_measures_a_kind_again_where_it_shows_otherwise(browser, tmp_path):
+    """What the colour rules leave out as known, on a second page: a faint span seen before only in a closed
+    box, and a link seen before only alone in a list item, are measured again where they show in text; the
+    other rules look at every element (an image without a text alternative among many alike)."""
+    faint = '<span class="g" style="color:#bbb">faint</span>'
+    link = '<a href="#x" class="plain" style="color:#444;text-decoration:none">link</a>'
+    images = '<img src="data:," alt="a dot" width="1" height="1">' * 50
+    pages = {"a": f'<p>Text.</p><details><summary>More</summary><p>{faint}</p></details><ul><li>{link}</li></ul>{images}',
+             "b": f'<p>Text and {faint}.</p><p>Text around a {link}, and more text.</p>{images}'
+                  '<img src="data:," width="1" height="1">'}
+    for name, body in pages.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(
+            f'<!doctype html><html lang="en"><title>{name}</title><body style="color:#222"><main id="x">{body}'
+            '</main></body></html>', encoding="utf-8")
+    problems = axe_on(browser, tmp_path, ["a/", "b/"])
+    assert sorted(problem.split(" on ")[0] for problem in problems) == [
+        "light: b/: color-contrast", "light: b/: image-alt", "light: b/: link-in-text-block"], problems
+
+
+def axe_on(browser, folder, paths: list[str]) -> list[str]:
+    """`check_page` on pages of `folder`, one after the other in one tab, as the every-page pass does."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from coursekit.checks.a11y import check_page
+    from coursekit.checks.browser import serve
+
+    problems, seen, axe = [], [], Axe()
+    with serve(folder) as url:
+        page = browser.new_page(viewport=VIEWPORT)
+        for path in paths:
+            page.goto(url + path)
+            problems += check_page(axe, page, path, "light", True, seen)
+        page.close()
+    return problems
 
 
 MATH_LAYOUT = """() => {
@@ -297,7 +336,6 @@ def test_copy_button_copies_its_block(browser, base_url):
     assert copied == code
 
 
-PALETTE = {"light": "default", "dark": "slate"}  # Material's color schemes
 FIRST_FIGURE_BOTTOM = """() => {
   const figure = document.querySelector("article img");
   return figure ? figure.getBoundingClientRect().bottom + scrollY : 0;

@@ -1,6 +1,8 @@
 """`python -m coursekit refresh` runs again only what changed, and everything with `--all`."""
 
-from coursekit.project import pages
+import nbformat
+
+from coursekit.project import chapter_pages, languages, pages
 from coursekit.tools import refresh
 
 DRAWING = "import matplotlib.pyplot as plt\n\nplt.subplots(num='refresh-test')\nplt.show()\n"
@@ -44,3 +46,43 @@ def test_a_page_runs_again_when_an_output_is_missing_or_older_than_its_code(monk
     missing = tmp_path / "missing.txt"
     monkeypatch.setattr(refresh.outputs, "output_files", lambda p: {1: missing, 2: first})
     assert refresh.pages_to_run() == [page]
+
+
+def test_a_chapter_runs_its_code_once_for_the_notebooks_of_its_three_languages(monkeypatch, tmp_path):
+    """The languages' notebooks share their code cells: one run gives each its outputs. A language whose code
+    differed would run on its own."""
+    from coursekit.notebooks import from_pages
+
+    chapter = next(iter(from_pages.chapter_pages().values()))
+    monkeypatch.setattr(from_pages, "chapter_pages",
+                        lambda: {page: id_ for page, id_ in chapter_pages().items() if id_ == chapter})
+    monkeypatch.setattr(from_pages, "ROOT", tmp_path)
+    monkeypatch.setattr(from_pages, "notebook_path", lambda page, id_: tmp_path / page.parent.parent.name / id_)
+    ran = []
+
+    def execute(notebook, name):
+        ran.append(name)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [nbformat.v4.new_output("stream", text=f"run {len(ran)}\n")]
+        return notebook
+
+    monkeypatch.setattr(from_pages, "execute", execute)
+    written = from_pages.refresh()
+    assert len(written) == len(languages()) and len(ran) == 1, ran
+    for path in written:
+        cells = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+        assert cells and all(cell.outputs[0]["text"] == "run 1\n" for cell in cells), path
+    assert from_pages.refresh() == [] and len(ran) == 1  # nothing changed: nothing runs
+
+    build = from_pages.build
+    monkeypatch.setattr(from_pages, "build", lambda page: _edited(build(page), page.parent.parent.name == languages()[-1]))
+    assert from_pages.refresh() == written and len(ran) == 3  # one run for the languages alike, one for the last
+
+
+def _edited(notebook, code_too: bool):
+    """Every notebook's prose edited; with `code_too`, its first code cell too."""
+    notebook.cells.append(nbformat.v4.new_markdown_cell("One more line."))
+    if code_too:
+        next(cell for cell in notebook.cells if cell.cell_type == "code").source += "\n# another line"
+    return notebook

@@ -1,67 +1,68 @@
 """Accessibility of the built site: axe-core's WCAG 2.1 A and AA rules, page by page, in one palette.
 
-The rules that do not depend on colour give the same answer in both palettes: the second palette runs only
-the colour rules. Highlighted code and formulas are thousands of small elements, each as contrasted as any
-other of its kind: before axe runs, each code span or formula leaf whose tag, class, colour, size, weight and
-background already occurred (on this page or an earlier one of the same run) becomes plain text, so that
-every kind is still checked, once.
-"""
+The rules that do not depend on colour run on the whole page, and give the same answer in both palettes: the
+second palette runs only the colour rules. Those measure the contrast of each element that holds text, and a
+chapter page holds thousands, most of them of a kind already measured: a code span of the same class, a part
+of a formula, a paragraph. So they run once per kind of text: on the elements whose tag, class, colours,
+size, weight, decoration, visibility and background (and for a link, the text around it) did not occur
+before, on this page or an earlier one of the same run; on a page with nothing new, not at all."""
 
-from coursekit.checks.browser import launch
-
+COLOUR = ["color-contrast", "link-in-text-block"]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
-COLOUR_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
-                "resultTypes": ["violations"]}
+BUT_COLOUR_RULES = dict(WCAG_21_AA, rules={rule: {"enabled": False} for rule in COLOUR})
+COLOUR_RULES = {"runOnly": {"type": "rule", "values": COLOUR}, "resultTypes": ["violations"]}
+NEW = "data-axe-new-kind"  # marks what the colour rules measure
 
-REPEATED_LEAVES_TO_TEXT = """seen => {
+MARK_NEW_KINDS = """([seen, mark]) => {
+  const backdrops = new Map();
   const backdrop = element => {  // the colour text is read against: the nearest opaque background
-    for (let e = element; e; e = e.parentElement) {
-      const colour = getComputedStyle(e).backgroundColor;
-      if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+    if (!element) return "";
+    if (!backdrops.has(element)) {
+      const colour = getComputedStyle(element).backgroundColor;
+      const opaque = colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent";
+      backdrops.set(element, opaque ? colour : backdrop(element.parentElement));
     }
-    return "";
+    return backdrops.get(element);
+  };
+  const ownText = element => [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  const kind = element => {  // for a link, the text around it too: is it told apart from it?
+    const style = getComputedStyle(element), parent = element.parentElement;
+    const around = element.tagName === "A" ? [parent.tagName, ownText(parent)] : [];
+    return [element.tagName, element.className, style.color, getComputedStyle(parent).color,
+            style.fontSize, style.fontWeight, style.textDecorationLine, style.opacity,
+            element.checkVisibility({visibilityProperty: true}), backdrop(element), ...around].join("|");
   };
   const known = new Set(seen);
-  const repeats = [...document.querySelectorAll("pre span, math *")].filter(leaf => {
-    if (leaf.children.length) return false;
-    const style = getComputedStyle(leaf);
-    const key = [leaf.tagName, leaf.className, style.color, style.fontSize, style.fontWeight,
-                 backdrop(leaf)].join("|");
-    return known.has(key) || !known.add(key);
-  });
-  for (const leaf of repeats) leaf.replaceWith(leaf.textContent);
+  document.querySelectorAll(`[${mark}]`).forEach(element => element.removeAttribute(mark));
+  for (const element of document.body.querySelectorAll("*")) {
+    if (!ownText(element) && element.tagName !== "A") continue;
+    const key = kind(element);
+    if (!known.has(key)) element.setAttribute(mark, "");
+    known.add(key);
+  }
   return [...known];
 }"""
 
 
 def check_page(axe, page, path: str, scheme: str, every_rule: bool, seen: list) -> list[str]:
-    """axe on the page loaded in `page`: one line per failing rule. `seen` collects the kinds of leaves
-    already checked."""
-    seen[:] = page.evaluate(REPEATED_LEAVES_TO_TEXT, seen)
+    """axe on the page loaded in `page`: one line per failing rule; `every_rule=False` runs the colour rules
+    only. `seen` collects the kinds of text the colour rules have measured."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(axe.axe_script)
+    problems = _run(page, None, BUT_COLOUR_RULES, path, scheme) if every_rule else []
+    seen[:] = page.evaluate(MARK_NEW_KINDS, [seen, NEW])
+    if page.locator(f"[{NEW}]").count():
+        problems += _run(page, {"include": [[f"[{NEW}]"]]}, COLOUR_RULES, path, scheme)
+    return problems
+
+
+def _run(page, context, options: dict, path: str, scheme: str) -> list[str]:
     problems = []
-    for rule in axe.run(page, options=WCAG_21_AA if every_rule else COLOUR_RULES).response["violations"]:
+    run = "([context, options]) => axe.run(context || document, options).then(results => results.violations)"
+    for rule in page.evaluate(run, [context, options]):
         nodes = rule["nodes"]
         summary = nodes[0]["failureSummary"].splitlines()[-1].strip()
         problems.append(f"{scheme}: {path or '/'}: {rule['id']} on {len(nodes)} element(s), e.g. "
                         f"{nodes[0]['target']}: {summary}")
-    return problems
-
-
-def violations(base_url: str, paths: list[str], scheme: str, viewport: dict, every_rule: bool = True) -> list[str]:
-    """`check_page` on each page, in the `scheme` palette; `every_rule=False` runs the colour rules only.
-
-    It drives a Chromium of its own, so that it can run in a thread beside other browser work.
-    """
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    axe, problems, seen = Axe(), [], []
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_context(viewport=viewport, color_scheme=scheme).new_page()
-        for path in paths:
-            page.goto(base_url + path)
-            problems += check_page(axe, page, path, scheme, every_rule, seen)
-        browser.close()
     return problems

@@ -172,17 +172,28 @@ def sources(notebook: nbformat.NotebookNode) -> list:
 
 
 def refresh() -> list[Path]:
-    """Write the notebook of every chapter page whose committed one no longer matches it."""
-    changed = []
+    """Write the notebook of every chapter page whose committed one no longer matches it. The languages of a
+    chapter share its code cells: those run once, and every language's notebook gets their outputs."""
+    changed, runs = [], {}  # code cells' sources -> the notebook that ran them
     for page, notebook_id in chapter_pages().items():
         path = notebook_path(page, notebook_id)
         fresh = build(page)
         if path.exists() and sources(nbformat.read(path, as_version=4)) == sources(fresh):
             continue
+        code = tuple((cell.source, cell.metadata.get("timeout")) for cell in _code_cells(fresh))
+        if code in runs:
+            for cell, ran in zip(_code_cells(fresh), _code_cells(runs[code])):
+                cell.outputs, cell.execution_count = ran.outputs, ran.execution_count
+        else:
+            runs[code] = execute(fresh, str(path.relative_to(ROOT)))
         path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(execute(fresh, str(path.relative_to(ROOT))), path)
+        nbformat.write(fresh, path)
         changed.append(path)
     return changed
+
+
+def _code_cells(notebook: nbformat.NotebookNode) -> list:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
 if __name__ == "__main__":  # python -m coursekit.notebooks.from_pages NOTEBOOK EXECUTED: run one notebook, keep the result
