@@ -53,14 +53,14 @@ def every_page_loaded(site, base_url, browser, pytestconfig):
     """Every page of the site loaded once, each in its own tab left open while the next loads, until the
     network is quiet: what went wrong, the requests, the lines of code wider than the column, and axe-core's
     findings: WCAG 2.1 A and AA in the light palette, then the colour rules in the dark one (the system
-    preference switched, which the page follows)."""
+    preference switched, which the page follows); and how its formulas are set, once its fonts are in."""
     from axe_playwright_python.sync_playwright import Axe
 
     from coursekit.checks.a11y import check_page
 
     paths = every_page(site, pytestconfig)
     context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-    traffic, problems, overflowing, axe_problems = Traffic(context), [], [], []
+    traffic, problems, overflowing, axe_problems, maths = Traffic(context), [], [], [], {}
     seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
     axe = Axe()
     try:
@@ -71,12 +71,13 @@ def every_page_loaded(site, base_url, browser, pytestconfig):
             page.on("pageerror", lambda e, url=url: problems.append(f"{url}: script error: {e}"))
             page.goto(url)
             overflowing += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
+            maths[path] = page.evaluate("document.fonts.ready.then(() => true)") and page.evaluate(MATH_LAYOUT)
             axe_problems += check_page(axe, page, path, "light", True, seen["light"])
             in_palette(page, "dark")
             axe_problems += check_page(axe, page, path, "dark", False, seen["dark"])
         traffic.settle(page)
         yield {"traffic": traffic, "problems": problems, "overflowing": overflowing, "count": len(paths),
-               "axe": axe_problems}
+               "axe": axe_problems, "maths": maths}
     finally:
         context.close()
 
@@ -207,8 +208,8 @@ MATH_LAYOUT = """() => {
     if (shown(op) && style.mathStyle === "normal" && /^[\u2211\u220f\u222b]$/.test(op.textContent.trim())
         && box(op).height < 1.25 * parseFloat(style.fontSize)) problems.push(`large operator not large: ${named(op)}`);
   }
-  const loaded = [...document.fonts].some(face => face.family.includes("Course Math") && face.status === "loaded");
-  return {loaded, count: maths.length, problems};
+  const fonts = [...document.fonts].filter(face => face.status !== "unloaded").map(face => face.family);
+  return {loaded: fonts.some(family => family.includes("Course Math")), fonts, count: maths.length, problems};
 }"""
 
 
@@ -218,16 +219,23 @@ def math_layout(page, url):
     return page.evaluate(MATH_LAYOUT)
 
 
-@pytest.mark.parametrize("path", CHAPTER_URLS + NOTEBOOK_URLS)
-def test_formulas_are_set_in_the_math_font(base_url, context, path):
-    """The site's math font is loaded and sets every formula the page has as a book does: each kind it uses
-    (fractions stacked, scripts raised and lowered, display sums and integrals large), whatever they are."""
-    page, fonts = context.new_page(), []
-    page.on("request", lambda request: request.url.endswith(".woff2") and fonts.append(request.url))
-    layout = math_layout(page, base_url + path)
-    assert layout["count"], f"{path}: no formula shown"
-    assert layout["loaded"], f"{path}: the math font was not used (requests: {fonts})"
-    assert not layout["problems"], f"{path}:\n" + "\n".join(layout["problems"])
+@every_page_pass
+def test_formulas_are_set_in_the_math_font(site, every_page_loaded):
+    """On every page that has formulas, in every language, the site's math font is loaded and sets them as a
+    book does: each kind they use (fractions stacked, scripts raised and lowered, display sums and integrals
+    large), whatever they are."""
+    problems, pages = [], 0
+    for path, layout in every_page_loaded["maths"].items():
+        if "<math" not in (site / path / "index.html").read_text(encoding="utf-8"):
+            continue
+        pages += 1
+        if not layout["count"]:
+            problems.append(f"{path}: no formula shown")
+        elif not layout["loaded"]:
+            problems.append(f"{path}: the math font was not used (fonts: {layout['fonts']})")
+        problems += [f"{path}: {problem}" for problem in layout["problems"]]
+    assert pages, "no page with formulas was loaded"
+    assert not problems, "\n".join(problems)
 
 
 def test_the_math_check_takes_the_formulas_a_page_has(site, context, tmp_path):
@@ -256,14 +264,12 @@ def test_the_math_check_takes_the_formulas_a_page_has(site, context, tmp_path):
     assert layout["sum"]["problems"] == [] and layout["small-sum"]["problems"] == ["large operator not large: ∑ixi"]
 
 
-def test_pages_without_formulas_load_no_math_font(site, base_url, context):
-    page, fonts = context.new_page(), []
-    page.on("request", lambda request: "fonts/" in request.url and fonts.append(request.url))
-    for path in ("", "glossary/"):
-        assert "<math" not in (site / path / "index.html").read_text(encoding="utf-8")
-        page.goto(base_url + path)
-        page.evaluate("document.fonts.ready.then(() => true)")
-    assert not fonts, fonts
+@every_page_pass
+def test_pages_without_formulas_load_no_font(site, every_page_loaded):
+    """A page with no formula (the home pages, the glossaries) loads no font of the site's: no math font."""
+    plain = {path: layout["fonts"] for path, layout in every_page_loaded["maths"].items()
+             if "<math" not in (site / path / "index.html").read_text(encoding="utf-8")}
+    assert plain and not any(plain.values()), plain
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_URLS)
