@@ -155,8 +155,10 @@ def test_ctrl_c_stops_the_run_and_its_processes(tmp_path):
                            f"while True:\n    pass\n{FENCE}\n")
     script = ("from pathlib import Path\nfrom coursekit.execution import runner\nfrom coursekit.pages.codeblocks import collect\n"
               f"runner.run_chain(collect(Path({str(page)!r})))\nprint('went on')\n")
+    # As a terminal starts it: with Ctrl-C not ignored, even where pytest runs as a background job.
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert process.stderr.readline() == "started\n"
         os.killpg(process.pid, signal.SIGINT)  # what a terminal sends its foreground processes on Ctrl-C
