@@ -6,7 +6,8 @@
   links          check links and third-party references of a built site: `links SITE_DIR`
   bench          measure build, tests, code and page weight against the budget; `--chapters 2 5 10 20`:
                  the same for scratch courses of that many chapters, and what each chapter adds
-  chapters       the chapters' ids, in the order of the site, as a JSON list (`pytest --chapter ID`)
+  chapters       the chapters' ids, in the order of the site, as a JSON list (`pytest --chapter ID`);
+                 `--runs`: the pytest options of the runs that together test everything (the CI matrix)
   pins           pin every package (requirements.txt, requirements/site.txt) with uv
   provenance     record what produced the outputs (`refresh` does); `--device` adds this machine's GPU
 """

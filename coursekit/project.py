@@ -181,8 +181,13 @@ def snippet_scripts() -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m coursekit chapters`: the chapters' ids as a JSON list (the CI matrix reads it)."""
+    """`python -m coursekit chapters`: the chapters' ids as a JSON list; with `--runs`, the pytest options of
+    the runs that together are the whole test command, one per chapter and one for the machinery (the CI
+    matrix reads it)."""
     import json
 
-    print(json.dumps(chapter_ids()))
+    if "--runs" in argv:
+        print(json.dumps([f"--chapter={chapter}" for chapter in chapter_ids()] + ["--machinery"]))
+    else:
+        print(json.dumps(chapter_ids()))
     return 0

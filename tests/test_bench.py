@@ -2,8 +2,12 @@
 
 import re
 
+import pytest
+
 from coursekit.budgets import BUDGET
 from coursekit.tools.bench import Row, report
+
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
 
 def test_failed_tests_are_never_within_budget(capsys):

@@ -71,7 +71,8 @@ def every_page_loaded(site, base_url, browser, pytestconfig):
             page.on("pageerror", lambda e, url=url: problems.append(f"{url}: script error: {e}"))
             page.goto(url)
             overflowing += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
-            maths[path] = page.evaluate("document.fonts.ready.then(() => true)") and page.evaluate(MATH_LAYOUT)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            maths[path] = page.evaluate(MATH_LAYOUT)
             axe_problems += check_page(axe, page, path, "light", True, seen["light"])
             in_palette(page, "dark")
             axe_problems += check_page(axe, page, path, "dark", False, seen["dark"])
@@ -152,7 +153,8 @@ def test_axe_measures_a_kind_again_where_it_shows_otherwise(browser, tmp_path):
     faint = '<span class="g" style="color:#bbb">faint</span>'
     link = '<a href="#x" class="plain" style="color:#444;text-decoration:none">link</a>'
     images = '<img src="data:," alt="a dot" width="1" height="1">' * 50
-    pages = {"a": f'<p>Text.</p><details><summary>More</summary><p>{faint}</p></details><ul><li>{link}</li></ul>{images}',
+    pages = {"a": f'<p>Text.</p><details><summary>More</summary><p>{faint}</p></details>'
+                  f'<ul><li>{link}</li></ul>{images}',
              "b": f'<p>Text and {faint}.</p><p>Text around a {link}, and more text.</p>{images}'
                   '<img src="data:," width="1" height="1">'}
     for name, body in pages.items():

@@ -5,6 +5,8 @@ import pytest
 from coursekit.project import chapters
 from coursekit.testing.chapters import chapter_of
 
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
 (FIRST, FIRST_PAGE), (SECOND, SECOND_PAGE) = list(chapters().items())[:2]
 
 
@@ -34,20 +36,42 @@ def suite(pytester):
 
         def test_across_chapters():
             pass
+
+        @pytest.mark.machinery
+        def test_of_the_machinery():
+            pass
     """)
     return pytester
 
 
 def test_a_chapter_run_keeps_its_tests_and_the_shared_ones(suite):
     result = suite.runpytest("--chapter", FIRST, "-p", "no:xdist", "-v")
-    result.assert_outcomes(passed=3, deselected=2)
+    result.assert_outcomes(passed=3, deselected=3)
     result.stdout.fnmatch_lines_random([f"*test_per_chapter?{FIRST}? PASSED*", "*test_per_page?docs?fr?*PASSED*",
                                         "*test_across_chapters PASSED*"])
     assert SECOND not in result.stdout.str().replace("deselected", "")
 
 
 def test_without_a_chapter_everything_runs(suite):
-    suite.runpytest("-p", "no:xdist").assert_outcomes(passed=5)
+    suite.runpytest("-p", "no:xdist").assert_outcomes(passed=6)
+
+
+def test_the_runs_of_the_chapters_and_of_the_machinery_together_run_everything(suite):
+    """What the publishing workflow's jobs run: each chapter's, and the machinery's alone."""
+    def selected(*options):
+        result = suite.runpytest("--collect-only", "-q", "-p", "no:xdist", *options)
+        return {line for line in result.stdout.lines if "::" in line}
+
+    everything = selected()
+    machinery = selected("--machinery")
+    assert machinery == {line for line in everything if "machinery" in line}
+    runs = [selected("--chapter", chapter) for chapter in (FIRST, SECOND)] + [machinery]
+    assert set().union(*runs) == everything and len(everything) == 6
+
+
+def test_a_run_of_the_machinery_and_a_chapter_together_is_refused(suite):
+    result = suite.runpytest("--machinery", "--chapter", FIRST, "-p", "no:xdist")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_an_unknown_chapter_is_refused(suite):

@@ -8,6 +8,8 @@ import pytest
 from coursekit.figures import language as figure_text
 from coursekit.tools import refresh
 
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
 
 def test_refresh_draws_nothing_while_a_language_font_is_missing(monkeypatch, capsys):
     monkeypatch.setitem(figure_text.FONTS, "zh", ["No Such Sans CJK"])

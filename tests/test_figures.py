@@ -9,6 +9,8 @@ import pytest
 from coursekit.execution.scripts import svg_of
 from coursekit.figures.compare import TOLERANCE, differences, texts
 
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
 
 def draw(scale=1.0, label="standardised", title="convergence", noise=0.0):
     steps = np.arange(200)

@@ -3,8 +3,12 @@
 import subprocess
 import sys
 
+import pytest
+
 from coursekit.project import ROOT
 from coursekit.testing.jobs import SharedJob
+
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
 
 def python(code: str) -> list[str]:

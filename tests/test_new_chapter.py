@@ -11,6 +11,8 @@ import pytest
 from coursekit.project import ROOT
 from coursekit.tools.scratch_course import first_chapters
 
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
 TIMEOUT = 900  # seconds for each command: a hang fails, naming the command
 
 

@@ -6,8 +6,12 @@ from types import SimpleNamespace
 
 from mkdocs_jupyter import plugin as jupyter
 
+import pytest
+
 from coursekit.notebooks.site_pages import RENDER_OPTIONS, render_in_parallel, renders_in_parallel
 from coursekit.project import notebooks
+
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
 
 def test_notebook_pages_rendered_in_parallel_are_what_mkdocs_jupyter_renders(tmp_path):

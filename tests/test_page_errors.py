@@ -14,6 +14,8 @@ from coursekit.pages import includes
 from coursekit.pages.includes import IncludeError
 from coursekit.project import DOCS, ROOT, FrontMatterError, NotUTF8, front_matter, languages, read_text
 
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
 FENCE = "```"
 BROKEN = "---\nnotebook: demo\ntitle: [unclosed, list\nsearch: {exclude: true}\n---\n# A page\n"
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from coursekit import project
 from coursekit.execution import outputs, stale_outputs
 from coursekit.notebooks.from_pages import build
@@ -9,6 +11,8 @@ from coursekit.pages.codeblocks import collect, unexecuted_python
 from coursekit.pages.model import Page
 from coursekit.site import downloads, mathfont
 from coursekit.site.markup import stale_notices
+
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
 FENCE = "`" * 3
 PAGE = f"""---

@@ -12,6 +12,8 @@ from coursekit.project import ROOT
 from coursekit.tools.pins import LOCKS
 from coursekit.tools.pins import pinned_versions as pins
 
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
 FULL, SITE = LOCKS
 
 

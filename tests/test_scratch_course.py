@@ -3,8 +3,12 @@
 import subprocess
 import sys
 
+import pytest
+
 from coursekit.site.markup import FIGURE
 from coursekit.tools.scratch_course import course_of
+
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
 
 def test_a_copy_of_a_grown_course_keeps_the_figures_its_chapters_show(tmp_path):

@@ -10,6 +10,8 @@ import yaml
 from coursekit.checks.workflow_lint import INSTALL_HINT, PIP_PACKAGE, WORKFLOWS, LintFailed, available, lint
 from coursekit.project import ROOT, mkdocs_config
 
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
 WORKFLOW = WORKFLOWS / "site.yml"
 
 
@@ -44,16 +46,16 @@ def test_actionlint_would_see_a_broken_workflow(actionlint, tmp_path):
 
 
 def test_the_workflow_runs_the_readme_test_command_for_every_chapter(workflow):
-    """A job per chapter, from the list the project gives: together they run every test of the README's
-    command (a chapter's own, in its job; the others, in each)."""
+    """A job per chapter and one for the machinery, from the list the project gives: together they run every
+    test of the README's command (a chapter's own, in its job; the checks across chapters, in each)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = re.findall(r"```sh\n(pip install -r requirements.txt && pytest)\n```", readme)
     assert command, "the README's test command is not where the workflow expects it"
     test, listing = workflow["jobs"]["test"], workflow["jobs"]["chapters"]
-    assert f'{command[0]} --chapter "${{{{ matrix.chapter }}}}"' in steps_run(test)
-    assert test["strategy"]["matrix"]["chapter"] == "${{ fromJSON(needs.chapters.outputs.ids) }}"
+    assert f"{command[0]} ${{{{ matrix.run }}}}" in steps_run(test)
+    assert test["strategy"]["matrix"]["run"] == "${{ fromJSON(needs.chapters.outputs.runs) }}"
     assert test["needs"] == "chapters" and test["strategy"]["fail-fast"] is False
-    assert "python -m coursekit chapters" in steps_run(listing) and "ids" in listing["outputs"]
+    assert "python -m coursekit chapters --runs" in steps_run(listing) and "runs" in listing["outputs"]
     assert re.search(r"apt-get install .*\bchromium\b.*\bfonts-wqy-microhei\b", steps_run(test))
 
 
@@ -64,9 +66,12 @@ def test_the_chapter_list_is_what_pytest_chapter_takes():
 
     from coursekit.project import chapter_ids
 
-    listed = subprocess.run([sys.executable, "-m", "coursekit", "chapters"], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout
-    assert json.loads(listed) == chapter_ids() and chapter_ids()
+    def listed(*options):
+        return json.loads(subprocess.run([sys.executable, "-m", "coursekit", "chapters", *options], cwd=ROOT,
+                                         capture_output=True, text=True, check=True).stdout)
+
+    assert listed() == chapter_ids() and chapter_ids()
+    assert listed("--runs") == [f"--chapter={chapter}" for chapter in chapter_ids()] + ["--machinery"]
 
 
 def test_the_build_is_strict_with_the_address_and_repository_of_the_deployment(workflow):

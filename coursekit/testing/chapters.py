@@ -1,5 +1,8 @@
 """pytest plugin: `pytest --chapter NAME` runs the tests of one chapter (repeat it for several) and the checks
 that span chapters (the build, links, the home outline, translations, the shared pages in the browser).
+The tests of the course's machinery (marked `machinery`: coursekit on inputs they make themselves, no
+chapter's content) are left out; `pytest --machinery` runs them alone. The runs of every chapter and the
+machinery's run together are everything `pytest` runs.
 
 A test belongs to a chapter when its file or one of its parameters names the chapter: its pages
 (`docs/fr/chapters/NAME.md`), its claims (`tests/test_claims_FOLDER.py`), a parameter that is its notebook id,
@@ -23,9 +26,14 @@ def pytest_addoption(parser):
     parser.addoption("--chapter", action="append", default=[], metavar="NAME",
                      help="run only this chapter's tests and the checks across chapters (a notebook id, "
                           "e.g. the `notebook:` of its page); repeat for several")
+    parser.addoption("--machinery", action="store_true",
+                     help="run only the tests of the course's machinery, which `--chapter` leaves out")
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "machinery: a test of coursekit on inputs it makes itself, of no chapter")
+    if config.getoption("machinery") and config.getoption("chapter"):
+        raise pytest.UsageError("--machinery and --chapter: one or the other (their runs share no test)")
     wanted = config.getoption("chapter")
     unknown = [name for name in wanted if name not in chapters()]
     if unknown:
@@ -77,9 +85,14 @@ def wanted(config, text: str) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     chosen = set(config.stash.get(SELECTED, []))
-    if not chosen:
+    machinery = {item for item in items if item.get_closest_marker("machinery")}
+    if config.getoption("machinery"):
+        left = [item for item in items if item not in machinery]
+    elif chosen:
+        left = [item for item in items if item in machinery or names_of(item) and not names_of(item) & chosen]
+    else:
         return
-    left = [item for item in items if names_of(item) and not names_of(item) & chosen]
     if left:
         config.hook.pytest_deselected(items=left)
-        items[:] = [item for item in items if item not in left]
+        dropped = set(left)
+        items[:] = [item for item in items if item not in dropped]
