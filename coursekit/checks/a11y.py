@@ -34,14 +34,17 @@ MARK_NEW_KINDS = """([seen, mark]) => {
             element.checkVisibility({visibilityProperty: true}), backdrop(element), ...around].join("|");
   };
   const known = new Set(seen);
+  let marked = 0;
   document.querySelectorAll(`[${mark}]`).forEach(element => element.removeAttribute(mark));
   for (const element of document.body.querySelectorAll("*")) {
     if (!ownText(element) && element.tagName !== "A") continue;
     const key = kind(element);
-    if (!known.has(key)) element.setAttribute(mark, "");
+    if (known.has(key)) continue;
+    element.setAttribute(mark, "");
+    marked += 1;
     known.add(key);
   }
-  return [...known];
+  return [[...known], marked];
 }"""
 
 
@@ -51,8 +54,8 @@ def check_page(axe, page, path: str, scheme: str, every_rule: bool, seen: list) 
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(axe.axe_script)
     problems = _run(page, None, BUT_COLOUR_RULES, path, scheme) if every_rule else []
-    seen[:] = page.evaluate(MARK_NEW_KINDS, [seen, NEW])
-    if page.locator(f"[{NEW}]").count():
+    seen[:], marked = page.evaluate(MARK_NEW_KINDS, [seen, NEW])
+    if marked:  # else the colour rules would measure nothing new
         problems += _run(page, {"include": [[f"[{NEW}]"]]}, COLOUR_RULES, path, scheme)
     return problems
 
