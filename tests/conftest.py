@@ -7,9 +7,10 @@ import pytest
 from coursekit.checks.browser import chromium_path, launch, serve
 from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
 from coursekit.pages.includes import snippet_folders
-from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, languages, read_text
+from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text
 from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
+from coursekit.testing.chapters import wanted
 from coursekit.testing.jobs import SharedJob
 
 SCRATCH = pytest.StashKey[Path]()
@@ -38,10 +39,13 @@ def pytest_unconfigure(config):
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist, the tests that look at a snippet folder's runs (its scripts' tests, its claims,
-    its chapter's figures) share one worker, which runs each script once for all of them."""
+    its chapter's figures) share one worker, which runs each script once for all of them; so do the tests
+    that read the every-page pass."""
     for item in items:
         if folder := _snippet_folder(item):
             item.add_marker(pytest.mark.xdist_group(f"snippets-{folder}"))
+        elif "every_page_loaded" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("every-page"))  # one worker loads every page, once
 
 
 def _snippet_folder(item) -> str | None:
@@ -173,3 +177,25 @@ def base_url(site):
     """The built site, served on localhost."""
     with serve(site) as url:
         yield url
+
+
+def every_page(site, config) -> list[str]:
+    """The address of each page of the built site, relative to its root ("" for the home page); with
+    `--chapter`, the pages of the other chapters left out."""
+    folders = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    return [path for folder in folders for path in ["" if folder == "." else folder + "/"]
+            if wanted(config, path)]
+
+
+@pytest.fixture(scope="session")
+def every_page_loaded(site, base_url, browser, pytestconfig, tmp_path_factory):
+    """Every page of the site loaded once in headless Chromium and measured (coursekit/checks/every_page.py):
+    the chapters weighed as a first visit, the first chapter of the run shot in each language and palette."""
+    from coursekit.checks.every_page import visit_every_page
+
+    paths = every_page(site, pytestconfig)
+    folders = [f"{folder}/" for folder in chapters().values()]
+    chapter_pages = {path for path in paths if any(path.endswith(folder) for folder in folders)}
+    first = next((folder for folder in folders if folder in paths), None)  # in the order of the course
+    shots = {path for path in chapter_pages if first and path.endswith(first)}
+    return visit_every_page(browser, base_url, paths, chapter_pages, shots, tmp_path_factory.mktemp("screenshots"))

@@ -110,6 +110,15 @@ class Traffic:
     def third_party(self) -> list[str]:
         return [url for url in self.requests if is_third_party(url)]
 
+    def weight(self) -> dict:
+        """What the requests so far cost: bytes as a static host with compression sends them (gzip), the
+        requests and those to other hosts; `urls` and `sizes` (url -> bytes) say where it went."""
+        sizes = [(r.url, transfer_size(r.body(), r.headers.get("content-type", "")))
+                 for r in self.responses if not 300 <= r.status < 400]  # a redirect has no body
+        fetched = [url for url in self.requests if url.startswith(("http:", "https:"))]
+        return {"bytes": sum(size for _, size in sizes), "requests": len(fetched),
+                "third_party": [url for url in fetched if is_third_party(url)], "urls": fetched, "sizes": dict(sizes)}
+
 
 LCP_SCRIPT = """() => new Promise(resolve => {
   new PerformanceObserver(list => {
@@ -130,22 +139,11 @@ def page_weight(browser, url: str) -> dict:
         traffic.settle(page)
         load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
         lcp_ms = page.evaluate(LCP_SCRIPT)
-        sizes = [(r.url, transfer_size(r.body(), r.headers.get("content-type", "")))
-                 for r in traffic.responses if not 300 <= r.status < 400]  # a redirect has no body
+        weight = traffic.weight()
     finally:
         context.close()
-    fetched = [url for url in traffic.requests if url.startswith(("http:", "https:"))]
-    return {
-        "url": url,
-        "bytes": sum(size for _, size in sizes),
-        "requests": len(fetched),
-        "third_party": [url for url in fetched if is_third_party(url)],
-        "failed": traffic.failures + [f"{r.url} (HTTP {r.status})" for r in traffic.responses if r.status >= 400],
-        "load_ms": round(load_ms),
-        "lcp_ms": None if lcp_ms is None else round(lcp_ms),
-        "urls": fetched,
-        "sizes": dict(sizes),  # url -> bytes it counts for
-    }
+    return dict(weight, url=url, load_ms=round(load_ms), lcp_ms=None if lcp_ms is None else round(lcp_ms),
+                failed=traffic.failures + [f"{r.url} (HTTP {r.status})" for r in traffic.responses if r.status >= 400])
 
 
 SEARCH_READY = """initializing =>

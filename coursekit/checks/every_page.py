@@ -1,0 +1,168 @@
+"""One pass over every page of a built site in headless Chromium: each page loaded once, and everything the
+tests look at on a page measured in that one load, since the load is most of the cost.
+
+A page to be weighed opens in a browser context of its own, so with an empty cache, as on a reader's first
+visit, and is weighed once the network is quiet, before anything else runs on it; the others share one
+context (an empty cache costs a page load some tenths of a second more). Then, in this order: the lines
+of code wider than the column, the formulas' layout once the fonts are in, axe-core in the light palette
+(`a11y.check_page`), a screenshot where asked for, the system preference switched to dark, axe's colour
+rules and the dark screenshot. Each page stays open while the next ones load; at the end, the network of
+them all is left to settle, so a late request is still seen.
+"""
+
+import base64
+from pathlib import Path
+
+from coursekit.checks.a11y import check_page
+from coursekit.checks.browser import Traffic
+
+VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
+PALETTE = {"light": "default", "dark": "slate"}  # Material's color schemes
+
+# Every block of preformatted text (code, outputs, notebook cells and their outputs), those in closed boxes
+# too (opened while measured): the block or the element inside it that scrolls is wider than its column.
+OVERFLOWING_CODE = """() => {
+  const closed = [...document.querySelectorAll("article details:not([open])")];
+  closed.forEach(box => { box.open = true; });
+  const wide = element => element.scrollWidth > element.clientWidth + 1;
+  const found = [...document.querySelectorAll("article pre")]
+    .filter(pre => wide(pre) || [...pre.children].some(wide))
+    .map(pre => pre.innerText.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""));
+  closed.forEach(box => { box.open = false; });
+  return found;
+}"""
+
+# How the page's formulas are set: the math font, and each kind of layout they use.
+MATH_LAYOUT = """() => {
+  const shown = element => element.getClientRects().length > 0;  // not in a closed box
+  const box = element => element.getBoundingClientRect();
+  const named = element => element.closest("math").textContent.trim().slice(0, 40);
+  const maths = [...document.querySelectorAll("math")].filter(shown);
+  const problems = [];
+  for (const math of maths) {
+    if (!getComputedStyle(math).fontFamily.includes("Course Math")) problems.push(`not in the math font: ${named(math)}`);
+    if (box(math).width === 0 || box(math).height === 0) problems.push(`laid out empty: ${named(math)}`);
+  }
+  for (const frac of document.querySelectorAll("mfrac")) {
+    const [top, bottom] = frac.children;
+    if (shown(frac) && box(top).bottom > box(bottom).top + 1) problems.push(`fraction not stacked: ${named(frac)}`);
+  }
+  for (const [tag, raised] of [["msup", true], ["msub", false]]) {
+    for (const script of document.querySelectorAll(tag)) {
+      const [base, index] = script.children;
+      const off = raised ? box(base).top - box(index).top : box(index).bottom - box(base).bottom;
+      if (shown(script) && off <= 0) problems.push(`${tag} not ${raised ? "raised" : "lowered"}: ${named(script)}`);
+    }
+  }
+  for (const op of document.querySelectorAll("math[display=block] mo")) {  // in display style, not in a fraction
+    const style = getComputedStyle(op);  // a large sum is some 1.4 em tall, an ordinary one 1.05 em
+    if (shown(op) && style.mathStyle === "normal" && /^[\u2211\u220f\u222b]$/.test(op.textContent.trim())
+        && box(op).height < 1.25 * parseFloat(style.fontSize)) problems.push(`large operator not large: ${named(op)}`);
+  }
+  const fonts = [...document.fonts].filter(face => face.status !== "unloaded").map(face => face.family);
+  return {loaded: fonts.some(family => family.includes("Course Math")), fonts, count: maths.length, problems};
+}"""
+
+FIRST_FIGURE_BOTTOM = """() => {
+  const figure = document.querySelector("article img");
+  return figure ? figure.getBoundingClientRect().bottom + scrollY : 0;
+}"""
+
+# A PNG as the browser decodes it: its size, how light it is, how many colours a sample of it has.
+IMAGE_STATS = """async (source) => {
+  const image = new Image();
+  image.src = source;
+  await image.decode();
+  const canvas = Object.assign(document.createElement("canvas"), {width: image.width, height: image.height});
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  let light = 0, count = 0;
+  const colours = new Set();
+  for (let i = 0; i < pixels.length; i += 4 * 97) {  // a sample of the pixels
+    light += (0.2126 * pixels[i] + 0.7152 * pixels[i + 1] + 0.0722 * pixels[i + 2]) / 255;
+    colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    count += 1;
+  }
+  return {width: image.width, height: image.height, lightness: light / count, colours: colours.size};
+}"""
+
+
+def math_layout(page) -> dict:
+    """MATH_LAYOUT of the loaded page, once its fonts are in."""
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page.evaluate(MATH_LAYOUT)
+
+
+# An element whose rendering the browser skipped (`content-visibility`) starts its colour transition only
+# when first measured, and would be measured mid-way: the switch is measured at its end, without transitions.
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+
+
+def in_palette(page, scheme: str) -> None:
+    """Switch the system preference of a loaded page; return once the page has followed it."""
+    page.add_style_tag(content=NO_TRANSITIONS)
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_function("scheme => document.body.dataset.mdColorScheme === scheme"
+                           " && !document.getAnimations().some(animation => animation.playState === 'running')",
+                           arg=PALETTE[scheme], polling=50, timeout=10_000)
+
+
+def screenshot(page, scheme: str, file: Path) -> dict:
+    """The page from its top down to its first figure (formulas and a figure in view), saved to `file`; the
+    shot as the browser decodes it, and the palette the page was in."""
+    height = max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40)
+    clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+    png = page.screenshot(path=file, full_page=True, clip=clip)
+    stats = page.evaluate(IMAGE_STATS, "data:image/png;base64," + base64.b64encode(png).decode())
+    return dict(stats, file=str(file), clip=[clip["width"], round(height)],
+                scheme=page.get_attribute("body", "data-md-color-scheme"))
+
+
+def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], shots: set[str],
+                     folder: Path) -> dict:
+    """Load each of `paths` (relative to `base_url`) once and measure it: those in `weigh` as a first visit,
+    with an empty cache (the others share a context, and its cache); screenshots of those in `shots` go to
+    `folder`. Returns, by kind, what was found (see the module's docstring)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = {"problems": [], "third_party": [], "overflowing": [], "axe": [], "maths": {}, "weights": {},
+             "shots": {}, "count": len(paths)}
+    seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
+    axe, contexts = Axe(), {}
+
+    def new_context(name):
+        context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+        contexts[name] = context, Traffic(context)
+        return contexts[name]
+
+    try:
+        for path in paths:
+            url = base_url + path
+            context, traffic = new_context(path) if path in weigh else contexts.get("") or new_context("")
+            page = context.new_page()
+            page.on("console", lambda m, url=url: m.type == "error" and found["problems"].append(f"{url}: console: {m.text}"))
+            page.on("pageerror", lambda e, url=url: found["problems"].append(f"{url}: script error: {e}"))
+            page.goto(url)
+            if path in weigh:  # before anything else runs on the page
+                traffic.settle(page)
+                found["weights"][path] = traffic.weight()
+            found["overflowing"] += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
+            found["maths"][path] = math_layout(page)
+            found["axe"] += check_page(axe, page, path, "light", True, seen["light"])
+            for scheme in ("light", "dark"):
+                if scheme == "dark":
+                    in_palette(page, "dark")
+                    found["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
+                if path in shots:
+                    name = (path.strip("/") or "home").replace("/", "-")
+                    found["shots"][path, scheme] = screenshot(page, scheme, folder / f"{name}-{scheme}.png")
+        for context, traffic in contexts.values():
+            traffic.settle(context.pages[0])
+            found["third_party"] += traffic.third_party
+            found["problems"] += [f"request failed: {failure}" for failure in traffic.failures]
+            found["problems"] += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
+    finally:
+        for context, _ in contexts.values():
+            context.close()
+    return found
