@@ -7,7 +7,7 @@ import pytest
 from coursekit.checks.browser import chromium_path, launch, serve
 from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
 from coursekit.pages.includes import snippet_folders
-from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text
+from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text, site_prefix
 from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
 from coursekit.testing.chapters import wanted
@@ -179,23 +179,17 @@ def base_url(site):
         yield url
 
 
-def every_page(site, config) -> list[str]:
-    """The address of each page of the built site, relative to its root ("" for the home page); with
-    `--chapter`, the pages of the other chapters left out."""
-    folders = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    return [path for folder in folders for path in ["" if folder == "." else folder + "/"]
-            if wanted(config, path)]
-
 
 @pytest.fixture(scope="session")
 def every_page_loaded(site, base_url, browser, pytestconfig, tmp_path_factory):
-    """Every page of the site loaded once in headless Chromium and measured (coursekit/checks/every_page.py):
-    the chapters weighed as a first visit, the first chapter of the run shot in each language and palette."""
-    from coursekit.checks.every_page import visit_every_page
+    """Every page of the site (with `--chapter`, those of the other chapters left out) loaded once in headless
+    Chromium and measured (coursekit/checks/every_page.py): the chapter pages weighed as a first visit, the
+    first chapter of the run shot in each language and palette."""
+    from coursekit.checks.every_page import site_pages, visit_every_page
 
-    paths = every_page(site, pytestconfig)
-    folders = [f"{folder}/" for folder in chapters().values()]
-    chapter_pages = {path for path in paths if any(path.endswith(folder) for folder in folders)}
-    first = next((folder for folder in folders if folder in paths), None)  # in the order of the course
-    shots = {path for path in chapter_pages if first and path.endswith(first)}
-    return visit_every_page(browser, base_url, paths, chapter_pages, shots, tmp_path_factory.mktemp("screenshots"))
+    paths = [path for path in site_pages(site) if wanted(pytestconfig, path)]
+    assert paths, f"no page to load in {site}"
+    by_chapter = [[site_prefix(language) + f"{folder}/" for language in languages()] for folder in chapters().values()]
+    weighed = {path for pages in by_chapter for path in pages if path in paths}
+    shots = next((set(pages) & weighed for pages in by_chapter if set(pages) & weighed), set())
+    return visit_every_page(browser, base_url, paths, weighed, shots, tmp_path_factory.mktemp("screenshots"))

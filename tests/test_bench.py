@@ -5,7 +5,7 @@ import re
 import pytest
 
 from coursekit.budgets import BUDGET
-from coursekit.tools.bench import Row, report
+from coursekit.tools.bench import Row, report, run_outcome
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
@@ -16,6 +16,14 @@ def test_failed_tests_are_never_within_budget(capsys):
     problems = report(rows, {})
     out = capsys.readouterr().out
     assert problems and "within budget" not in out and "1 failed, 187 passed" in out
+
+
+def test_a_failed_run_names_its_failed_tests():
+    output = ("....F.E\n=== short test summary info ===\nFAILED tests/test_a.py::test_one - AssertionError: x\n"
+              "ERROR tests/test_b.py::test_two - RuntimeError\n= 1 failed, 5 passed, 1 error in 9.1s =\n")
+    assert run_outcome(output) == ("1 failed, 5 passed, 1 error in 9.1s",
+                                    ["FAILED tests/test_a.py::test_one - AssertionError: x",
+                                     "ERROR tests/test_b.py::test_two - RuntimeError"])
 
 
 def test_measured_rows_under_their_limits_are_within_budget(capsys):

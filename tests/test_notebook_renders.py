@@ -4,8 +4,6 @@ reads exactly what it would have rendered itself."""
 import json
 from types import SimpleNamespace
 
-from mkdocs_jupyter import plugin as jupyter
-
 import pytest
 
 from coursekit.notebooks.site_pages import RENDER_OPTIONS, render_in_parallel, renders_in_parallel
@@ -15,6 +13,8 @@ pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --
 
 
 def test_notebook_pages_rendered_in_parallel_are_what_mkdocs_jupyter_renders(tmp_path):
+    from mkdocs_jupyter import plugin as jupyter  # here: a second to import, in each worker that collects
+
     renderer = jupyter.Plugin()
     assert renderer.load_config({"include": ["*.ipynb"], "execute": False, "no_prompt": True,
                                  "cache_dir": str(tmp_path)}) == ([], [])

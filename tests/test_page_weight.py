@@ -25,6 +25,7 @@ def test_chapter_first_visit_within_budget(every_page_loaded, chapter, language)
         f"{weight['requests']} requests, budget {BUDGET['page requests']}:\n{listing}")
 
 
+@pytest.mark.machinery  # the pass on a page of its own
 def test_the_pass_weighs_a_page_before_its_checks_load_more(browser, tmp_path):
     """A formula far below the fold, in a part of the page the browser has not rendered yet, asks for its
     font once the formula check lays it out: the pass weighs the first visit before, as the bench's own
@@ -42,8 +43,8 @@ def test_the_pass_weighs_a_page_before_its_checks_load_more(browser, tmp_path):
         '<body data-md-color-scheme="default"><main><article><section><p>Text.</p></section><section><p>Text.</p></section>'
         f'<section><math><mi>x</mi></math></section></article></main>{follow}</body></html>', encoding="utf-8")
     with serve(tmp_path) as url:
-        found = visit_every_page(browser, url, [""], {""}, set(), tmp_path)
+        found = visit_every_page(browser, url, [""], {""}, set(), tmp_path / "shots")
         alone = page_weight(browser, url)
-    assert found["maths"][""]["count"] == 1, found["maths"]
+    assert found["maths"][""]["count"] == 1 and found["maths"][""]["loaded"], found["maths"]  # the font was asked for
     assert found["weights"][""]["urls"] == alone["urls"] == [url], found["weights"]
     assert found["weights"][""]["bytes"] == alone["bytes"]

@@ -18,6 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 LOCAL_HOST = "127.0.0.1"
+VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
 TEXT_TYPES = ("text/", "javascript", "json", "xml")  # xml covers image/svg+xml
 
 
@@ -131,7 +132,7 @@ LCP_SCRIPT = """() => new Promise(resolve => {
 
 def page_weight(browser, url: str) -> dict:
     """Load `url` with an empty cache until the network is quiet: bytes (compressed), requests, timings."""
-    context = browser.new_context()  # a fresh context has an empty cache
+    context = browser.new_context(viewport=VIEWPORT)  # a fresh context has an empty cache
     traffic = Traffic(context)
     try:
         page = context.new_page()
@@ -148,8 +149,14 @@ def page_weight(browser, url: str) -> dict:
 
 SEARCH_READY = """initializing =>
   document.querySelector(".md-search-result__meta").textContent.trim() !== initializing"""
-SEARCH_FOUND = """prefix => [...document.querySelectorAll(".md-search-result__item a")]
-  .some(link => link.href.startsWith(prefix))"""
+# A result in `prefix`, among those shown. Material shows the first results and more as the reader scrolls
+# the list: scrolled down while the result is not there yet, as a reader looking for it would.
+SEARCH_FOUND = """prefix => {
+  const found = [...document.querySelectorAll(".md-search-result__item a")].some(link => link.href.startsWith(prefix));
+  const list = document.querySelector(".md-search__scrollwrap");
+  if (!found && list) list.scrollTop = list.scrollHeight;
+  return found;
+}"""
 
 
 def search(page, term: str, initializing: str) -> None:

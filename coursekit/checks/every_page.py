@@ -2,21 +2,20 @@
 tests look at on a page measured in that one load, since the load is most of the cost.
 
 A page to be weighed opens in a browser context of its own, so with an empty cache, as on a reader's first
-visit, and is weighed once the network is quiet, before anything else runs on it; the others share one
-context (an empty cache costs a page load some tenths of a second more). Then, in this order: the lines
-of code wider than the column, the formulas' layout once the fonts are in, axe-core in the light palette
-(`a11y.check_page`), a screenshot where asked for, the system preference switched to dark, axe's colour
-rules and the dark screenshot. Each page stays open while the next ones load; at the end, the network of
-them all is left to settle, so a late request is still seen.
+visit, and is weighed once the network is quiet, before anything else runs on it; its context is closed once
+its checks are done. The other pages share one context (an empty cache costs a load some tenths of a second
+more) and stay open while the next ones load; at the end, their network is left to settle, so a late
+request is still seen. On each page, in this order: the lines of code wider than the column, the formulas'
+layout once the fonts are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked
+for, the system preference switched to dark, axe's colour rules and the dark screenshot.
 """
 
 import base64
 from pathlib import Path
 
 from coursekit.checks.a11y import check_page
-from coursekit.checks.browser import Traffic
+from coursekit.checks.browser import VIEWPORT, Traffic
 
-VIEWPORT = {"width": 1280, "height": 800}  # desktop: search box and language selector in the header
 PALETTE = {"light": "default", "dark": "slate"}  # Material's color schemes
 
 # Every block of preformatted text (code, outputs, notebook cells and their outputs), those in closed boxes
@@ -99,8 +98,15 @@ def math_layout(page) -> dict:
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
 
 
+def site_pages(site: Path) -> list[str]:
+    """The address of each page of a built site, relative to its root ("" for the home page)."""
+    folders = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    return ["" if folder == "." else folder + "/" for folder in folders]
+
+
 def in_palette(page, scheme: str) -> None:
-    """Switch the system preference of a loaded page; return once the page has followed it."""
+    """Switch the system preference of a loaded page, its transitions turned off for good; return once the
+    page has followed it."""
     page.add_style_tag(content=NO_TRANSITIONS)
     page.emulate_media(color_scheme=scheme)
     page.wait_for_function("scheme => document.body.dataset.mdColorScheme === scheme"
@@ -108,15 +114,14 @@ def in_palette(page, scheme: str) -> None:
                            arg=PALETTE[scheme], polling=50, timeout=10_000)
 
 
-def screenshot(page, scheme: str, file: Path) -> dict:
+def screenshot(page, file: Path) -> dict:
     """The page from its top down to its first figure (formulas and a figure in view), saved to `file`; the
-    shot as the browser decodes it, and the palette the page was in."""
+    shot as the browser decodes it (size, lightness, colours) and the part of the page asked for."""
     height = max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40)
     clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
     png = page.screenshot(path=file, full_page=True, clip=clip)
     stats = page.evaluate(IMAGE_STATS, "data:image/png;base64," + base64.b64encode(png).decode())
-    return dict(stats, file=str(file), clip=[clip["width"], round(height)],
-                scheme=page.get_attribute("body", "data-md-color-scheme"))
+    return dict(stats, file=str(file), clip=[clip["width"], round(height)])
 
 
 def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], shots: set[str],
@@ -129,17 +134,29 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
     found = {"problems": [], "third_party": [], "overflowing": [], "axe": [], "maths": {}, "weights": {},
              "shots": {}, "count": len(paths)}
     seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
-    axe, contexts = Axe(), {}
+    axe, opened, shared = Axe(), [], None
 
-    def new_context(name):
+    def new_context():
         context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-        contexts[name] = context, Traffic(context)
-        return contexts[name]
+        opened.append(context)
+        return context, Traffic(context)
+
+    def collect(context, traffic):  # once its pages are done
+        traffic.settle(context.pages[0])
+        found["third_party"] += traffic.third_party
+        found["problems"] += [f"request failed: {failure}" for failure in traffic.failures]
+        found["problems"] += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
+        opened.remove(context)
+        context.close()
 
     try:
         for path in paths:
             url = base_url + path
-            context, traffic = new_context(path) if path in weigh else contexts.get("") or new_context("")
+            if path in weigh:
+                context, traffic = new_context()
+            else:
+                shared = shared or new_context()
+                context, traffic = shared
             page = context.new_page()
             page.on("console", lambda m, url=url: m.type == "error" and found["problems"].append(f"{url}: console: {m.text}"))
             page.on("pageerror", lambda e, url=url: found["problems"].append(f"{url}: script error: {e}"))
@@ -156,13 +173,12 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
                     found["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
                 if path in shots:
                     name = (path.strip("/") or "home").replace("/", "-")
-                    found["shots"][path, scheme] = screenshot(page, scheme, folder / f"{name}-{scheme}.png")
-        for context, traffic in contexts.values():
-            traffic.settle(context.pages[0])
-            found["third_party"] += traffic.third_party
-            found["problems"] += [f"request failed: {failure}" for failure in traffic.failures]
-            found["problems"] += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
+                    found["shots"][path, scheme] = screenshot(page, folder / f"{name}-{scheme}.png")
+            if path in weigh:
+                collect(context, traffic)
+        if shared:
+            collect(*shared)
     finally:
-        for context, _ in contexts.values():
+        for context in opened:
             context.close()
     return found

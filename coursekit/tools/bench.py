@@ -137,8 +137,15 @@ def bench_tests(root: Path = ROOT, label: str = "tests: `pytest`", counted: bool
                           cwd=root, capture_output=True, text=True)
     if done.returncode == 0:
         return Row(label, seconds, "s", BUDGET["tests"], counted)
-    summary = ([line.strip("= ") for line in done.stdout.splitlines() if line.strip()] or ["no output"])[-1]
+    summary, failures = run_outcome(done.stdout)
+    print(f"{label}: {summary}", *failures, sep="\n  ", file=sys.stderr)
     return Row(label, f"failed ({summary}) after {seconds:.1f} s", "s", BUDGET["tests"], counted)
+
+
+def run_outcome(output: str) -> tuple[str, list[str]]:
+    """pytest -q's last line, and the tests its short summary names as failed or in error."""
+    lines = [line for line in output.splitlines() if line.strip()] or ["no output"]
+    return lines[-1].strip("= "), [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
 
 
 def bench_growth(full: list[Row], skip_tests: bool) -> list[Row]:
@@ -199,8 +206,11 @@ def bench_course(count: int, scratch: Path, with_tests: bool = True) -> dict:
         for label, extra in (("tests", []), ("one chapter's tests", ["--chapter", ids[-1]])):
             seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", *extra], cwd=project,
                                   capture_output=True, text=True)
-            last = ([line for line in done.stdout.splitlines() if line.strip()] or ["no output"])[-1]
-            figures[label] = seconds if done.returncode == 0 else f"failed: {last.strip('= ')}"
+            summary, failures = run_outcome(done.stdout)
+            figures[label] = seconds if done.returncode == 0 else f"failed after {seconds:.0f} s: {summary}"
+            if failures:
+                figures[f"{label}: failures"] = failures
+                print(f"{count} chapters, {label}: {summary}", *failures, sep="\n  ", file=sys.stderr)
     if figures["cold build"] != "failed":
         figures["pages"] = first_visits(scratch / "site", page)
     return figures
