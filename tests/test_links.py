@@ -137,3 +137,13 @@ def test_command_exit_status(tmp_path, capsys):
     assert main([str(good)]) == 0
     assert main([str(bad)]) == 1
     assert "index.html: broken a link -> nowhere.html" in capsys.readouterr().out
+
+
+@pytest.mark.machinery  # coursekit on a page of its own
+def test_a_page_changed_on_disk_is_parsed_again(tmp_path):
+    """Pages are parsed once for the checks that read them, as long as they stay as they are."""
+    page = tmp_path / "index.html"
+    page.write_text('<a id="one"></a>', encoding="utf-8")
+    assert parse_page(page).ids == {"one"}
+    page.write_text('<a id="two"></a><a id="three"></a>', encoding="utf-8")
+    assert parse_page(page).ids == {"two", "three"}

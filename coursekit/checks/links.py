@@ -3,6 +3,7 @@
 `python -m coursekit links SITE_DIR` prints each problem as `page.html: what -> target`.
 """
 
+import functools
 import posixpath
 import re
 import sys
@@ -79,6 +80,14 @@ def _addresses(text: str) -> list[str]:
 
 
 def parse_page(path: Path) -> Page:
+    """What the page links to, loads and names; parsed once while the file stays as it is (the link and the
+    third-party checks read the same pages). Shared: read it, do not change it."""
+    stat = Path(path).stat()
+    return _parsed(Path(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(path: Path, mtime_ns: int, size: int) -> Page:
     parser = _Parser()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
     return parser.page
