@@ -179,7 +179,6 @@ def base_url(site):
         yield url
 
 
-
 @pytest.fixture(scope="session")
 def every_page_loaded(site, base_url, browser, pytestconfig, tmp_path_factory):
     """Every page of the site (with `--chapter`, those of the other chapters left out) loaded once in headless
@@ -189,7 +188,8 @@ def every_page_loaded(site, base_url, browser, pytestconfig, tmp_path_factory):
 
     paths = [path for path in site_pages(site) if wanted(pytestconfig, path)]
     assert paths, f"no page to load in {site}"
-    by_chapter = [[site_prefix(language) + f"{folder}/" for language in languages()] for folder in chapters().values()]
+    by_chapter = [[site_prefix(language) + f"{folder}/" for language in languages()]
+                  for folder in chapters().values()]
     weighed = {path for pages in by_chapter for path in pages if path in paths}
     shots = next((set(pages) & weighed for pages in by_chapter if set(pages) & weighed), set())
     return visit_every_page(browser, base_url, paths, weighed, shots, tmp_path_factory.mktemp("screenshots"))
