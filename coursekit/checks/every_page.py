@@ -87,6 +87,12 @@ IMAGE_STATS = """async (source) => {
 }"""
 
 
+def site_pages(site: Path) -> list[str]:
+    """The address of each page of a built site, relative to its root ("" for the home page)."""
+    folders = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    return ["" if folder == "." else folder + "/" for folder in folders]
+
+
 def math_layout(page) -> dict:
     """MATH_LAYOUT of the loaded page, once its fonts are in."""
     page.evaluate("document.fonts.ready.then(() => true)")
@@ -96,12 +102,6 @@ def math_layout(page) -> dict:
 # An element whose rendering the browser skipped (`content-visibility`) starts its colour transition only
 # when first measured, and would be measured mid-way: the switch is measured at its end, without transitions.
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
-
-
-def site_pages(site: Path) -> list[str]:
-    """The address of each page of a built site, relative to its root ("" for the home page)."""
-    folders = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    return ["" if folder == "." else folder + "/" for folder in folders]
 
 
 def in_palette(page, scheme: str) -> None:
@@ -141,6 +141,11 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
         opened.append(context)
         return context, Traffic(context)
 
+    def shoot(page, path, scheme):
+        if path in shots:
+            name = (path.strip("/") or "home").replace("/", "-")
+            found["shots"][path, scheme] = screenshot(page, folder / f"{name}-{scheme}.png")
+
     def collect(context, traffic):  # once its pages are done
         traffic.settle(context.pages[0])
         found["third_party"] += traffic.third_party
@@ -167,13 +172,10 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
             found["overflowing"] += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
             found["maths"][path] = math_layout(page)
             found["axe"] += check_page(axe, page, path, "light", True, seen["light"])
-            for scheme in ("light", "dark"):
-                if scheme == "dark":
-                    in_palette(page, "dark")
-                    found["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
-                if path in shots:
-                    name = (path.strip("/") or "home").replace("/", "-")
-                    found["shots"][path, scheme] = screenshot(page, folder / f"{name}-{scheme}.png")
+            shoot(page, path, "light")
+            in_palette(page, "dark")
+            found["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
+            shoot(page, path, "dark")
             if path in weigh:
                 collect(context, traffic)
         if shared:
