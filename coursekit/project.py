@@ -2,7 +2,7 @@
 pages, chapters and snippet scripts, which every other module asks."""
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,19 +52,22 @@ def front_matter(page: Path | str, text: str | None = None) -> dict:
     FrontMatterError, naming the page and line."""
     text = read_text(page) if text is None else text
     m = FRONT_MATTER.match(text)
-    if not m:
-        return {}
+    return dict(_front_matter(shown(page), m["yaml"] or "")) if m else {}
+
+
+@lru_cache(maxsize=4096)  # the registry asks for every page's front matter on each build of each language
+def _front_matter(page: str, source: str) -> dict:
     try:
-        meta = yaml.safe_load(m["yaml"] or "")
+        meta = yaml.safe_load(source)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = 2 + (mark.line if mark else 0)  # the YAML starts on the page's second line
         problem = getattr(error, "problem", None) or str(error)
-        raise FrontMatterError(f"{shown(page)}:{line}: front matter is not valid YAML: {problem}") from None
+        raise FrontMatterError(f"{page}:{line}: front matter is not valid YAML: {problem}") from None
     if meta is None:
         return {}
     if not isinstance(meta, dict):
-        raise FrontMatterError(f"{shown(page)}:2: front matter is not a mapping of keys to values")
+        raise FrontMatterError(f"{page}:2: front matter is not a mapping of keys to values")
     return meta
 
 

@@ -18,7 +18,7 @@ from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.notebooks import site_pages as notebook_pages
 from coursekit.pages.includes import included_scripts, mark_pages_with_changed_includes
 from coursekit.project import FrontMatterError, front_matter, language_of_uri, languages, notebooks
-from coursekit.site import downloads, jinja_cache, mathfont, mathml, offline, search, typography
+from coursekit.site import downloads, highlight, jinja_cache, mathfont, mathml, offline, search, typography
 from coursekit.site import markup as page_markup
 
 
@@ -32,6 +32,7 @@ def on_startup(command, dirty):
 @event_priority(100)  # before the offline plugin's on_config
 def on_config(config):
     offline.use_local_worker_shim(config)
+    highlight.highlight_once()
     return config
 
 
@@ -89,7 +90,8 @@ def on_page_content(html, page, config, files):
         html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
         to_root = "../" * page.url.count("/")  # the page's folder depth below the site's root
         html = downloads.link_file_names(html, included_scripts(page.markdown), to_root)
-    return typography.apply(page_markup.lean_code(html), language)
+    html = typography.apply(page_markup.lean_code(html), language)
+    return search.set_aside_excluded_code(html, page.file.src_uri)
 
 
 def on_page_context(context, page, config, nav):
@@ -101,6 +103,10 @@ def on_page_context(context, page, config, nav):
 
 @event_priority(-100)  # after mkdocs-jupyter's, which adds its MathJax loader to every page (0.27)
 def on_post_page(output, page, config):
+    try:
+        output = search.put_back(output, page.file.src_uri)
+    except ValueError as error:
+        raise PluginError(str(error)) from None
     output = page_markup.name_search_dialog(page_markup.drop_alternate_head_links(output))
     output = search.with_page_script(search.use_stemming_worker(page_markup.keep_repository_link_static(output)))
     return notebook_pages.drop_third_party_scripts(output)

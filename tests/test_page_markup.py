@@ -108,3 +108,70 @@ def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "highlight" in html and not re.search(r'<span class="[nw]">', html), page.relative_to(site)
+
+
+def sections(html: str) -> list[tuple]:
+    """What Material's search makes of a page's HTML: each section's id, title and text."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(section.id, "".join(section.title), "".join(section.text)) for section in parser.data]
+
+
+def test_code_set_aside_while_search_indexes_the_page_changes_neither_index_nor_page():
+    from coursekit.site.markup import exclude_code_from_search
+    from coursekit.site.search import put_back, set_aside_excluded_code
+
+    block = ('<div class="language-python highlight"><span class="filename">fit.py</span><pre><span></span>'
+             '<code><span class="k">for</span> epoch <span class="ow">in</span> range(3):\n    fit()\n</code></pre></div>')
+    output = '<div class="language-text highlight"><span class="filename">Output</span><pre><code>loss 0.25\n</code></pre></div>'
+    page = exclude_code_from_search(
+        f'<h1 id="a">Fitting</h1><p>An <code>epoch</code> is a pass.</p>{block}\n{output}'
+        f'<h2 id="b">More</h2><p>Then <em>again</em>:</p>{block}<ul><li>one</li></ul>')
+    page += '<div class="language-python highlight"><pre><code>kept in search</code></pre></div>'  # not left out
+    aside = set_aside_excluded_code(page, "en/page.md")
+    assert "epoch</span> <span" not in aside and "loss 0.25" not in aside and "kept in search" in aside
+    assert sections(aside) == sections(page)
+    rendered = f"<html><body>{aside}</body></html>"
+    assert put_back(rendered, "en/page.md") == f"<html><body>{page}</body></html>"
+
+
+def test_a_rendered_page_that_lost_a_code_block_set_aside_fails_naming_it():
+    import pytest
+
+    from coursekit.site.search import put_back, set_aside_excluded_code
+
+    page = '<p>Code:</p><div class="highlight" data-search-exclude><pre><code>x = 1\n</code></pre></div>'
+    aside = set_aside_excluded_code(page, "fr/chapters/x.md")
+    with pytest.raises(ValueError, match=r"^fr/chapters/x\.md: 1 code block\(s\) set aside from search, 0 place"):
+        put_back(aside.replace("<!--", "<!-- lost "), "fr/chapters/x.md")
+
+
+def test_the_same_code_is_coloured_once_and_other_options_get_their_own(monkeypatch):
+    """static-i18n renders each language's copy of a block: Pygments colours it for the first only, and a
+    block whose options differ (another title) is coloured for itself."""
+    import markdown
+    import pymdownx.highlight as highlighter
+
+    from coursekit.site.highlight import highlight_once
+
+    calls = []
+    pygments_highlight = highlighter.highlight
+
+    def counted(code, lexer, formatter, outfile=None):
+        calls.append(code)
+        return pygments_highlight(code, lexer, formatter)
+
+    def render(text):
+        return markdown.markdown(text, extensions=["pymdownx.highlight", "pymdownx.superfences"])
+
+    page = f'{FENCE}python title="fit.py"\nfor epoch in range(3):\n    fit()\n{FENCE}\n'
+    monkeypatch.setattr(highlighter, "highlight", counted)
+    plain = render(page)
+    highlight_once()
+    calls.clear()
+    assert render(page) == plain and render(page) == plain and len(calls) == 1
+    titled = render(page.replace("fit.py", "train.py"))
+    assert len(calls) == 2 and "train.py" in titled and titled.replace("train.py", "fit.py") == plain

@@ -126,6 +126,25 @@ def test_the_math_font_is_cut_to_formulas_of_prose_only(monkeypatch, tmp_path):
     assert len(mathfont.site_formulas()) == 1 and "<mi>c</mi>" in mathfont.site_formulas()[0]
 
 
+def test_the_math_font_follows_the_formulas_as_a_page_changes(monkeypatch, tmp_path):
+    """Every build and rebuild asks again; an edited page gives its new characters."""
+    page = write(tmp_path, "A cost $c$.\n")
+    monkeypatch.setattr(mathfont, "pages", lambda: [page])
+    assert "\U0001d450" in mathfont.site_characters()  # italic c
+    page.write_text("A cost $d$.\n", encoding="utf-8")
+    shown = mathfont.site_characters()
+    assert "\U0001d451" in shown and "\U0001d450" not in shown
+    assert shown == mathfont.characters(mathfont.site_formulas())
+
+
+def test_front_matter_follows_the_page_and_is_the_callers_own(tmp_path):
+    page = write(tmp_path, "---\nnotebook: demo\n---\n# A page\n")
+    project.front_matter(page)["notebook"] = "changed by a caller"
+    assert project.front_matter(page) == {"notebook": "demo"}
+    page.write_text("---\nnotebook: other\n---\n# A page\n", encoding="utf-8")
+    assert project.front_matter(page) == {"notebook": "other"}
+
+
 def test_a_nested_snippet_runs_and_is_served(tmp_path, monkeypatch):
     snippets = tmp_path / "snippets"
     for script in ["chapter/top.py", "chapter/part/nested.py"]:

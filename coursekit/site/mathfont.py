@@ -9,10 +9,10 @@ fraction bars and stretchy delimiters. Only pages with a formula load it (the st
 import html
 import io
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from coursekit.project import pages
+from coursekit.project import pages, read_text
 
 SOURCE = Path(__file__).resolve().parent / "fonts" / "stix-two-math.woff"
 LICENCE = SOURCE.with_name("OFL.txt")  # the font's licence travels with it, the subset included
@@ -50,10 +50,27 @@ def characters(texts: list[str]) -> set[str]:
 
 def site_formulas() -> list[str]:
     """Every formula of every page, as MathML."""
+    return [formula for page in pages() for formula in _formulas(read_text(page))]
+
+
+def site_characters() -> set[str]:
+    """The characters the formulas of every page show."""
+    return set().union(*(_characters(read_text(page)) for page in pages()))
+
+
+# Each build of each language, and each rebuild of `mkdocs serve`, cuts the font again: a page is read
+# each time, and its formulas converted and scanned only when its text changed.
+@lru_cache(maxsize=4096)
+def _formulas(text: str) -> tuple[str, ...]:
     from coursekit.pages.model import Page
     from coursekit.site.mathml import to_mathml
 
-    return [to_mathml(formula.tex, formula.display) for page in pages() for formula in Page(page).formulas]
+    return tuple(to_mathml(formula.tex, formula.display) for formula in Page(Path("page.md"), text).formulas)
+
+
+@lru_cache(maxsize=4096)
+def _characters(text: str) -> frozenset[str]:
+    return frozenset(characters(_formulas(text)))
 
 
 @cache
@@ -81,6 +98,6 @@ def write(site_dir: str) -> Path:
     """Cut the font to the site's formulas and write it into the built site, its licence beside it."""
     target = Path(site_dir) / TARGET
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(subset(frozenset(characters(site_formulas()))))
+    target.write_bytes(subset(frozenset(site_characters())))
     (target.parent / LICENCE.name).write_bytes(LICENCE.read_bytes())
     return target

@@ -86,3 +86,33 @@ def write_worker(site_dir: str | Path) -> None:
 def use_stemming_worker(html: str) -> str:
     """A page's configuration names the stemming worker instead of Material's."""
     return MATERIAL_WORKER.sub(rf'\g<1>{WORKER}"', html)
+
+
+# Material indexes a page by parsing its HTML, every tag of it, those of the code blocks it then leaves out
+# of the index (markup.exclude_code_from_search) too: three quarters of a chapter page's parsing. The
+# blocks are set aside while the page is indexed, as comments the parser skips, and put back in the page.
+EXCLUDED_CODE = re.compile(r'<div class="(?:[^"]* )?highlight(?: [^"]*)?" data-search-exclude>.*?</pre></div>',
+                           re.DOTALL)
+SET_ASIDE = re.compile(r"<!--set aside from search: (\d+)-->")
+_set_aside: dict[str, list[str]] = {}
+
+
+def set_aside_excluded_code(html: str, page_key: str) -> str:
+    """The page's HTML with each code block left out of search replaced by a comment, for `put_back`."""
+    blocks = _set_aside[page_key] = []
+
+    def keep(match):
+        blocks.append(match[0])
+        return f"<!--set aside from search: {len(blocks) - 1}-->"
+
+    return EXCLUDED_CODE.sub(keep, html)
+
+
+def put_back(output: str, page_key: str) -> str:
+    """The rendered page with the code blocks `set_aside_excluded_code` took out back in their places."""
+    blocks = _set_aside.pop(page_key, [])
+    found = SET_ASIDE.findall(output)
+    if sorted(map(int, found)) != list(range(len(blocks))):
+        raise ValueError(f"{page_key}: {len(blocks)} code block(s) set aside from search, "
+                         f"{len(found)} place(s) to put them back")
+    return SET_ASIDE.sub(lambda m: blocks[int(m[1])], output)
