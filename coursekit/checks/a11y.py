@@ -5,14 +5,19 @@ second palette runs only the colour rules. Those measure the contrast of each el
 chapter page holds thousands, most of them of a kind already measured: a code span of the same class, a part
 of a formula, a paragraph. So they run once per kind of text: on the elements whose tag, class, colours,
 size, weight, decoration, visibility and background (and for a link, the text around it) did not occur
-before, on this page or an earlier one of the same run; on a page with nothing new, not at all."""
+before, on this page or an earlier one of the same run; on a page with nothing new, not at all. Each
+`axe.run` first reads the whole page (most of a run's cost on a long page): in the first palette, one run
+does every rule, the colour rules told which elements to measure."""
 
 COLOUR = ["color-contrast", "link-in-text-block"]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
-BUT_COLOUR_RULES = dict(WCAG_21_AA, rules={rule: {"enabled": False} for rule in COLOUR})
 COLOUR_RULES = {"runOnly": {"type": "rule", "values": COLOUR}, "resultTypes": ["violations"]}
 NEW = "data-axe-new-kind"  # marks what the colour rules measure
+# The colour rules measure the marked elements only: among those their own selectors take.
+ONLY_NEW_KINDS = f"""() => axe.configure({{rules: [
+  {{id: "color-contrast", selector: "[{NEW}]"}},
+  {{id: "link-in-text-block", selector: "a[href][{NEW}], [role=link][{NEW}]"}}]}})"""
 
 MARK_NEW_KINDS = """([seen, mark]) => {
   const backdrops = new Map();
@@ -53,17 +58,16 @@ def check_page(axe, page, path: str, scheme: str, every_rule: bool, seen: list) 
     only. `seen` collects the kinds of text the colour rules have measured."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(axe.axe_script)
-    problems = _run(page, None, BUT_COLOUR_RULES, path, scheme) if every_rule else []
+        page.evaluate(ONLY_NEW_KINDS)
     seen[:], marked = page.evaluate(MARK_NEW_KINDS, [seen, NEW])
-    if marked:  # else the colour rules would measure nothing new
-        problems += _run(page, {"include": [[f"[{NEW}]"]]}, COLOUR_RULES, path, scheme)
-    return problems
+    if every_rule:
+        return _run(page, WCAG_21_AA, path, scheme)
+    return _run(page, COLOUR_RULES, path, scheme) if marked else []  # else nothing new to measure
 
 
-def _run(page, context, options: dict, path: str, scheme: str) -> list[str]:
+def _run(page, options: dict, path: str, scheme: str) -> list[str]:
     problems = []
-    run = "([context, options]) => axe.run(context || document, options).then(results => results.violations)"
-    for rule in page.evaluate(run, [context, options]):
+    for rule in page.evaluate("options => axe.run(document, options).then(results => results.violations)", options):
         nodes = rule["nodes"]
         summary = nodes[0]["failureSummary"].splitlines()[-1].strip()
         problems.append(f"{scheme}: {path or '/'}: {rule['id']} on {len(nodes)} element(s), e.g. "
