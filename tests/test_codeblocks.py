@@ -40,6 +40,7 @@ def test_every_python_fence_of_every_page_is_executed(page):
     assert not unexecuted_python(page), "\n".join(unexecuted_python(page))
 
 
+@pytest.mark.machinery
 def test_guard_names_fences_that_would_not_run(tmp_path):
     page = write(tmp_path, f"{FENCE}pycon\n>>> 1 + 1\n{FENCE}\n\n{FENCE}\nimport os\n{FENCE}\n")
     problems = unexecuted_python(page)
@@ -47,12 +48,14 @@ def test_guard_names_fences_that_would_not_run(tmp_path):
     assert problems[0].startswith(f"{page}:1:") and problems[1].startswith(f"{page}:5:")
 
 
+@pytest.mark.machinery
 def test_titled_and_short_python_fences_run(tmp_path):
     page = write(tmp_path, f'{FENCE}python title="a.py"\nx = 1\n{FENCE}\n\n{FENCE}py hl_lines="1"\ny = 2\n{FENCE}\n'
                            f"\n{FENCE}{{.python}}\nz = 3\n{FENCE}\n")
     assert [block.line for block in collect(page)] == [1, 5, 9]
 
 
+@pytest.mark.machinery
 def test_includes_are_expanded_not_run_as_python(tmp_path):
     page = write(tmp_path, f'{FENCE}python\n--8<-- "{INCLUDE}"\n{FENCE}\n')
     (block,) = collect(page)
@@ -60,6 +63,7 @@ def test_includes_are_expanded_not_run_as_python(tmp_path):
     assert section.strip() and section.strip() in block.block.code and "--8<--" not in block.block.code
 
 
+@pytest.mark.machinery
 def test_broken_include_names_page_and_line(tmp_path):
     missing = f"{SNIPPET.parent.name}/missing.py"
     page = write(tmp_path, f'Text\n\n{FENCE}python\n--8<-- "{missing}"\n{FENCE}\n')
@@ -67,6 +71,7 @@ def test_broken_include_names_page_and_line(tmp_path):
         collect(page)
 
 
+@pytest.mark.machinery
 def test_cont_shares_the_namespace_and_main_guard_runs(tmp_path):
     page = write(tmp_path, f'{FENCE}python\nx = 41\nif __name__ == "__main__":\n    x += 1\n{FENCE}\n\n'
                            f"<!--pytest-codeblocks:cont-->\n{FENCE}python\nprint(x)\n{FENCE}\n\n"
@@ -76,6 +81,7 @@ def test_cont_shares_the_namespace_and_main_guard_runs(tmp_path):
     assert [r.output for r in run(blocks)] == ["", "42\n", "False\n"]
 
 
+@pytest.mark.machinery
 def test_failing_block_names_page_and_line_and_stops_its_chain(tmp_path):
     page = write(tmp_path, f"{FENCE}python\n1 / 0\n{FENCE}\n\n<!--pytest-codeblocks:cont-->\n{FENCE}python\npass\n{FENCE}\n")
     first, second = run(collect(page))
@@ -83,6 +89,7 @@ def test_failing_block_names_page_and_line_and_stops_its_chain(tmp_path):
     assert second.error.startswith("not run") and f"{page}:1" in second.error
 
 
+@pytest.mark.machinery
 def test_stale_output_is_reported_with_page_and_line(tmp_path):
     page = write(tmp_path, f"{FENCE}python\nprint('new')\n{FENCE}\n\n<!--pytest-codeblocks:expected-output-->\n"
                            f"{FENCE}text\nold\n{FENCE}\n")
@@ -98,6 +105,7 @@ def test_test_ids_name_page_and_line():
     assert f"{TRANSLATED_PAGE}::line {first.line}" in done.stdout, done.stdout + done.stderr
 
 
+@pytest.mark.machinery
 def test_a_block_that_hangs_fails_within_its_limit_naming_page_and_line(tmp_path, monkeypatch):
     monkeypatch.setattr(worker, "WAIT", 2)  # a busy machine gives the loop its second of computing slowly
     page = write(tmp_path, f"{FENCE}python\nprint('before')\n{FENCE}\n\n<!--pytest-codeblocks:cont-->\n"
@@ -112,6 +120,7 @@ def test_a_block_that_hangs_fails_within_its_limit_naming_page_and_line(tmp_path
     assert after.error.startswith("not run") and f"{page}:7" in after.error
 
 
+@pytest.mark.machinery
 def test_every_block_has_a_limit_by_default_and_one_on_the_clock(tmp_path, monkeypatch):
     """A loop runs over its limit of computing time; a block that waits for nothing, over WAIT times it."""
     monkeypatch.setattr(worker, "LIMIT", 1)
@@ -127,6 +136,7 @@ def test_every_block_has_a_limit_by_default_and_one_on_the_clock(tmp_path, monke
     assert "still running after 2 s on the clock" in shell.error and shell.where == f"{page}:11"
 
 
+@pytest.mark.machinery
 def test_a_block_stuck_where_it_cannot_be_interrupted_is_killed(tmp_path, monkeypatch):
     monkeypatch.setattr(worker, "WAIT", 1)
     code = ("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGPROF})\n"
@@ -139,6 +149,7 @@ def test_a_block_stuck_where_it_cannot_be_interrupted_is_killed(tmp_path, monkey
     assert f"<code block {page}:2>\", line" in result.error, result.error  # its stack when it was killed
 
 
+@pytest.mark.machinery
 def test_blocks_run_in_a_scratch_folder(tmp_path):
     page = write(tmp_path, f"{FENCE}python\nimport os\nopen('written.txt', 'w').close()\nprint(os.getcwd())\n"
                            f"{FENCE}\n\n{FENCE}sh\npwd\n{FENCE}\n")
@@ -150,6 +161,7 @@ def test_blocks_run_in_a_scratch_folder(tmp_path):
     assert not (ROOT / "written.txt").exists()
 
 
+@pytest.mark.machinery
 def test_ctrl_c_stops_the_run_and_its_processes(tmp_path):
     page = write(tmp_path, f"{FENCE}python\nimport sys\nsys.__stderr__.write('started\\n')\nsys.__stderr__.flush()\n"
                            f"while True:\n    pass\n{FENCE}\n")
@@ -190,6 +202,7 @@ def session_processes(session: int) -> list[int]:
 
 @pytest.mark.parametrize("marker", ["<!--pytest-codeblocks:importorskip(no_such_module)-->",
                                     "<!--pytest.mark.skip-->", "<!--pytest.mark.skipif(True, reason='x')-->"])
+@pytest.mark.machinery
 def test_a_skipped_block_fails_under_ci(tmp_path, monkeypatch, marker):
     page = write(tmp_path, f"{marker}\n{FENCE}python\nimport no_such_module\n{FENCE}\n")
     chain = collect(page)
@@ -201,6 +214,7 @@ def test_a_skipped_block_fails_under_ci(tmp_path, monkeypatch, marker):
         pytest_pages.skip_or_fail(chain, 0)
 
 
+@pytest.mark.machinery
 def test_a_block_without_skip_markers_runs_under_ci(tmp_path, monkeypatch):
     page = write(tmp_path, f"<!--pytest.mark.skipif(False, reason='x')-->\n{FENCE}python\npass\n{FENCE}\n")
     monkeypatch.setenv("CI", "true")

@@ -50,6 +50,7 @@ def make_site(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+@pytest.mark.machinery
 def test_checker_accepts_a_sound_site(tmp_path):
     site = make_site(tmp_path, {
         "index.html": '<a href="guide/#install">Install</a> <a href="https://example.org/">out</a>'
@@ -63,27 +64,32 @@ def test_checker_accepts_a_sound_site(tmp_path):
     assert third_party_references(site) == []
 
 
+@pytest.mark.machinery
 def test_checker_reports_a_broken_anchor(tmp_path):
     site = make_site(tmp_path, {"index.html": '<a href="guide/#setup">x</a>', "guide/index.html": '<h2 id="install">'})
     assert check_site(site, "") == ["index.html: missing anchor -> guide/#setup"]
 
 
+@pytest.mark.machinery
 def test_checker_reports_a_missing_page(tmp_path):
     site = make_site(tmp_path, {"a/index.html": '<a href="../missing/">x</a><img src="../fig.svg">'})
     assert check_site(site, "") == ["a/index.html: broken a link -> ../missing/",
                                     "a/index.html: broken img link -> ../fig.svg"]
 
 
+@pytest.mark.machinery
 def test_checker_reports_an_external_script(tmp_path):
     site = make_site(tmp_path, {"page/index.html": '<script src="https://cdn.example.com/lib.js"></script>'})
     assert third_party_references(site) == ["page/index.html: script src -> https://cdn.example.com/lib.js"]
 
 
+@pytest.mark.machinery
 def test_checker_reports_an_external_stylesheet(tmp_path):
     site = make_site(tmp_path, {"index.html": '<link rel="stylesheet" href="//fonts.example.com/x.css">'})
     assert third_party_references(site) == ["index.html: link rel=stylesheet -> //fonts.example.com/x.css"]
 
 
+@pytest.mark.machinery
 def test_checker_reports_a_css_import(tmp_path):
     site = make_site(tmp_path, {
         "index.html": "<p>hi</p>",
@@ -112,11 +118,13 @@ JUPYTER_027_MATHJAX = (
      "a data-md-component=source -> https://github.com/someone/course"),
 ], ids=["mkdocs-jupyter-0.27-data-attribute", "inline-script", "protocol-relative-attribute", "style-attribute",
         "material-repository-widget"])
+@pytest.mark.machinery
 def test_checker_finds_an_address_a_page_could_load(tmp_path, html, expected):
     site = make_site(tmp_path, {"index.html": html})
     assert third_party_references(site, "http://localhost:8000/") == [f"index.html: {expected}"]
 
 
+@pytest.mark.machinery
 def test_checker_leaves_links_namespaces_and_the_site_itself(tmp_path):
     site = make_site(tmp_path, {"index.html": (
         '<a href="https://example.org/">out</a><link rel="canonical" href="https://docs.example.org/">'

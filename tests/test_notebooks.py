@@ -98,6 +98,7 @@ def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(executed_noteb
                for cell in fresh.cells if cell.cell_type == "code" for o in cell.outputs), "no figure drawn"
 
 
+@pytest.mark.machinery
 def test_a_stale_or_missing_cell_output_is_found():
     def book(*prints):
         return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
@@ -109,6 +110,7 @@ def test_a_stale_or_missing_cell_output_is_found():
     assert stale_cells(book("1\n"), book("1\n", "2\n")) == ["1 code cells committed, 2 run"]
 
 
+@pytest.mark.machinery
 def test_a_cell_that_hangs_is_stopped_within_its_limit_naming_notebook_and_cell(monkeypatch):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id="setup"),
                                                nbformat.v4.new_code_cell("while True:\n    pass", id="loop")])
@@ -193,6 +195,7 @@ def test_chapter_tip_is_in_every_language(site, language, chapter):
     assert 'class="admonition tip"' in html and "notebook-download" in html
 
 
+@pytest.mark.machinery
 def test_a_page_blocks_timeout_marker_becomes_its_cells_limit(tmp_path, monkeypatch):
     from coursekit.notebooks import from_pages as notebooks
 

@@ -2,12 +2,15 @@
 
 import re
 
+import pytest
+
 from coursekit.pages.codeblocks import collect
 from coursekit.site.markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
 
 FENCE = "```"
 
 
+@pytest.mark.machinery
 def test_continued_blocks_say_so_in_the_page_language():
     page = f"<!--pytest-codeblocks:cont-->\n{FENCE}python\nx = 1\n{FENCE}\n"
     shown = mark_continued_blocks(page, "fr")
@@ -15,6 +18,7 @@ def test_continued_blocks_say_so_in_the_page_language():
     assert shown.startswith("<!--pytest-codeblocks:cont-->")  # the tests still see the marker
 
 
+@pytest.mark.machinery
 def test_stale_section_gets_a_notice_linking_to_the_english_section():
     page = "# Titre { #title }\n\n## Descente { #gradient-descent }\n\nTexte.\n\n## Autre { #other }\n"
     shown = stale_notices(page, "fr", ["gradient-descent"], lambda section: f"../../chapters/x/#{section}")
@@ -23,6 +27,7 @@ def test_stale_section_gets_a_notice_linking_to_the_english_section():
     assert shown.count(notice) == 1
 
 
+@pytest.mark.machinery
 def test_pytest_markers_are_read_for_each_block(tmp_path):
     page = tmp_path / "page.md"
     page.write_text(f"<!--pytest-codeblocks:importorskip(no_such_module)-->\n{FENCE}python\nimport no_such_module\n"
@@ -31,6 +36,7 @@ def test_pytest_markers_are_read_for_each_block(tmp_path):
     assert first.block.importorskip == "no_such_module" and second.block.marks == ["pytest.mark.skip"]
 
 
+@pytest.mark.machinery
 def test_alternate_links_leave_the_head_only():
     html = '<head><link rel="alternate" href="/fr/" hreflang="fr"></head><body><a href="/fr/" hreflang="fr">FR</a></body>'
     assert drop_alternate_head_links(html) == '<head></head><body><a href="/fr/" hreflang="fr">FR</a></body>'
@@ -54,6 +60,7 @@ def test_every_page_names_its_search_dialog_in_its_language(site):
     assert len(set(labels.values())) > 1, "the dialog's name is not translated"
 
 
+@pytest.mark.machinery
 def test_code_blocks_and_outputs_are_left_out_of_search():
     from coursekit.site.markup import exclude_code_from_search
 
@@ -70,6 +77,7 @@ def test_code_blocks_and_outputs_are_left_out_of_search():
     assert '<details class="note" open="open">' in marked, "a box open on the page stays searchable"
 
 
+@pytest.mark.machinery
 def test_the_repository_link_stays_and_its_request_to_the_host_goes():
     from coursekit.site.markup import keep_repository_link_static
 
@@ -80,6 +88,7 @@ def test_the_repository_link_stays_and_its_request_to_the_host_goes():
     assert "data-md-component" not in static
 
 
+@pytest.mark.machinery
 def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
     """Names and runs of spaces, drawn in the code's own colour, lose their span; every other token keeps
     its own, and the text is the same."""
@@ -120,6 +129,7 @@ def sections(html: str) -> list[tuple]:
     return [(section.id, "".join(section.title), "".join(section.text)) for section in parser.data]
 
 
+@pytest.mark.machinery
 def test_code_set_aside_while_search_indexes_the_page_changes_neither_index_nor_page():
     from coursekit.site.markup import exclude_code_from_search
     from coursekit.site.search import put_back, set_aside_excluded_code
@@ -138,9 +148,8 @@ def test_code_set_aside_while_search_indexes_the_page_changes_neither_index_nor_
     assert put_back(rendered, "en/page.md") == f"<html><body>{page}</body></html>"
 
 
+@pytest.mark.machinery
 def test_a_rendered_page_that_lost_a_code_block_set_aside_fails_naming_it():
-    import pytest
-
     from coursekit.site.search import put_back, set_aside_excluded_code
 
     page = '<p>Code:</p><div class="highlight" data-search-exclude><pre><code>x = 1\n</code></pre></div>'
@@ -149,6 +158,7 @@ def test_a_rendered_page_that_lost_a_code_block_set_aside_fails_naming_it():
         put_back(aside.replace("<!--", "<!-- lost "), "fr/chapters/x.md")
 
 
+@pytest.mark.machinery
 def test_the_same_code_is_coloured_once_and_other_options_get_their_own(monkeypatch):
     """static-i18n renders each language's copy of a block: Pygments colours it for the first only, and a
     block whose options differ (another title) is coloured for itself."""

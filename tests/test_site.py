@@ -134,6 +134,7 @@ def test_no_page_loads_math_javascript(site):
         assert "mathjax" not in html_file.read_text(encoding="utf-8").lower(), html_file
 
 
+@pytest.mark.machinery
 def test_missing_include_fails_the_build_naming_the_snippet(tmp_path):
     docs = tmp_path / "docs"
     for language in languages():

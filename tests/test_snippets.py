@@ -88,6 +88,7 @@ def test_snippet_prints_the_same_on_another_device(script, script_runs):
     assert not moved, f"{script.relative_to(ROOT)} prints otherwise after a rounding-sized change:\n" + "\n".join(moved)
 
 
+@pytest.mark.machinery
 def test_a_print_that_loses_or_gains_lines_is_a_difference():
     assert printed_differences("loss 0.25\naccuracy 0.9\n", "loss 0.25\n")
     assert printed_differences("loss 0.25\n", "loss 0.25\naccuracy 0.9\n")
@@ -124,6 +125,7 @@ def nudge_cases():
     }, inputs
 
 
+@pytest.mark.machinery
 @pytest.mark.parametrize("case", list(nudge_cases()[0]))
 def test_the_nudge_moves_every_product_and_reduction_and_no_random_number(case):
     """As on another device: the result moves, in its last digits only, and the random numbers stay."""
@@ -143,6 +145,7 @@ def test_the_nudge_moves_every_product_and_reduction_and_no_random_number(case):
     assert torch.allclose(plain, nudged, rtol=2 * NUDGE, atol=0), f"{case} moved by more than a nudge"
 
 
+@pytest.mark.machinery
 def test_the_nudge_leaves_integers_alone():
     import torch
 
@@ -151,6 +154,7 @@ def test_the_nudge_leaves_integers_alone():
         assert torch.equal(counts @ counts, torch.tensor([[7, 10], [15, 22]])) and counts.sum().item() == 10
 
 
+@pytest.mark.machinery
 def test_a_snippet_that_hangs_fails_within_its_limit_naming_its_line(tmp_path, monkeypatch):
     script = tmp_path / "hangs.py"
     script.write_text("print('start')\n\nwhile True:\n    pass\n", encoding="utf-8")
@@ -163,6 +167,7 @@ def test_a_snippet_that_hangs_fails_within_its_limit_naming_its_line(tmp_path, m
     assert f'File "{script}", line 3' in str(failed.value), failed.value
 
 
+@pytest.mark.machinery
 def test_a_snippet_runs_in_a_scratch_folder(tmp_path):
     script = tmp_path / "where.py"
     script.write_text("import os\nopen('written.txt', 'w').close()\nprint(os.getcwd())\n", encoding="utf-8")
@@ -170,6 +175,7 @@ def test_a_snippet_runs_in_a_scratch_folder(tmp_path):
     assert folder != tmp_path and ROOT not in (folder, *folder.parents) and not (tmp_path / "written.txt").exists()
 
 
+@pytest.mark.machinery
 def test_a_script_keeps_its_functions_and_values_but_not_its_figures(tmp_path):
     script = tmp_path / "kept.py"
     script.write_text("import matplotlib.pyplot as plt\nscale = 3\ndef triple(x):\n    return scale * x\n"
@@ -196,6 +202,7 @@ def test_the_pages_show_every_section_of_every_script_in_order():
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.machinery
 def test_a_section_left_out_or_shown_early_is_named(tmp_path):
     script = tmp_path / "demo" / "steps.py"
     script.parent.mkdir()

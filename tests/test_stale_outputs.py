@@ -21,6 +21,7 @@ def test_every_shown_output_has_the_fingerprint_of_its_code(page):
     assert not found, "\n".join(f"{page}:{line}: {output.relative_to(ROOT)} is stale" for line, output in found)
 
 
+@pytest.mark.machinery
 def test_changing_a_block_makes_its_output_and_the_later_ones_of_its_chain_stale(tmp_path):
     """The first chain with two outputs: a comment added to its first block stales both, and nothing else."""
     blocks, targets = collect(CHAPTER_PAGE), output_files(CHAPTER_PAGE)
