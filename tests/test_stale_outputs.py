@@ -53,3 +53,20 @@ def test_a_build_warns_naming_page_line_and_output(caplog, monkeypatch):
     line, output = min(output_files(CHAPTER_PAGE).items())
     assert same == markdown
     assert f"{CHAPTER_PAGE}:{line}: {output.relative_to(ROOT)} is older than the code" in caplog.text
+
+
+@pytest.mark.machinery
+def test_a_snippet_edited_since_the_last_check_is_seen(monkeypatch):
+    """`mkdocs serve` checks a page on every rebuild, in one process: an included snippet that changed since
+    the last check stales the outputs of its chain, though the page's own text did not change."""
+    from coursekit.pages import includes
+
+    assert stale_outputs.stale(CHAPTER_PAGE) == []
+    blocks, targets = collect(CHAPTER_PAGE), output_files(CHAPTER_PAGE)
+    chain = next(c for c in runner.chains(blocks) if any(blocks[i].line in targets for i in c))
+    include = (ROOT / CHAPTER_PAGE).read_text(encoding="utf-8").splitlines()[blocks[chain[0]].line]
+    run = includes._PREPROCESSOR.run
+    monkeypatch.setattr(includes._PREPROCESSOR, "run",
+                        lambda lines: ["# an edit"] + run(lines) if lines == [include] else run(lines))
+    expected = {targets[blocks[i].line] for i in chain if blocks[i].line in targets}
+    assert {output for _, output in stale_outputs.stale(CHAPTER_PAGE)} == expected

@@ -9,12 +9,13 @@ says so above the output, in its language; a build logs a warning, which `--stri
 import hashlib
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from coursekit.execution import runner
 from coursekit.execution.outputs import output_files
 from coursekit.pages.codeblocks import collect
-from coursekit.pages.includes import IncludeError
+from coursekit.pages.includes import IncludeError, expand_file
 from coursekit.pages.model import Page
 from coursekit.project import ROOT, SNIPPETS, read_text
 from coursekit.wording import phrase
@@ -25,7 +26,14 @@ MANIFEST = "sources.json"
 
 def fingerprints(page: Path) -> dict[Path, tuple[int, str]]:
     """Output file -> (page line of the block that prints it, fingerprint of the code that does)."""
-    targets, blocks, found = output_files(page), collect(page), {}
+    return dict(_fingerprints(Path(page), read_text(page), tuple(expand_file(page))))
+
+
+# Each build checks every page of its language, and `mkdocs serve` each page on every rebuild: the blocks
+# are read again only when the page or what it includes changed.
+@lru_cache(maxsize=1024)
+def _fingerprints(page: Path, text: str, lines: tuple) -> dict[Path, tuple[int, str]]:
+    targets, blocks, found = output_files(page), collect(page, list(lines)), {}
     for chain in runner.chains(blocks):
         code = []
         for i in chain:
