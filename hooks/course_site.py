@@ -101,15 +101,22 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-@event_priority(-100)  # after mkdocs-jupyter's, which adds its MathJax loader to every page (0.27)
-def on_post_page(output, page, config):
+@event_priority(100)  # the page whole again before any other plugin reads it
+def _put_back_code(output, page, config):
     try:
-        output = search.put_back(output, page.file.src_uri)
+        return search.put_back(output, page.file.src_uri)
     except ValueError as error:
         raise PluginError(str(error)) from None
+
+
+@event_priority(-100)  # after mkdocs-jupyter's, which adds its MathJax loader to every page (0.27)
+def _finish_page(output, page, config):
     output = page_markup.name_search_dialog(page_markup.drop_alternate_head_links(output))
     output = search.with_page_script(search.use_stemming_worker(page_markup.keep_repository_link_static(output)))
     return notebook_pages.drop_third_party_scripts(output)
+
+
+on_post_page = CombinedEvent(_put_back_code, _finish_page)
 
 
 def on_post_template(output, template_name, config):  # 404.html

@@ -47,6 +47,15 @@ def test_the_build_fails_on_malformed_front_matter_naming_the_page(tmp_path):
         hook().on_page_markdown(BROKEN, stub, {}, None)
 
 
+def test_a_page_that_lost_the_code_set_aside_from_search_fails_the_build_naming_it():
+    site_hook = hook()
+    stub = SimpleNamespace(file=SimpleNamespace(src_uri="fr/chapters/x.md"))
+    html = '<p>Code:</p><div class="highlight" data-search-exclude><pre><code>x = 1\n</code></pre></div>'
+    assert "x = 1" not in site_hook.search.set_aside_excluded_code(html, stub.file.src_uri)
+    with pytest.raises(PluginError, match=r"^fr/chapters/x\.md: 1 code block\(s\) set aside from search"):
+        site_hook._put_back_code("<html><body><p>Code:</p></body></html>", stub, {})
+
+
 def translated_docs(tmp_path, page_text=None, page_bytes=None):
     """A copy of docs/ whose French translation of the first English page is replaced."""
     import shutil

@@ -149,16 +149,6 @@ def test_code_set_aside_while_search_indexes_the_page_changes_neither_index_nor_
 
 
 @pytest.mark.machinery
-def test_a_rendered_page_that_lost_a_code_block_set_aside_fails_naming_it():
-    from coursekit.site.search import put_back, set_aside_excluded_code
-
-    page = '<p>Code:</p><div class="highlight" data-search-exclude><pre><code>x = 1\n</code></pre></div>'
-    aside = set_aside_excluded_code(page, "fr/chapters/x.md")
-    with pytest.raises(ValueError, match=r"^fr/chapters/x\.md: 1 code block\(s\) set aside from search, 0 place"):
-        put_back(aside.replace("<!--", "<!-- lost "), "fr/chapters/x.md")
-
-
-@pytest.mark.machinery
 def test_the_same_code_is_coloured_once_and_other_options_get_their_own(monkeypatch):
     """static-i18n renders each language's copy of a block: Pygments colours it for the first only, and a
     block whose options differ (another title) is coloured for itself."""
