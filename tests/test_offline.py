@@ -1,7 +1,7 @@
 """The offline build (`OFFLINE=true mkdocs build`): opened from a folder, with file:// addresses, the site reads,
 searches and switches language, and loads nothing from another host."""
 
-from coursekit.checks.browser import SEARCH_FOUND, Traffic, initializing_text, search
+from coursekit.checks.browser import SEARCH_FOUND, VIEWPORT, Traffic, initializing_text, search
 from coursekit.checks.links import check_site, third_party_references
 from coursekit.project import chapters, languages
 
@@ -17,7 +17,7 @@ def test_offline_site_links_hold_and_load_nothing_from_another_host(offline_buil
 
 def test_offline_site_works_opened_from_a_folder(offline_built, browser):
     home = (offline_built.site / "index.html").as_uri()
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport=VIEWPORT)
     traffic, errors = Traffic(context), []
     try:
         page = context.new_page()

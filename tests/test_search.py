@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from coursekit.checks.browser import Traffic, initializing_text
+from coursekit.checks.browser import VIEWPORT, Traffic, initializing_text
 from coursekit.checks.translations import load_glossary
 from coursekit.project import DOCS, chapters, languages, site_prefix
 from coursekit.site.search import index_name, language_of_location
@@ -54,7 +54,7 @@ def searched(page, terms: list[str]) -> dict[str, list[str]]:
 @pytest.fixture
 def search_page(browser, base_url, site):
     def open_search(language):
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(viewport=VIEWPORT)
         context.add_init_script(RECORD_QUERIES)
         traffic = Traffic(context)
         page = context.new_page()
