@@ -37,7 +37,24 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    notebook_pages.render_in_parallel(config, notebooks())
+    notebook_pages.render_in_parallel(config, notebooks())  # beside the build, from now on
+
+
+def on_pre_page(page, config, files):
+    if notebook_pages.is_notebook(page.file):  # its render, started in on_pre_build, is in before it is read
+        try:
+            notebook_pages.wait_for_render(page.file.abs_src_path)
+        except RuntimeError as error:
+            raise PluginError(str(error)) from None
+    return page
+
+
+def on_build_error(error):
+    notebook_pages.end_renders(cancel=True)
+
+
+def on_shutdown():
+    notebook_pages.end_renders()
 
 
 def on_env(env, config, files):

@@ -50,10 +50,12 @@ RENDER_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_inpu
 
 
 def render_in_parallel(config, notebooks: list) -> int:
-    """Render the notebook pages mkdocs-jupyter has not cached, on every core at once, into its own cache
-    (its key, its record): the build then only reads them. A cold build renders one notebook at a time, two
-    seconds each, three per chapter. Does nothing where mkdocs-jupyter's cache is off or not the one known
-    here (another version, RENDERER): the build renders as before. Returns how many it rendered."""
+    """Start rendering the notebook pages mkdocs-jupyter has not cached, on every core, into its own cache (its
+    key, its record), and return: the build goes on with the other pages meanwhile, and `wait_for_render` holds
+    a notebook page until its render is in; the build then only reads it. A cold build would render one
+    notebook at a time, a second or two each, three per chapter. Does nothing where mkdocs-jupyter's cache is
+    off or not the one known here (another version, RENDERER): the build renders as before. Returns how many
+    renders it started."""
     import sys
     from concurrent.futures import ProcessPoolExecutor
 
@@ -66,13 +68,47 @@ def render_in_parallel(config, notebooks: list) -> int:
     for notebook in notebooks:
         key = plugin._compute_cache_key(str(notebook), jupyter.config, False)
         path = plugin._get_cache_path(jupyter.config["cache_dir"], key)
-        if not path.exists():
+        if not path.exists() and os.path.realpath(notebook) not in _RENDERS:
             missing.append((str(notebook), str(path), options, jupyter.config["toc_depth"]))
-    if len(missing) > 1 and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(min(len(missing), os.cpu_count())) as pool:
-            list(pool.map(_render, missing))
-        return len(missing)
-    return 0
+    if len(missing) < 2 or (os.cpu_count() or 1) < 2:
+        return 0
+    if _POOL.get("pool") is None:
+        _POOL["pool"] = ProcessPoolExecutor(min(len(missing), os.cpu_count()))
+    for job in missing:  # in the order given: the languages in the order the build takes them
+        _RENDERS[os.path.realpath(job[0])] = (job[1], _POOL["pool"].submit(_render, job))
+    return len(missing)
+
+
+_RENDERS = {}  # notebook path -> (its cache file, the render): started, not yet waited for
+_POOL = {}
+
+
+def wait_for_render(notebook: str) -> None:
+    """Return once the render `render_in_parallel` started for `notebook`, if any, is in the cache; a render
+    that failed raises RuntimeError naming the notebook. The last one waited for closes the processes."""
+    if os.path.realpath(notebook) not in _RENDERS:
+        return
+    _, render = _RENDERS.pop(os.path.realpath(notebook))
+    try:
+        render.result()
+    except Exception as error:
+        raise RuntimeError(f"{notebook}: rendering its page failed: {type(error).__name__}: {error}") from error
+    finally:
+        if not _RENDERS:
+            end_renders()
+
+
+def rendering() -> list[str]:
+    """The cache files of the renders started and not yet waited for."""
+    return [cache for cache, _ in _RENDERS.values()]
+
+
+def end_renders(cancel: bool = False) -> None:
+    """Close the rendering processes: once their renders are done, or at once with `cancel` (a failed build)."""
+    pool = _POOL.pop("pool", None)
+    if pool is not None:
+        pool.shutdown(wait=not cancel, cancel_futures=cancel)
+    _RENDERS.clear()
 
 
 def renders_in_parallel() -> bool:
@@ -107,8 +143,9 @@ def keep_rendered_notebooks(config) -> None:
     from pathlib import Path
 
     jupyter = config.plugins["mkdocs-jupyter"]
-    if jupyter.config["cache"]:
+    if jupyter.config["cache"]:  # with the renders still under way, which may land meanwhile
         jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))
+        jupyter._used_cache_paths.update(Path(cache) for cache in rendering())
 
 
 def finish(html: str, page, config, language: str) -> str:
