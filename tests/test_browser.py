@@ -207,14 +207,16 @@ def first_section(chapter: str) -> str:
     return re.search(r"^## .*\{ *#(?P<id>[\w-]+) *\}", markdown, re.M)["id"]
 
 
-@pytest.mark.parametrize("chapter", CHAPTER_URLS)
-def test_language_switch_keeps_the_section(base_url, context, chapter):
-    section, page = first_section(chapter), context.new_page()
-    page.goto(base_url + chapter + f"#{section}")
+def test_language_switch_keeps_the_section(base_url, context):
+    """The site's script keeps the address's section when the reader switches language: the same script on
+    every page. That every page's switch leads to the same page, and every translation keeps the English
+    heading anchors, are checked on the built files (test_links.py, test_translations.py)."""
+    section, page = first_section(CHAPTER), context.new_page()
+    page.goto(base_url + CHAPTER + f"#{section}")
     page.hover(".md-select")  # the selector opens on hover
     page.click(".md-select a[hreflang=fr]")
-    page.wait_for_url(f"**/fr/{chapter}**")
-    assert page.url.startswith(base_url + "fr/" + chapter)
+    page.wait_for_url(f"**/fr/{CHAPTER}**")
+    assert page.url.startswith(base_url + "fr/" + CHAPTER)
     assert page.url.endswith(f"#{section}"), f"the section anchor was lost: {page.url}"
 
 
