@@ -43,10 +43,10 @@ def searched(page, terms: list[str]) -> dict[str, list[str]]:
     """Type each term into the search field as a reader would, whole; the locations it finds."""
     found = {}
     for term in terms:
-        page.fill(".md-search__input", "")
+        page.keyboard.press("ControlOrMeta+a")  # the last term selected: the next one replaces it
         page.keyboard.insert_text(term)  # as an input method delivers it
-        page.keyboard.press("End")       # Material reads the field on a key release
-        page.wait_for_function(ANSWERED, arg=term, polling=50, timeout=30_000)
+        page.keyboard.press("End")  # Material reads the field on a key release
+        page.wait_for_function(ANSWERED, arg=term, polling="raf", timeout=30_000)
         found[term] = page.evaluate(ANSWER, term)
     return found
 
