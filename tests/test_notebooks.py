@@ -1,6 +1,7 @@
 """Chapter notebooks: generated from the pages, run top to bottom, and opened on Kaggle, Colab or Studio Lab
 only by configuration."""
 
+import asyncio
 import logging
 import re
 
@@ -58,13 +59,17 @@ def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
 
 
 def stale_cells(book, fresh) -> list[str]:
-    """The code cells of `book` whose committed print differs from the run `fresh`, a missing cell included."""
+    """The code cells of `book` whose committed print differs from the run `fresh`, a missing cell included;
+    the first one with both prints."""
     ran = [printed(cell) for cell in fresh.cells if cell.cell_type == "code"]
     shown = [(cell.id, printed(cell)) for cell in book.cells if cell.cell_type == "code"]
-    stale = [f"cell {id_}" for (id_, text), new in zip(shown, ran) if text != new]
+    stale = [(f"cell {id_}", text, new) for (id_, text), new in zip(shown, ran) if text != new]
+    named = [name for name, _, _ in stale]
+    if stale:
+        named[0] += f" (committed {stale[0][1][:300]!r}, printed {stale[0][2][:300]!r})"
     if len(shown) != len(ran):
-        stale.append(f"{len(shown)} code cells committed, {len(ran)} run")
-    return stale
+        named.append(f"{len(shown)} code cells committed, {len(ran)} run")
+    return named
 
 
 @per_chapter
@@ -106,7 +111,7 @@ def test_a_stale_or_missing_cell_output_is_found():
             for i, text in enumerate(prints)])
 
     assert stale_cells(book("1\n", "2\n"), book("1\n", "2\n")) == []
-    assert stale_cells(book("1\n", "2\n"), book("1\n", "3\n")) == ["cell c1"]
+    assert stale_cells(book("1\n", "2\n"), book("1\n", "3\n")) == ["cell c1 (committed '2\\n', printed '3\\n')"]
     assert stale_cells(book("1\n"), book("1\n", "2\n")) == ["1 code cells committed, 2 run"]
 
 
@@ -119,6 +124,38 @@ def test_a_cell_that_hangs_is_stopped_within_its_limit_naming_notebook_and_cell(
     with pytest.raises(NotebookFailed, match=r"^docs/xx/notebooks/demo.ipynb: cell 2 \(loop\) was still running after 2 s"):
         execute(notebook, "docs/xx/notebooks/demo.ipynb")
     assert cell_limit(notebook.cells[0]) == worker.LIMIT
+
+
+def output_arriving_late(monkeypatch, seconds: float) -> None:
+    """Each cell's output reaches nbclient `seconds` after the kernel began answering, as on a busy machine."""
+    from nbclient import NotebookClient
+
+    poll = NotebookClient._async_poll_output_msg
+
+    async def late(self, *args, **kwargs):
+        await asyncio.sleep(seconds)
+        return await poll(self, *args, **kwargs)
+
+    monkeypatch.setattr(NotebookClient, "_async_poll_output_msg", late)
+
+
+@pytest.mark.machinery
+def test_a_cell_whose_output_arrives_late_keeps_it(monkeypatch):
+    """nbclient alone goes on without a cell's output 4 s after the kernel's reply: on a busy machine the
+    committed notebook, or the test's run of it, would lose what the cell printed."""
+    output_arriving_late(monkeypatch, 5)
+    ran = execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('arrived')", id="late")]))
+    assert printed(ran.cells[0]) == "arrived\n"
+
+
+@pytest.mark.machinery
+def test_a_cell_whose_output_never_arrives_fails_naming_it(monkeypatch):
+    output_arriving_late(monkeypatch, 3)
+    monkeypatch.setattr(worker, "LIMIT", 1)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('lost')", id="lost")])
+    with pytest.raises(NotebookFailed, match=r"^docs/xx/notebooks/demo.ipynb: cell 1 \(lost\) ended, but its "
+                                             r"output had not all arrived 1 s later"):
+        execute(notebook, "docs/xx/notebooks/demo.ipynb")
 
 
 @per_chapter

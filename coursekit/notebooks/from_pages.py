@@ -133,15 +133,22 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
     with tempfile.TemporaryDirectory() as scratch, mock.patch.dict("os.environ"):
         os.environ.pop("MPLBACKEND", None)
         # The kernel is another process, timed on the clock: WAIT times the limit, as a step that computes nothing.
+        # A cell's output comes after its reply, on another channel: on a busy machine seconds after it, past
+        # nbclient's 4 s, after which it would go on without it. Wait as long as a cell may compute, then fail.
         client = NotebookClient(notebook, timeout_func=lambda cell: cell_limit(cell) * worker.WAIT,
-                                kernel_name="python3", allow_errors=False,
+                                kernel_name="python3", allow_errors=False, iopub_timeout=worker.LIMIT,
+                                raise_on_iopub_timeout=True,
                                 resources={"metadata": {"path": scratch}}, on_cell_start=started)
         try:
             client.execute()
         except (CellTimeoutError, CellExecutionError) as error:
             cell = current["cell"]
-            what = (f"was still running after {cell_limit(cell) * worker.WAIT:g} s and was stopped"
-                    if isinstance(error, CellTimeoutError) else f"failed:\n{error}")
+            if "IOPub" in str(error):
+                what = f"ended, but its output had not all arrived {worker.LIMIT:g} s later"
+            elif isinstance(error, CellTimeoutError):
+                what = f"was still running after {cell_limit(cell) * worker.WAIT:g} s and was stopped"
+            else:
+                what = f"failed:\n{error}"
             raise NotebookFailed(f"{name}: cell {current['index'] + 1} ({cell.get('id')}) {what}\n"
                                  f"{_shorten(cell.source)}") from None
     for cell in notebook.cells:
