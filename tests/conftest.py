@@ -136,6 +136,19 @@ def executed_notebook(request):
     return executed
 
 
+@pytest.fixture
+def site_hook():
+    """The site's MkDocs hook module (hooks/course_site.py), loaded as MkDocs loads it, for its events."""
+    import importlib.util
+
+    from coursekit.project import ROOT
+
+    spec = importlib.util.spec_from_file_location("course_site_hook", ROOT / "hooks" / "course_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def site(built):
     return built.site

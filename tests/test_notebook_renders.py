@@ -2,7 +2,6 @@
 other pages: a notebook page waits for its render, and the build then reads exactly what it would have
 rendered itself."""
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -13,7 +12,7 @@ from mkdocs.exceptions import PluginError
 
 from coursekit.notebooks import site_pages
 from coursekit.notebooks.site_pages import RENDER_OPTIONS, render_in_parallel, renders_in_parallel, wait_for_render
-from coursekit.project import ROOT, notebooks
+from coursekit.project import notebooks
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
@@ -29,13 +28,6 @@ def renderer(tmp_path):
     plugin.on_pre_build({})  # as at the start of a build
     yield plugin
     site_pages.end_renders(cancel=True)
-
-
-def site_hook():
-    spec = importlib.util.spec_from_file_location("course_site_hook", ROOT / "hooks" / "course_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def notebook_page(notebook):
@@ -67,16 +59,16 @@ def test_notebook_pages_rendered_in_parallel_are_what_mkdocs_jupyter_renders(ren
                                                                                        renderer.config["toc_depth"]))
 
 
-def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(renderer, monkeypatch):
+def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(renderer, monkeypatch, site_hook):
     """The build reaches a notebook page while the processes still render it: it reads their render rather
     than rendering the notebook a second time."""
     from mkdocs_jupyter import plugin as jupyter
 
-    chosen, hook = notebooks()[:2], site_hook()
+    chosen = notebooks()[:2]
     if not render_in_parallel(SimpleNamespace(plugins={"mkdocs-jupyter": renderer}), chosen):
         assert not renders_in_parallel()  # another mkdocs-jupyter: nothing under way, its pages are its own
         page = notebook_page(chosen[0])
-        assert hook.on_pre_page(page, config={}, files=None) is page
+        assert site_hook.on_pre_page(page, config={}, files=None) is page
         return
 
     def rendered_again(*args, **kwargs):
@@ -84,13 +76,13 @@ def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(rendere
 
     monkeypatch.setattr(jupyter.convert, "nb2html", rendered_again)  # in this process: the renders run in others
     for notebook in chosen:  # as the build: mkdocs-jupyter's on_pre_page, the site's, then the page's render
-        page = hook.on_pre_page(renderer.on_pre_page(notebook_page(notebook), config={}, files=None),
-                                config={}, files=None)
+        seen = renderer.on_pre_page(notebook_page(notebook), config={}, files=None)
+        page = site_hook.on_pre_page(seen, config={}, files=None)
         page.render({}, None)
         assert "jp-Notebook" in page.content
 
 
-def test_a_notebook_whose_render_fails_fails_the_build_naming_it(renderer, tmp_path):
+def test_a_notebook_whose_render_fails_fails_the_build_naming_it(renderer, tmp_path, site_hook):
     broken = tmp_path / "broken.ipynb"
     broken.write_text('{"cells": [', encoding="utf-8")
     other = shutil.copy(notebooks()[0], tmp_path / "other.ipynb")
@@ -98,4 +90,4 @@ def test_a_notebook_whose_render_fails_fails_the_build_naming_it(renderer, tmp_p
         assert not renders_in_parallel()  # another mkdocs-jupyter: it renders the page, and fails, itself
         return
     with pytest.raises(PluginError, match=rf"^{broken}: rendering its page failed"):
-        site_hook().on_pre_page(notebook_page(broken), config={}, files=None)
+        site_hook.on_pre_page(notebook_page(broken), config={}, files=None)

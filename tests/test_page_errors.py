@@ -1,7 +1,6 @@
 """A page, snippet or output the machinery cannot read fails naming the file and line: malformed front
 matter, a file that is not UTF-8."""
 
-import importlib.util
 from types import SimpleNamespace
 
 import pytest
@@ -12,19 +11,12 @@ from coursekit.execution import outputs
 from coursekit.execution.scripts import run_script
 from coursekit.pages import includes
 from coursekit.pages.includes import IncludeError
-from coursekit.project import DOCS, ROOT, FrontMatterError, NotUTF8, front_matter, languages, read_text
+from coursekit.project import DOCS, FrontMatterError, NotUTF8, front_matter, languages, read_text
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
 FENCE = "```"
 BROKEN = "---\nnotebook: demo\ntitle: [unclosed, list\nsearch: {exclude: true}\n---\n# A page\n"
-
-
-def hook():
-    spec = importlib.util.spec_from_file_location("course_site_hook", ROOT / "hooks" / "course_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_malformed_front_matter_names_page_and_line(tmp_path):
@@ -37,18 +29,17 @@ def test_malformed_front_matter_names_page_and_line(tmp_path):
         front_matter(page)
 
 
-def test_the_build_fails_on_malformed_front_matter_naming_the_page(tmp_path):
+def test_the_build_fails_on_malformed_front_matter_naming_the_page(tmp_path, site_hook):
     """MkDocs itself shows such a page with its YAML as text; the site's hook stops the build instead."""
     page = tmp_path / "page.md"
     page.write_text(BROKEN, encoding="utf-8")
     stub = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(page), src_uri="en/page.md"), meta={},
                            url="page/")
     with pytest.raises(PluginError, match=rf"^{page}:\d+: front matter is not valid YAML"):
-        hook().on_page_markdown(BROKEN, stub, {}, None)
+        site_hook.on_page_markdown(BROKEN, stub, {}, None)
 
 
-def test_a_page_that_lost_the_code_set_aside_from_search_fails_the_build_naming_it():
-    site_hook = hook()
+def test_a_page_that_lost_the_code_set_aside_from_search_fails_the_build_naming_it(site_hook):
     stub = SimpleNamespace(file=SimpleNamespace(src_uri="fr/chapters/x.md"))
     html = '<p>Code:</p><div class="highlight" data-search-exclude><pre><code>x = 1\n</code></pre></div>'
     assert "x = 1" not in site_hook.search.set_aside_excluded_code(html, stub.file.src_uri)
