@@ -17,7 +17,7 @@ from coursekit.execution import stale_outputs
 from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.notebooks import site_pages as notebook_pages
 from coursekit.pages.includes import included_scripts, mark_pages_with_changed_includes
-from coursekit.project import FrontMatterError, front_matter, language_of_uri, languages, notebooks
+from coursekit.project import FrontMatterError, front_matter, language_of, language_of_uri, languages, notebooks
 from coursekit.site import downloads, highlight, jinja_cache, mathfont, mathml, offline, search, typography
 from coursekit.site import markup as page_markup
 
@@ -37,13 +37,15 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    notebook_pages.render_in_parallel(config, notebooks())  # beside the build, from now on
+    # Beside the build, from now on; language by language, as static-i18n builds them.
+    ordered = sorted(notebooks(), key=lambda notebook: languages().index(language_of(notebook)))
+    notebook_pages.render_in_parallel(config, ordered)
 
 
 def on_pre_page(page, config, files):
     if notebook_pages.is_notebook(page.file):  # its render, started in on_pre_build, is in before it is read
         try:
-            notebook_pages.wait_for_render(page.file.abs_src_path)
+            notebook_pages.wait_for_render(config, page.file.abs_src_path)
         except RuntimeError as error:
             raise PluginError(str(error)) from None
     return page

@@ -136,7 +136,7 @@ def executed_notebook(request):
     return executed
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def site_hook():
     """The site's MkDocs hook module (hooks/course_site.py), loaded as MkDocs loads it, for its events."""
     import importlib.util

@@ -3,6 +3,8 @@ other pages: a notebook page waits for its render, and the build then reads exac
 rendered itself."""
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,10 +13,14 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from coursekit.notebooks import site_pages
-from coursekit.notebooks.site_pages import RENDER_OPTIONS, render_in_parallel, renders_in_parallel, wait_for_render
+from coursekit.notebooks.site_pages import (RENDER_OPTIONS, keep_rendered_notebooks, render_in_parallel,
+                                            renders_in_parallel, rendering, wait_for_render)
 from coursekit.project import notebooks
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
+# Another mkdocs-jupyter (0.27) renders its pages itself, as does a machine of one core: nothing is started.
+IN_PARALLEL = renders_in_parallel() and (os.cpu_count() or 1) > 1
 
 
 @pytest.fixture
@@ -26,7 +32,7 @@ def renderer(tmp_path):
     assert plugin.load_config({"include": ["*.ipynb"], "execute": False, "no_prompt": True,
                                "cache_dir": str(tmp_path / "cache")}) == ([], [])
     plugin.on_pre_build({})  # as at the start of a build
-    yield plugin
+    yield SimpleNamespace(plugins={"mkdocs-jupyter": plugin}, jupyter=plugin)  # the build's config, its plugin
     site_pages.end_renders(cancel=True)
 
 
@@ -36,27 +42,32 @@ def notebook_page(notebook):
                                                 src_uri=notebook.name), abs_url=f"/{notebook.stem}/")
 
 
+def cache_file(renderer, notebook) -> Path:
+    from mkdocs_jupyter import plugin as jupyter
+
+    key = jupyter._compute_cache_key(str(notebook), renderer.jupyter.config, False)
+    return jupyter._get_cache_path(renderer.jupyter.config["cache_dir"], key)
+
+
 def test_notebook_pages_rendered_in_parallel_are_what_mkdocs_jupyter_renders(renderer):
     from mkdocs_jupyter import plugin as jupyter
 
-    config = SimpleNamespace(plugins={"mkdocs-jupyter": renderer})
     chosen = notebooks()[:2]
-    if not renders_in_parallel():  # another mkdocs-jupyter: its build renders them, nothing is written here
-        assert render_in_parallel(config, chosen) == 0 and not Path(renderer.config["cache_dir"]).exists()
+    if not IN_PARALLEL:  # its build renders them, nothing is written here
+        assert render_in_parallel(renderer, chosen) == 0 and not Path(renderer.jupyter.config["cache_dir"]).exists()
         return
-    assert render_in_parallel(config, chosen) == 2
-    assert render_in_parallel(config, chosen) == 0  # under way: not started twice
+    assert render_in_parallel(renderer, chosen) == 2
+    assert render_in_parallel(renderer, chosen) == 0  # under way: not started twice
     for notebook in chosen:
-        wait_for_render(str(notebook))
-    assert render_in_parallel(config, chosen) == 0  # cached: nothing to render
+        wait_for_render(renderer, str(notebook))
+    assert not rendering() and not site_pages._POOL  # the last one waited for closed the processes
+    assert render_in_parallel(renderer, chosen) == 0  # cached: nothing to render
     first = chosen[0]
-    cached = jupyter._get_cache_path(renderer.config["cache_dir"],
-                                     jupyter._compute_cache_key(str(first), renderer.config, False))
-    record = json.loads(cached.read_text(encoding="utf-8"))
-    options = {name: renderer.config[name] for name in RENDER_OPTIONS}
+    record = json.loads(cache_file(renderer, first).read_text(encoding="utf-8"))
+    options = {name: renderer.jupyter.config[name] for name in RENDER_OPTIONS}
     assert record["content"] == jupyter.convert.nb2html(str(first), execute=False, **options)
-    assert (record["toc_tokens"], record["title"]) == tuple(jupyter._get_nb_toc_tokens(str(first),
-                                                                                       renderer.config["toc_depth"]))
+    config = renderer.jupyter.config
+    assert (record["toc_tokens"], record["title"]) == tuple(jupyter._get_nb_toc_tokens(str(first), config["toc_depth"]))
 
 
 def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(renderer, monkeypatch, site_hook):
@@ -65,10 +76,10 @@ def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(rendere
     from mkdocs_jupyter import plugin as jupyter
 
     chosen = notebooks()[:2]
-    if not render_in_parallel(SimpleNamespace(plugins={"mkdocs-jupyter": renderer}), chosen):
-        assert not renders_in_parallel()  # another mkdocs-jupyter: nothing under way, its pages are its own
+    if not render_in_parallel(renderer, chosen):
+        assert not IN_PARALLEL  # nothing under way: the pages are mkdocs-jupyter's own
         page = notebook_page(chosen[0])
-        assert site_hook.on_pre_page(page, config={}, files=None) is page
+        assert site_hook.on_pre_page(page, config=renderer, files=None) is page
         return
 
     def rendered_again(*args, **kwargs):
@@ -76,18 +87,59 @@ def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(rendere
 
     monkeypatch.setattr(jupyter.convert, "nb2html", rendered_again)  # in this process: the renders run in others
     for notebook in chosen:  # as the build: mkdocs-jupyter's on_pre_page, the site's, then the page's render
-        seen = renderer.on_pre_page(notebook_page(notebook), config={}, files=None)
-        page = site_hook.on_pre_page(seen, config={}, files=None)
+        seen = renderer.jupyter.on_pre_page(notebook_page(notebook), config={}, files=None)
+        page = site_hook.on_pre_page(seen, config=renderer, files=None)
         page.render({}, None)
         assert "jp-Notebook" in page.content
+
+
+def test_a_render_landing_while_a_language_ends_is_kept_for_the_next(renderer):
+    """mkdocs-jupyter evicts, at the end of each language's build, the cached renders that build did not read:
+    a render of another language's page that lands just before must stay for that language's build."""
+    chosen = notebooks()[:2]
+    if not render_in_parallel(renderer, chosen):
+        assert not IN_PARALLEL
+        return
+    keep_rendered_notebooks(renderer)  # the site's end of a language's build, the renders still under way
+    for notebook in chosen:
+        wait_for_render(renderer, str(notebook))  # they land
+    renderer.jupyter.on_post_build({})  # then mkdocs-jupyter evicts what it was not told to keep
+    assert all(cache_file(renderer, notebook).is_file() for notebook in chosen)
+
+
+def test_a_notebook_changed_while_its_render_is_under_way_is_rendered_again(renderer, tmp_path):
+    """`mkdocs serve`: a notebook written again while the render of its old text runs gets its own render, and
+    its page waits for that one."""
+    import nbformat
+
+    chosen = [shutil.copy(notebook, tmp_path / notebook.name) for notebook in notebooks()[:2]]
+    if not render_in_parallel(renderer, chosen):
+        assert not IN_PARALLEL
+        return
+    for notebook in chosen:
+        book = nbformat.read(notebook, as_version=4)
+        book.cells.append(nbformat.v4.new_markdown_cell("Written again.", id="again"))
+        nbformat.write(book, notebook)
+    assert render_in_parallel(renderer, chosen) == 2
+    for notebook in chosen:
+        wait_for_render(renderer, notebook)
+        assert "Written again." in json.loads(cache_file(renderer, notebook).read_text(encoding="utf-8"))["content"]
+
+
+def test_a_failed_build_stops_the_renders(renderer, site_hook):
+    if not render_in_parallel(renderer, notebooks()[:3]):
+        assert not IN_PARALLEL
+        return
+    site_hook.on_build_error(error=RuntimeError("a page failed"))
+    assert not rendering() and not site_pages._POOL
 
 
 def test_a_notebook_whose_render_fails_fails_the_build_naming_it(renderer, tmp_path, site_hook):
     broken = tmp_path / "broken.ipynb"
     broken.write_text('{"cells": [', encoding="utf-8")
     other = shutil.copy(notebooks()[0], tmp_path / "other.ipynb")
-    if not render_in_parallel(SimpleNamespace(plugins={"mkdocs-jupyter": renderer}), [broken, other]):
-        assert not renders_in_parallel()  # another mkdocs-jupyter: it renders the page, and fails, itself
+    if not render_in_parallel(renderer, [broken, other]):
+        assert not IN_PARALLEL  # mkdocs-jupyter renders the page, and fails, itself
         return
-    with pytest.raises(PluginError, match=rf"^{broken}: rendering its page failed"):
-        site_hook.on_pre_page(notebook_page(broken), config={}, files=None)
+    with pytest.raises(PluginError, match=rf"^{re.escape(str(broken))}: rendering its page failed"):
+        site_hook.on_pre_page(notebook_page(broken), config=renderer, files=None)

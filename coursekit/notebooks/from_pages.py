@@ -143,7 +143,7 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
             client.execute()
         except (CellTimeoutError, CellExecutionError) as error:
             cell = current["cell"]
-            if "IOPub" in str(error):
+            if isinstance(error, CellTimeoutError) and "IOPub" in str(error):
                 what = f"ended, but its output had not all arrived {worker.LIMIT:g} s later"
             elif isinstance(error, CellTimeoutError):
                 what = f"was still running after {cell_limit(cell) * worker.WAIT:g} s and was stopped"

@@ -2,6 +2,7 @@
 
 import os
 import re
+from pathlib import Path
 
 from mkdocs.structure.files import Files
 
@@ -56,39 +57,49 @@ def render_in_parallel(config, notebooks: list) -> int:
     notebook at a time, a second or two each, three per chapter. Does nothing where mkdocs-jupyter's cache is
     off or not the one known here (another version, RENDERER): the build renders as before. Returns how many
     renders it started."""
-    import sys
     from concurrent.futures import ProcessPoolExecutor
 
     jupyter = config.plugins["mkdocs-jupyter"]
-    plugin = sys.modules[type(jupyter).__module__]
     if not renders_in_parallel() or not jupyter.config["cache"] or jupyter.config["execute"]:
         return 0
     options = {name: jupyter.config[name] for name in RENDER_OPTIONS}
     missing = []
     for notebook in notebooks:
-        key = plugin._compute_cache_key(str(notebook), jupyter.config, False)
-        path = plugin._get_cache_path(jupyter.config["cache_dir"], key)
-        if not path.exists() and os.path.realpath(notebook) not in _RENDERS:
+        path = _cache_file(jupyter, notebook)
+        if not path.exists() and str(path) not in _RENDERS:  # not rendered for this content, nor under way
             missing.append((str(notebook), str(path), options, jupyter.config["toc_depth"]))
     if len(missing) < 2 or (os.cpu_count() or 1) < 2:
         return 0
     if _POOL.get("pool") is None:
         _POOL["pool"] = ProcessPoolExecutor(min(len(missing), os.cpu_count()))
-    for job in missing:  # in the order given: the languages in the order the build takes them
-        _RENDERS[os.path.realpath(job[0])] = (job[1], _POOL["pool"].submit(_render, job))
+    for job in missing:  # in the order given: the hook gives them language by language, as the build reads them
+        _RENDERS[job[1]] = (job[0], _POOL["pool"].submit(_render, job))
     return len(missing)
 
 
-_RENDERS = {}  # notebook path -> (its cache file, the render): started, not yet waited for
+_RENDERS = {}  # cache file -> (notebook, its render): started, not yet waited for
 _POOL = {}
 
 
-def wait_for_render(notebook: str) -> None:
-    """Return once the render `render_in_parallel` started for `notebook`, if any, is in the cache; a render
-    that failed raises RuntimeError naming the notebook. The last one waited for closes the processes."""
-    if os.path.realpath(notebook) not in _RENDERS:
+def _cache_file(jupyter, notebook) -> Path:
+    """Where mkdocs-jupyter keeps the render of `notebook` as it is now: its key is the notebook's content."""
+    import sys
+
+    plugin = sys.modules[type(jupyter).__module__]
+    return plugin._get_cache_path(jupyter.config["cache_dir"], plugin._compute_cache_key(str(notebook),
+                                                                                           jupyter.config, False))
+
+
+def wait_for_render(config, notebook: str) -> None:
+    """Return once the render `render_in_parallel` started for `notebook` as it is now, if any, is in the cache;
+    a render that failed raises RuntimeError naming the notebook. The last one waited for closes the processes."""
+    jupyter = config.plugins["mkdocs-jupyter"]
+    if not _RENDERS or not jupyter.config["cache"]:
         return
-    _, render = _RENDERS.pop(os.path.realpath(notebook))
+    cache = str(_cache_file(jupyter, notebook))
+    if cache not in _RENDERS:
+        return
+    _, render = _RENDERS.pop(cache)
     try:
         render.result()
     except Exception as error:
@@ -100,11 +111,12 @@ def wait_for_render(notebook: str) -> None:
 
 def rendering() -> list[str]:
     """The cache files of the renders started and not yet waited for."""
-    return [cache for cache, _ in _RENDERS.values()]
+    return list(_RENDERS)
 
 
 def end_renders(cancel: bool = False) -> None:
-    """Close the rendering processes: once their renders are done, or at once with `cancel` (a failed build)."""
+    """Close the rendering processes once their renders are done; with `cancel` (a failed build), drop the
+    renders not yet started and return at once (those under way finish in the background)."""
     pool = _POOL.pop("pool", None)
     if pool is not None:
         pool.shutdown(wait=not cancel, cancel_futures=cancel)
@@ -120,7 +132,6 @@ def renders_in_parallel() -> bool:
 
 def _render(job) -> None:
     import json
-    from pathlib import Path
 
     from mkdocs_jupyter import plugin
 
@@ -140,8 +151,6 @@ def keep_rendered_notebooks(config) -> None:
     language's build would evict the others' notebooks, and every rebuild would render all of them
     again. The cache is keyed on each notebook's content; `.cache/` can be deleted at any time.
     """
-    from pathlib import Path
-
     jupyter = config.plugins["mkdocs-jupyter"]
     if jupyter.config["cache"]:  # with the renders still under way, which may land meanwhile
         jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))
@@ -166,8 +175,6 @@ def finish(html: str, page, config, language: str) -> str:
 
 
 def _jupyter_stylesheet() -> str:
-    from pathlib import Path
-
     import mkdocs_jupyter
 
     return (Path(mkdocs_jupyter.__file__).parent / "templates/mkdocs_html/assets/index.css").read_text(encoding="utf-8")
@@ -184,8 +191,6 @@ def share_stylesheet(html: str, href: str) -> str:
 
 
 def write_shared_stylesheet(site_dir: str) -> None:
-    from pathlib import Path
-
     target = Path(site_dir) / SHARED_STYLESHEET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_jupyter_stylesheet(), encoding="utf-8")
