@@ -64,10 +64,11 @@ def stale_cells(book, fresh) -> list[str]:
     the first one with both prints."""
     ran = [printed(cell) for cell in fresh.cells if cell.cell_type == "code"]
     shown = [(cell.id, printed(cell)) for cell in book.cells if cell.cell_type == "code"]
-    stale = [(f"cell {id_}", text, new) for (id_, text), new in zip(shown, ran) if text != new]
-    named = [name for name, _, _ in stale]
+    stale = [(id_, text, new) for (id_, text), new in zip(shown, ran) if text != new]
+    named = [f"cell {id_}" for id_, _, _ in stale]
     if stale:
-        named[0] += f" (committed {stale[0][1][:300]!r}, printed {stale[0][2][:300]!r})"
+        _, text, new = stale[0]
+        named[0] += f" (committed {text[:300]!r}, printed {new[:300]!r})"
     if len(shown) != len(ran):
         named.append(f"{len(shown)} code cells committed, {len(ran)} run")
     return named
