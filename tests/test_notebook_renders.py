@@ -1,6 +1,6 @@
 """A cold build renders the notebook pages on every core, into mkdocs-jupyter's own cache, while it builds the
-other pages: a notebook page waits for its render, and the build then reads exactly what it would have
-rendered itself."""
+other pages: a notebook page waits for its render, and the build then reads the page it would have rendered
+itself (the same document, without nbconvert's second parse: coursekit/notebooks/export.py)."""
 
 import json
 import os
@@ -13,6 +13,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from coursekit.notebooks import site_pages
+from coursekit.notebooks.export import NO_ALT, faster_exports, with_access_marks
 from coursekit.notebooks.site_pages import (RENDER_OPTIONS, keep_rendered_notebooks, render_in_parallel,
                                             renders_in_parallel, rendering, wait_for_render)
 from coursekit.project import notebooks
@@ -64,10 +65,59 @@ def test_notebook_pages_rendered_in_parallel_are_what_mkdocs_jupyter_renders(ren
     assert render_in_parallel(renderer, chosen) == 0  # cached: nothing to render
     first = chosen[0]
     record = json.loads(cache_file(renderer, first).read_text(encoding="utf-8"))
-    options = {name: renderer.jupyter.config[name] for name in RENDER_OPTIONS}
-    assert record["content"] == jupyter.convert.nb2html(str(first), execute=False, **options)
+    assert as_parsed(record["content"]) == as_parsed(mkdocs_jupyter_render(renderer, first))
     config = renderer.jupyter.config
     assert (record["toc_tokens"], record["title"]) == tuple(jupyter._get_nb_toc_tokens(str(first), config["toc_depth"]))
+
+
+def mkdocs_jupyter_render(renderer, notebook) -> str:
+    from mkdocs_jupyter import plugin as jupyter
+
+    options = {name: renderer.jupyter.config[name] for name in RENDER_OPTIONS}
+    return jupyter.convert.nb2html(str(notebook), execute=False, **options)
+
+
+def as_parsed(html: str) -> str:
+    """A page as a browser reads it, written back out the same way whatever the spaces between its tags."""
+    from bs4 import BeautifulSoup
+
+    return str(BeautifulSoup(html, features="html.parser"))
+
+
+def test_the_faster_export_is_nbconvert_s_page(renderer, tmp_path):
+    """Each element, attribute and text of nbconvert's page, on a notebook with every case its last step
+    handles: images with and without a description, in Markdown and in outputs, cells and outputs to make
+    focusable, one focusable already, a stray end tag."""
+    import nbformat
+
+    image = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    book = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell('# Cases\n\n<img src="a.png"> <img src="b.png" alt="b"/> text</span> <br>'),
+        nbformat.v4.new_markdown_cell('<div class="jp-OutputArea-output x" tabindex="-1">focusable</div>'),
+        nbformat.v4.new_code_cell("draw()", outputs=[
+            nbformat.v4.new_output("display_data", {"image/png": image, "text/plain": "<Figure>"}),
+            nbformat.v4.new_output("display_data", {"text/html": '<div><img src="c.png"></div>'}),
+            nbformat.v4.new_output("stream", name="stdout", text="printed\n")]),
+    ])
+    notebook = tmp_path / "cases.ipynb"
+    nbformat.write(book, notebook)
+    theirs = mkdocs_jupyter_render(renderer, notebook)
+    with faster_exports():
+        ours = [mkdocs_jupyter_render(renderer, notebook) for _ in range(2)]  # the second's templates compiled
+    assert theirs.count(NO_ALT) == 3 and theirs.count('tabindex="0"') >= 4  # the cases are there
+    assert as_parsed(ours[0]) == as_parsed(ours[1]) == as_parsed(theirs)
+
+
+def test_access_marks_follow_the_nesting_a_browser_reads():
+    html = ('<div class="jp-Cell-inputWrapper">outside</div>\n<main class="x jp-Notebook"><img src="a.png"><br>'
+            '<div class="jp-OutputArea-output" tabindex="-1"></span></div><img src="b.png" alt="b"/>'
+            '<div\nclass="jp-Cell-inputWrapper"/></main><div class="jp-OutputArea-output">after</div>'
+            '<input class="jp-Notebook"><div class="jp-OutputArea-output">beside</div>')
+    assert with_access_marks(html) == (
+        f'<div class="jp-Cell-inputWrapper">outside</div>\n<main class="x jp-Notebook"><img src="a.png" alt="{NO_ALT}">'
+        '<br><div class="jp-OutputArea-output" tabindex="0"></span></div><img src="b.png" alt="b"/>'
+        '<div\nclass="jp-Cell-inputWrapper" tabindex="0"/></main><div class="jp-OutputArea-output">after</div>'
+        '<input class="jp-Notebook"><div class="jp-OutputArea-output">beside</div>')
 
 
 def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(renderer, monkeypatch, site_hook):

@@ -17,6 +17,7 @@ from coursekit.project import (
 )
 from coursekit.site.build import build_site
 from coursekit.site.search import index_name
+from coursekit.site.typography import COPIED
 
 CHAPTERS = chapters()
 per_chapter = pytest.mark.parametrize("chapter", CHAPTERS)
@@ -175,9 +176,8 @@ def test_a_notebook_cells_copy_button_copies_its_code(site):
     for chapter, notebook_id in chapter_pages().items():
         language = chapter.parts[1]  # docs/LANG/chapters/...
         page = site / site_prefix(language) / "notebooks" / notebook_id / "index.html"
-        hidden = re.findall(r'<div class="clipboard-copy-txt"[^>]*>(.*?)</div>', page.read_text(encoding="utf-8"),
-                            re.DOTALL)
-        copied = [html.unescape(text) for text in hidden]
+        hidden = COPIED.findall(page.read_text(encoding="utf-8"))
+        copied = [html.unescape(text.split(">", 1)[1].removesuffix("</div>")) for text in hidden]
         cells = [cell.source for cell in nbformat.read(notebook_path(chapter, notebook_id), as_version=4).cells
                  if cell.cell_type == "code"]
         assert [text.strip() for text in copied] == [cell.strip() for cell in cells], page.relative_to(site)

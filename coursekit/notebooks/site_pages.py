@@ -135,9 +135,12 @@ def _render(job) -> None:
 
     from mkdocs_jupyter import plugin
 
+    from coursekit.notebooks.export import faster_exports
+
     notebook, cache_path, options, toc_depth = job
-    body = plugin.convert.nb2html(notebook, execute=False, **options)
-    toc_tokens, title = plugin._get_nb_toc_tokens(notebook, toc_depth)
+    with faster_exports():  # the same page, in less than half the time
+        body = plugin.convert.nb2html(notebook, execute=False, **options)
+        toc_tokens, title = plugin._get_nb_toc_tokens(notebook, toc_depth)
     Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
     partial = Path(f"{cache_path}.{os.getpid()}")  # whole or absent, for a build reading the cache meanwhile
     partial.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")

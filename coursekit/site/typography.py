@@ -11,8 +11,8 @@ import re
 NBSP, NNBSP = "\u00a0", "\u202f"
 VERBATIM = {"code", "pre", "kbd", "samp", "math", "script", "style", "svg", "textarea"}
 # The text a notebook cell's copy button copies: mkdocs-jupyter's hidden copy of the cell's source, in a div
-# with no element inside.
-COPIED = re.compile(r'<div class="clipboard-copy-txt"[^>]*>.*?</div>', re.DOTALL)
+# with no element inside, its attributes in any order.
+COPIED = re.compile(r'<div\b[^>]*\bclass="clipboard-copy-txt"[^>]*>.*?</div>', re.DOTALL)
 TAG = re.compile(r"<(?P<end>/?)(?P<name>[a-zA-Z][\w-]*)[^>]*?(?P<self>/?)>|<!--.*?-->", re.DOTALL)
 UNITS = r"%|‰|°C|ms|min|s|h|px|pt|[kKMG]o|[kKMG]B|Go|Mo|Ko"
 
