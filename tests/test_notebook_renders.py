@@ -110,12 +110,12 @@ def test_the_faster_export_is_nbconvert_s_page(renderer, tmp_path):
 
 def test_access_marks_follow_the_nesting_a_browser_reads():
     html = ('<div class="jp-Cell-inputWrapper">outside</div>\n<main class="x jp-Notebook"><img src="a.png"><br>'
-            '<div class="jp-OutputArea-output" tabindex="-1"></span></div><img src="b.png" alt="b"/>'
+            '<div class="jp-OutputArea-output" title="tabindex=1" tabindex="-1"></span></div><img src="b.png" alt="b"/>'
             '<div\nclass="jp-Cell-inputWrapper"/></main><div class="jp-OutputArea-output">after</div>'
             '<input class="jp-Notebook"><div class="jp-OutputArea-output">beside</div>')
     assert with_access_marks(html) == (
         f'<div class="jp-Cell-inputWrapper">outside</div>\n<main class="x jp-Notebook"><img src="a.png" alt="{NO_ALT}">'
-        '<br><div class="jp-OutputArea-output" tabindex="0"></span></div><img src="b.png" alt="b"/>'
+        '<br><div class="jp-OutputArea-output" title="tabindex=1" tabindex="0"></span></div><img src="b.png" alt="b"/>'
         '<div\nclass="jp-Cell-inputWrapper" tabindex="0"/></main><div class="jp-OutputArea-output">after</div>'
         '<input class="jp-Notebook"><div class="jp-OutputArea-output">beside</div>')
 

@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 NO_ALT = "No description has been provided for this image"  # nbconvert's stand-in
 FOCUSABLE = ("jp-Cell-inputWrapper", "jp-OutputArea-output")  # divs focusable inside a `jp-Notebook`
+# One attribute of a start tag, its value whole: read one after another, a value is never read as a name.
+ATTRIBUTE = re.compile(r"""\s+(?P<name>[^\s/>"'=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 
 
 @contextmanager
@@ -75,9 +77,9 @@ def with_access_marks(html: str) -> str:
 def _set_attribute(tag: str, name: str, value: str) -> str:
     """A start tag's text with `name="value"`: in place of its value if it has one, else last (as a parsed
     tree's attribute set anew, or added, is written)."""
-    existing = re.compile(rf"""(\s{name}\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)|(\s{name})(?=[\s/>])""", re.I)
-    if existing.search(tag):
-        return existing.sub(lambda m: f'{m[1] or m[3]}{"" if m[1] else "="}"{value}"', tag, count=1)
+    for attribute in ATTRIBUTE.finditer(tag, re.match(r"<[^\s/>]+", tag).end()):
+        if attribute["name"].lower() == name:
+            return f'{tag[:attribute.start()]} {name}="{value}"{tag[attribute.end():]}'
     end = len(tag) - (2 if tag.endswith("/>") else 1)
     return f'{tag[:end].rstrip()} {name}="{value}"{tag[end:]}'
 
