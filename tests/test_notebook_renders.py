@@ -78,7 +78,7 @@ def mkdocs_jupyter_render(renderer, notebook) -> str:
 
 
 def as_parsed(html: str) -> str:
-    """A page as a browser reads it, written back out the same way whatever the spaces between its tags."""
+    """A page as nbconvert's parser reads it, written back out: the same whatever the spaces between its tags."""
     from bs4 import BeautifulSoup
 
     return str(BeautifulSoup(html, features="html.parser"))
@@ -108,7 +108,7 @@ def test_the_faster_export_is_nbconvert_s_page(renderer, tmp_path):
     assert as_parsed(ours[0]) == as_parsed(ours[1]) == as_parsed(theirs)
 
 
-def test_access_marks_follow_the_nesting_a_browser_reads():
+def test_access_marks_nest_elements_as_nbconvert_s_parser_does():
     html = ('<div class="jp-Cell-inputWrapper">outside</div>\n<main class="x jp-Notebook"><img src="a.png"><br>'
             '<div class="jp-OutputArea-output" title="tabindex=1" tabindex="-1"></span></div><img src="b.png" alt="b"/>'
             '<div\nclass="jp-Cell-inputWrapper"/></main><div class="jp-OutputArea-output">after</div>'
