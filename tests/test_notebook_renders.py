@@ -13,7 +13,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from coursekit.notebooks import site_pages
-from coursekit.notebooks.export import NO_ALT, faster_exports, with_access_marks
+from coursekit.notebooks import export
+from coursekit.notebooks.export import NO_ALT, faster_exports, finish_export
 from coursekit.notebooks.site_pages import (RENDER_OPTIONS, keep_rendered_notebooks, render_in_parallel,
                                             renders_in_parallel, rendering, wait_for_render)
 from coursekit.project import notebooks
@@ -84,40 +85,86 @@ def as_parsed(html: str) -> str:
     return str(BeautifulSoup(html, features="html.parser"))
 
 
-def test_the_faster_export_is_nbconvert_s_page(renderer, tmp_path):
-    """Each element, attribute and text of nbconvert's page, on a notebook with every case its last step
-    handles: images with and without a description, in Markdown and in outputs, cells and outputs to make
-    focusable, one focusable already, a stray end tag."""
+def cases_notebook(folder: Path) -> Path:
+    """A notebook with each case nbconvert's last step handles: images with and without a description, in
+    Markdown and in outputs; cells and outputs to make focusable, one focusable already (twice, and written
+    oddly); a stray end tag; a `template`, which its selectors do not enter; and a French heading, which
+    mkdocs-jupyter writes with character references (`&#171;`)."""
     import nbformat
 
     image = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
     book = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell('# Cases\n\n<img src="a.png"> <img src="b.png" alt="b"/> text</span> <br>'),
-        nbformat.v4.new_markdown_cell('<div class="jp-OutputArea-output x" tabindex="-1">focusable</div>'),
+        nbformat.v4.new_markdown_cell("# Le « neurone » : 10 % ?\n\n"
+                                      '<img src="a.png"> <img src="b.png" alt="b"/> <img src=c.png/> text</span> <br>'),
+        nbformat.v4.new_markdown_cell('<div class="jp-OutputArea-output x" tabindex="-1" tabindex==2>focus</div>'
+                                      '<template><img src="t.png"></template>'),
         nbformat.v4.new_code_cell("draw()", outputs=[
             nbformat.v4.new_output("display_data", {"image/png": image, "text/plain": "<Figure>"}),
             nbformat.v4.new_output("display_data", {"text/html": '<div><img src="c.png"></div>'}),
             nbformat.v4.new_output("stream", name="stdout", text="printed\n")]),
     ])
-    notebook = tmp_path / "cases.ipynb"
-    nbformat.write(book, notebook)
+    nbformat.write(book, folder / "cases.ipynb")
+    return folder / "cases.ipynb"
+
+
+def test_the_faster_export_is_nbconvert_s_page(renderer, tmp_path, monkeypatch):
+    """Each element, attribute and text of nbconvert's page, on a notebook of every case; the second export
+    from templates already compiled."""
+    import jinja2
+
+    notebook = cases_notebook(tmp_path)
     theirs = mkdocs_jupyter_render(renderer, notebook)
+    finished, compiled, compile_template = [], [], jinja2.Environment.compile
+    monkeypatch.setattr(export, "finish_export", lambda html: finished.append(html) or finish_export(html))
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda *args, **kwargs: compiled.append(args) or compile_template(*args, **kwargs))
     with faster_exports():
-        ours = [mkdocs_jupyter_render(renderer, notebook) for _ in range(2)]  # the second's templates compiled
-    assert theirs.count(NO_ALT) == 3 and theirs.count('tabindex="0"') >= 4  # the cases are there
+        ours = [mkdocs_jupyter_render(renderer, notebook)]
+        compiled.clear()
+        ours.append(mkdocs_jupyter_render(renderer, notebook))
+    assert len(finished) == 2 and not compiled  # the faster export did run, from compiled templates
+    assert theirs.count(NO_ALT) == 4 and theirs.count('tabindex="0"') >= 4  # the cases are there
     assert as_parsed(ours[0]) == as_parsed(ours[1]) == as_parsed(theirs)
 
 
-def test_access_marks_nest_elements_as_nbconvert_s_parser_does():
+def test_the_site_makes_the_same_page_of_either_export(renderer, tmp_path):
+    """What the site does to a notebook page's text reads the page as written: the French heading gets its
+    narrow spaces from either export, and no formula or typography differs."""
+    from coursekit.site import markup, mathml, typography
+
+    def as_the_site_makes_it(html):  # the text steps of the site's hook (on_page_content), in French
+        html = site_pages.share_stylesheet(site_pages.drop_third_party_scripts(html), "notebook.css")
+        return as_parsed(typography.apply(markup.lean_code(mathml.convert_dollars(html)), "fr"))
+
+    notebook = cases_notebook(tmp_path)
+    theirs = as_the_site_makes_it(mkdocs_jupyter_render(renderer, notebook))
+    with faster_exports():
+        ours = as_the_site_makes_it(mkdocs_jupyter_render(renderer, notebook))
+    heading = typography.apply("<p>Le « neurone » : 10 % ?</p>", "fr").removeprefix("<p>").removesuffix("</p>")
+    assert heading != "Le « neurone » : 10 % ?" and heading in ours  # spaced as on the chapter page
+    assert ours == theirs
+
+
+def test_finish_export_nests_elements_as_nbconvert_s_parser_does():
     html = ('<div class="jp-Cell-inputWrapper">outside</div>\n<main class="x jp-Notebook"><img src="a.png"><br>'
             '<div class="jp-OutputArea-output" title="tabindex=1" tabindex="-1"></span></div><img src="b.png" alt="b"/>'
-            '<div\nclass="jp-Cell-inputWrapper"/></main><div class="jp-OutputArea-output">after</div>'
+            '<div\nclass="jp-Cell-inputWrapper"/><template><img src="t.png"></template></main>'
+            '<div class="jp-OutputArea-output">after</div>'
             '<input class="jp-Notebook"><div class="jp-OutputArea-output">beside</div>')
-    assert with_access_marks(html) == (
+    assert finish_export(html) == (
         f'<div class="jp-Cell-inputWrapper">outside</div>\n<main class="x jp-Notebook"><img src="a.png" alt="{NO_ALT}">'
         '<br><div class="jp-OutputArea-output" title="tabindex=1" tabindex="0"></span></div><img src="b.png" alt="b"/>'
-        '<div\nclass="jp-Cell-inputWrapper" tabindex="0"/></main><div class="jp-OutputArea-output">after</div>'
+        '<div\nclass="jp-Cell-inputWrapper" tabindex="0"/><template><img src="t.png"></template></main>'
+        '<div class="jp-OutputArea-output">after</div>'
         '<input class="jp-Notebook"><div class="jp-OutputArea-output">beside</div>')
+
+
+def test_finish_export_writes_references_in_text_as_characters():
+    """As BeautifulSoup writes text: `&`, `<`, `>` escaped, the rest as characters; attributes and style alone."""
+    html = ('<h2 id="l&#233;">Lin&#233;aire &#171;&#160;x&#160;&#187; &amp; &lt;b&gt; &#38; &eacute;</h2>'
+            '<style>p{a:"&#233;"}</style>')
+    assert finish_export(html) == ('<h2 id="l&#233;">Linéaire «\u00a0x\u00a0» &amp; &lt;b&gt; &#38; é</h2>'
+                                   '<style>p{a:"&#233;"}</style>')
 
 
 def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(renderer, monkeypatch, site_hook):

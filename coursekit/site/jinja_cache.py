@@ -23,5 +23,10 @@ class _InMemory(BytecodeCache):
 CACHE = _InMemory()
 
 
-def use(env) -> None:
-    env.bytecode_cache = CACHE
+def in_memory() -> BytecodeCache:
+    """A cache of its own, for environments whose settings (delimiters, async) differ from MkDocs'."""
+    return _InMemory()
+
+
+def use(env, cache: BytecodeCache = CACHE) -> None:
+    env.bytecode_cache = cache
