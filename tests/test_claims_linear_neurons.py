@@ -36,7 +36,7 @@ def test_batch_gradient_descent_reaches_least_squares_at_the_same_rate(numpy_neu
     """"Run long enough at the same rate": 500 steps at the rate of the 20-step run, 0.05."""
     ns = numpy_neuron
     X, y = ns["X"], ns["y"]
-    assert ns["batch_gd"].__defaults__[0] == 0.05
+    assert ns["batch_gd"].__defaults__[0] == pytest.approx(0.05)
     w, b, _ = ns["batch_gd"](X, y, epochs=500)
     exact = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)[0]
     got = np.append(w, b)
@@ -74,7 +74,7 @@ def test_largest_stable_learning_rate_matches_the_curvature(script_runs):
         limit = 1 / ns["curvature"](features)[0]
         lr = ns["largest_stable_lr"](features, ns["y_train"])
         assert limit / 2 < lr <= limit
-    assert ns["largest_stable_lr"](ns["X_train"], ns["y_train"]) == 0.125
+    assert ns["largest_stable_lr"](ns["X_train"], ns["y_train"]) == pytest.approx(0.125)
 
 
 def test_hessian_of_the_loss_is_2_ata_over_n(script_runs):

@@ -85,7 +85,7 @@ def test_log_softmax_takes_no_logarithm_of_a_rounded_probability(script_runs):
     ns = script_runs(CHAPTER / "classification.py").namespace
     Z = np.array([[1000.0, 0.0, -5.0], [2.0, 1.0, -1.0]])
     logs = ns["log_softmax"](Z)
-    assert np.isfinite(logs).all() and logs[0, 1] == -1000.0  # log(softmax) would give -inf
+    assert np.isfinite(logs).all() and logs[0, 1] == pytest.approx(-1000)  # log(softmax) would give -inf
     np.testing.assert_allclose(logs[1], np.log(ns["softmax"](Z[1:]))[0], rtol=1e-12)
     with np.errstate(divide="ignore"):
         assert np.isinf(np.log(ns["softmax"](Z)[0, 1]))
@@ -114,10 +114,10 @@ def test_the_central_difference_gap_falls_as_eps_squared_then_rounding_takes_ove
     truncation = gaps[:4]  # 0.1 to 1e-4
     np.testing.assert_allclose(truncation[:-1] / truncation[1:], 100, rtol=0.05)  # eps^2
     assert 10 < gaps[3] / gaps[4] < 90, "the step to 1e-5 still gains, though less"
-    assert eps[gaps.argmin()] == 1e-5 and gaps.min() < 1e-9, "best near 1e-5, about ten digits"
+    assert eps[gaps.argmin()] == pytest.approx(1e-5) and gaps.min() < 1e-9, "best near 1e-5, about ten digits"
     rounding = gaps[4:]  # 1e-5 to 1e-10
     assert np.all(np.diff(np.log10(rounding)) > 0.5), "the gap grows about tenfold per step"
-    assert ns["numerical_gradient"].__defaults__ == (1e-5,)
+    assert ns["numerical_gradient"].__defaults__ == pytest.approx((1e-5,))
 
 
 def test_the_gradient_check_catches_the_missing_tanh_derivative(backprop):
@@ -138,7 +138,7 @@ def test_autograd_and_backward_differ_by_rounding_only(script_runs, backprop):
     1e-13, which the gap stays below, three decades under the best finite difference's 1e-10."""
     ns = backprop
     eps = np.finfo(np.float64).eps
-    assert 1e-16 < eps < 1e-15 and ns["bound"] == 1e-13
+    assert 1e-16 < eps < 1e-15 and ns["bound"] == pytest.approx(1e-13)
     assert ns["gap"] == ns["relative_gap"](ns["by_hand"], ns["by_autograd"]) < 10 * eps, "a few times eps"
     printed = script_runs(CHAPTER / "backprop.py").stdout
     assert "autograd against backward: gap < 1e-13: True" in printed
@@ -209,7 +209,7 @@ def test_he_keeps_activations_and_gradients_and_other_scales_do_not(initialisati
 def test_the_sigmoid_divides_the_gradient_by_about_four_per_layer(initialisation):
     """The slopes divide by 4 or more, the weights' factor sqrt(m) s is about 1 (1 exactly for Xavier on
     square layers), so the gradient shrinks by about 4 per layer on average, some layers less."""
-    assert 64 ** 0.5 * (2 / (64 + 64)) ** 0.5 == 1
+    assert 64 ** 0.5 * (2 / (64 + 64)) ** 0.5 == pytest.approx(1)
     hidden, by_output, _ = stack(*initialisation["settings"][("sigmoid", "Xavier")])
     for h, grad_h in zip(hidden[:-1], by_output[:-1]):  # the slopes: delta = dE/dH * sigma'(Z)
         slope = h * (1 - h)
@@ -372,7 +372,7 @@ def test_the_curves_are_as_described_and_validation_chooses_the_epoch(digits):
     train_loss = [loss for loss, _ in history["train"]]
     val_loss = [loss for loss, _ in history["val"]]
     val_acc = [acc for _, acc in history["val"]]
-    assert history["train"][-1][1] == 1.0, "training accuracy reaches 1"
+    assert history["train"][-1][1] == pytest.approx(1), "training accuracy reaches 1"
     assert train_loss[-1] < train_loss[19] / 2 and 0.003 < train_loss[-1] < 0.006, "keeps falling, to ~0.004"
     lowest_by_19 = min(val_loss[:19])
     assert val_loss[:20].index(lowest_by_19) == 18, "the lowest by epoch 20 is epoch 19's"
@@ -452,7 +452,7 @@ def test_two_class_softmax_is_the_sigmoid_of_the_difference(script_runs):
     ns = script_runs(CHAPTER / "exercises.py").namespace
     softmax = ns["exps"] / ns["exps"].sum(axis=1, keepdims=True)
     np.testing.assert_allclose(softmax[:, 1], ns["sigmoid"](ns["difference"]), rtol=1e-12)
-    assert ns["slope"].max() == 0.25
+    assert ns["slope"].max() == pytest.approx(0.25)
 
 
 def test_no_block_rebinds_a_function_an_earlier_block_of_the_page_defines():
