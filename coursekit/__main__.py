@@ -10,6 +10,7 @@
                  `--runs`: the pytest options of the runs that together test everything (the CI matrix)
   pins           pin every package (requirements.txt, requirements/site.txt) with uv
   provenance     record what produced the outputs (`refresh` does); `--device` adds this machine's GPU
+  baseline       run a command with NumPy and torch on their baseline CPU kernels: `baseline pytest`
 """
 
 import importlib
@@ -24,6 +25,7 @@ COMMANDS = {
     "chapters": "coursekit.project",
     "pins": "coursekit.tools.pins",
     "provenance": "coursekit.execution.provenance",
+    "baseline": "coursekit.execution.dispatch",
 }
 
 

@@ -77,15 +77,27 @@ def test_snippets_use_no_course_machinery():
         assert "coursekit" not in read_text(script), script
 
 
-TORCH_SCRIPTS = [s for s in SCRIPTS if "import torch" in read_text(s)]
-
-
-@pytest.mark.parametrize("script", TORCH_SCRIPTS, ids=[str(s.relative_to(ROOT)) for s in TORCH_SCRIPTS])
-def test_snippet_prints_the_same_on_another_device(script, script_runs):
-    """A GPU rounds in its own way: when every matrix product moves in its last digits, the printed digits
-    must stay (a training run that amplifies them needs another example, not a looser check)."""
+@pytest.mark.parametrize("script", SCRIPTS, ids=[str(s.relative_to(ROOT)) for s in SCRIPTS])
+def test_snippet_prints_the_same_on_another_device_and_cpu(script, script_runs):
+    """A GPU rounds in its own way, and so does an older or newer CPU: when every matrix product moves in its
+    last digits and NumPy and torch compute on their baseline kernels, the printed digits must stay (a
+    training run that amplifies them needs another example, not a looser check)."""
     moved = printed_differences(script_runs(script).stdout, run_script(script, nudged=True).stdout)
-    assert not moved, f"{script.relative_to(ROOT)} prints otherwise after a rounding-sized change:\n" + "\n".join(moved)
+    assert not moved, (f"{script.relative_to(ROOT)} prints otherwise after a rounding-sized change (another "
+                       "device, or CPU kernels):\n" + "\n".join(moved))
+
+
+@pytest.mark.machinery
+def test_the_nudged_runs_compute_on_the_baseline_kernels():
+    """What the nudged runs prove for other CPUs holds only if they really run on other kernels."""
+    from coursekit.execution.dispatch import kernels, kernels_job
+
+    (baseline,) = worker.run(kernels_job, dispatch="baseline")
+    assert baseline["numpy"] == [], f"NumPy still dispatches {baseline['numpy']} on the baseline"
+    if "torch" in baseline:
+        assert baseline["torch"] == "DEFAULT", f"torch computes with {baseline['torch']} on the baseline"
+    (full,) = worker.run(kernels_job)
+    assert full == kernels(), "the ordinary runs compute with this machine's own kernels"
 
 
 @pytest.mark.machinery
@@ -158,7 +170,7 @@ def test_the_nudge_leaves_integers_alone():
 def test_a_snippet_that_hangs_fails_within_its_limit_naming_its_line(tmp_path, monkeypatch):
     script = tmp_path / "hangs.py"
     script.write_text("print('start')\n\nwhile True:\n    pass\n", encoding="utf-8")
-    monkeypatch.setattr(worker, "LIMIT", 1)  # and WAIT times that on the clock: a busy machine starts slowly
+    monkeypatch.setattr(worker, "CPU_SECONDS", 1)  # and CLOCK_FACTOR times that on the clock: a busy machine starts slowly
     start = time.monotonic()
     with pytest.raises(ScriptFailed) as failed:
         run_script(script)

@@ -40,23 +40,24 @@ class ScriptFailed(Exception):
 
 
 def limit(path: Path) -> float:
-    """The seconds a snippet may run as a script: worker.LIMIT for each section it marks."""
-    return worker.LIMIT * max(1, len(script_sections(read_text(path))))
+    """The seconds a snippet may run as a script: worker.CPU_SECONDS for each section it marks."""
+    return worker.CPU_SECONDS * max(1, len(script_sections(read_text(path))))
 
 
 def run_script(path: Path, nudged: bool = False) -> ScriptRun:
     """Run `path` top to bottom with `__name__ == "__main__"`, in a scratch folder, the way `python path` would,
     in a worker's child process, within its limit.
 
-    `nudged`: torch's matrix products and reductions come out off by up to NUDGE, relatively, as on another
-    device; what the script prints should not change. Only its printing matters then: figures are not kept.
+    `nudged`: as on another device and another CPU: torch's matrix products and reductions come out off by
+    up to NUDGE, relatively, and NumPy and torch compute on their baseline kernels (dispatch.py); what the
+    script prints should not change. Only its printing matters then: figures are not kept.
     """
     path = Path(path).resolve()
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     seconds = limit(path)
     try:
         (run,) = worker.run(_script_job, path, str(shown), nudged, seconds,
-                            preload=worker.imports(read_text(path)))
+                            preload=worker.imports(read_text(path)), dispatch="baseline" if nudged else "full")
     except worker.TimedOut as stopped:
         raise ScriptFailed(str(stopped)) from None
     except worker.Failed as failed:

@@ -2,7 +2,9 @@
 step within a time limit; a step that runs over is stopped and named.
 
 A server process is forked from this one before it computes anything: the test session forks it once its
-tests are collected, a command at its first job. It imports what the code imports, once, then forks a child
+tests are collected, a command at its first job. A server for other CPU kernels (`dispatch.py`) cannot be
+forked, as NumPy and torch choose theirs when they are imported: it is a new interpreter, started with the
+environment that chooses them. It imports what the code imports, once, then forks a child
 for each job, so every job starts from the same clean state at the cost of a fork (milliseconds, where
 importing torch takes seconds). The server never runs code itself: killing a child leaves it as it was.
 What a job loads lazily (a torch optimiser loads 800 modules), the server imports after it, for the next
@@ -13,7 +15,7 @@ forever for its parent's thread pool.
 A step's limit is computing time (the CPU time of its process), which a busy machine does not eat into:
 a loop that never ends runs over it however loaded the machine is, and code that is merely slowed down by
 other work does not. A step that computes nothing while it hangs (it waits for a lock, a pipe, a sleep)
-is stopped after WAIT times its limit on the clock. Inside the child, a step that runs over gets `OverTime`
+is stopped after CLOCK_FACTOR times its limit on the clock. Inside the child, a step that runs over gets `OverTime`
 raised where it is, so its traceback names the line; one that does not stop within GRACE seconds more
 (stuck in C code) is killed with its process group, and its Python stack at that moment is reported.
 """
@@ -37,8 +39,8 @@ import warnings
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-LIMIT = 60   # seconds of computing: a page block, a notebook cell, a section of a snippet run as a script
-WAIT = 10    # times its limit, on the clock, before a step that computes nothing is stopped
+CPU_SECONDS = 60  # a step's limit, in seconds of computing: a page block, a notebook cell, a script's section
+CLOCK_FACTOR = 2  # times its limit, on the clock, before a step that computes nothing is stopped
 GRACE = 2    # seconds more before a step that ignores OverTime is killed
 STACK = ".stack-at-limit"  # in the scratch folder: the child's Python stack when its step ran over
 LEARNED = Path(__file__).resolve().parents[2] / ".cache" / "lazy-imports.txt"  # git-ignored
@@ -100,21 +102,26 @@ class _Server:
         self.pid, self.connection = pid, connection
 
 
-_server: _Server | None = None
+_servers: dict[str, _Server] = {}  # by CPU dispatch: "full" (this machine's own kernels), "baseline"
 _threads: int | None = None  # torch's threads in each child, when processes share the cores
 
 
-def start(preload=(), threads: int | None = None) -> None:
-    """Fork the server, after importing `preload` here (the server and this process then share them).
-    Call it before this process computes anything; a job starts it when it has not been.
+def start(preload=(), threads: int | None = None, dispatch: str = "full") -> None:
+    """Start the server for `dispatch`: for the full dispatch, fork it after importing `preload` here (the
+    server and this process then share them; call it before this process computes anything); for the
+    baseline, start a new interpreter on the baseline kernels. A job starts its server when it has not been.
 
     `threads`: how many threads torch computes with in each child, where several test processes share the
     cores (pytest-xdist): more would spin against each other's, slowing every one of them many times over.
     """
-    global _server, _threads
-    if _server is not None:
+    global _threads
+    if dispatch in _servers:
         return
-    _threads = threads
+    if threads is not None:
+        _threads = threads
+    if dispatch != "full":
+        _servers[dispatch] = _spawn(dispatch)
+        return
     _import_all(preload)
     ours, theirs = socket.socketpair()
     gc.freeze()  # see _run_child
@@ -127,16 +134,47 @@ def start(preload=(), threads: int | None = None) -> None:
         ours.close()
         connection = theirs.detach()
         _release_inherited(keep=connection)
-        code = 0
-        try:
-            _serve(Connection(connection))
-        except BaseException:  # noqa: BLE001 - Ctrl-C or a broken socket: the server's end either way
-            code = 1
-        os._exit(code)
+        os._exit(_serve_until_the_end(Connection(connection)))
     gc.unfreeze()
     theirs.close()
-    _server = _Server(pid, Connection(ours.detach()))
-    atexit.register(stop)
+    _servers[dispatch] = _Server(pid, Connection(ours.detach()))
+    if len(_servers) == 1:
+        atexit.register(stop)
+
+
+def _spawn(dispatch: str) -> _Server:
+    """A server in a new interpreter whose NumPy and torch compute on `dispatch`'s kernels."""
+    import subprocess
+
+    from coursekit.execution.dispatch import baseline_env
+
+    if dispatch != "baseline":
+        raise ValueError(f"unknown CPU dispatch {dispatch!r}: 'full' or 'baseline'")
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, **baseline_env(), PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get(
+        "PYTHONPATH")])))
+    ours, theirs = socket.socketpair()
+    code = f"from coursekit.execution import worker; worker._serve_spawned({theirs.fileno()}, {_threads!r})"
+    process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()], env=env, cwd=root)
+    theirs.close()
+    if not _servers:
+        atexit.register(stop)
+    return _Server(process.pid, Connection(ours.detach()))
+
+
+def _serve_spawned(fd: int, threads: int | None) -> None:
+    """The spawned server's life: it serves as a forked one does."""
+    global _threads
+    _threads = threads
+    sys.exit(_serve_until_the_end(Connection(fd)))
+
+
+def _serve_until_the_end(connection: Connection) -> int:
+    try:
+        _serve(connection)
+    except BaseException:  # noqa: BLE001 - Ctrl-C or a broken socket: the server's end either way
+        return 1
+    return 0
 
 
 def _release_inherited(keep: int) -> None:
@@ -154,36 +192,45 @@ def _release_inherited(keep: int) -> None:
 
 
 def stop() -> None:
-    """End the server (and the job it runs, if any)."""
-    global _server
-    server, _server = _server, None
-    if server is None:
-        return
-    server.connection.close()  # an idle server reads the end of its input and returns
-    # A busy one is interrupted: it kills its job's process group on the way out.
-    for end in (None, signal.SIGINT, signal.SIGKILL):
-        if end:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(server.pid, end)
-        for _ in range(50):
-            if os.waitpid(server.pid, os.WNOHANG) != (0, 0):
-                return
-            time.sleep(0.02)
+    """End the servers (and the jobs they run, if any)."""
+    while _servers:
+        _, server = _servers.popitem()
+        server.connection.close()  # an idle server reads the end of its input and returns
+        # A busy one is interrupted: it kills its job's process group on the way out.
+        for end in (None, signal.SIGINT, signal.SIGKILL):
+            if end:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(server.pid, end)
+            if _ended_within(server.pid, 1.0):
+                break
 
 
-def run(job, *args, preload=()) -> list:
+def _ended_within(pid: int, seconds: float) -> bool:
+    for _ in range(int(seconds / 0.02)):
+        try:
+            if os.waitpid(pid, os.WNOHANG) != (0, 0):
+                return True
+        except ChildProcessError:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def run(job, *args, preload=(), dispatch: str = "full") -> list:
     """Run the generator function `job(step, *args)` in a child of the server; return what it yields.
 
     `job` is a module-level function (the server finds it by name). It calls `step(where, seconds)` before
     each part of its work: `where` names the part in messages (`page.md:12`), `seconds` is its limit (of
-    computing; WAIT times that on the clock).
+    computing; CLOCK_FACTOR times that on the clock).
     What it yields must pickle (cloudpickle: functions defined by the code are carried by value).
+    `dispatch`: the CPU kernels it computes with, "full" (this machine's) or "baseline" (dispatch.py).
     Raises TimedOut or Failed, and KeyboardInterrupt when the job was interrupted.
     """
-    start()
+    start(dispatch=dispatch)
+    server = _servers[dispatch]
     try:
-        _server.connection.send((job, args, tuple(preload), WAIT, GRACE))
-        kind, *rest = _server.connection.recv()
+        server.connection.send((job, args, tuple(preload), CLOCK_FACTOR, GRACE))
+        kind, *rest = server.connection.recv()
     except (KeyboardInterrupt, EOFError, OSError):
         stop()  # the reply, if any, would answer a question no one asks any more
         raise
@@ -252,8 +299,8 @@ def _run_child(job, args, wait: float, grace: float) -> tuple:
         os.setpgid(pid, pid)
     theirs.close()
     reader = Connection(ours.detach())
-    done, where, seconds, loaded = [], "the job's start", LIMIT, []
-    deadline = time.monotonic() + LIMIT * wait + grace
+    done, where, seconds, loaded = [], "the job's start", CPU_SECONDS, []
+    deadline = time.monotonic() + CPU_SECONDS * wait + grace
     try:
         while True:
             if not reader.poll(max(0.0, deadline - time.monotonic())):
