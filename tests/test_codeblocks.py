@@ -100,14 +100,14 @@ def test_stale_output_is_reported_with_page_and_line(tmp_path):
 
 def test_test_ids_name_page_and_line():
     done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", TRANSLATED_PAGE],
-                          cwd=ROOT, capture_output=True, text=True)
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     first = collect(TRANSLATED_PAGE)[0]
     assert f"{TRANSLATED_PAGE}::line {first.line}" in done.stdout, done.stdout + done.stderr
 
 
 @pytest.mark.machinery
 def test_a_block_that_hangs_fails_within_its_limit_naming_page_and_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(worker, "WAIT", 2)  # a busy machine gives the loop its second of computing slowly
+    monkeypatch.setattr(worker, "CLOCK_FACTOR", 2)  # a busy machine gives the loop its second of computing slowly
     page = write(tmp_path, f"{FENCE}python\nprint('before')\n{FENCE}\n\n<!--pytest-codeblocks:cont-->\n"
                            f"<!--pytest.mark.timeout(1)-->\n{FENCE}python\nwhile True:\n    pass\n{FENCE}\n\n"
                            f"<!--pytest-codeblocks:cont-->\n{FENCE}python\npass\n{FENCE}\n")
@@ -122,9 +122,9 @@ def test_a_block_that_hangs_fails_within_its_limit_naming_page_and_line(tmp_path
 
 @pytest.mark.machinery
 def test_every_block_has_a_limit_by_default_and_one_on_the_clock(tmp_path, monkeypatch):
-    """A loop runs over its limit of computing time; a block that waits for nothing, over WAIT times it."""
-    monkeypatch.setattr(worker, "LIMIT", 1)
-    monkeypatch.setattr(worker, "WAIT", 2)
+    """A loop runs over its limit of computing time; a block that waits for nothing, over CLOCK_FACTOR times it."""
+    monkeypatch.setattr(worker, "CPU_SECONDS", 1)
+    monkeypatch.setattr(worker, "CLOCK_FACTOR", 2)
     page = write(tmp_path, f"{FENCE}python\nwhile True:\n    pass\n{FENCE}\n\n{FENCE}python\nimport time\n"
                            f"time.sleep(60)\n{FENCE}\n\n{FENCE}sh\nsleep 60\n{FENCE}\n")
     start = time.monotonic()
@@ -137,8 +137,20 @@ def test_every_block_has_a_limit_by_default_and_one_on_the_clock(tmp_path, monke
 
 
 @pytest.mark.machinery
+def test_a_block_that_waits_without_computing_stops_at_twice_its_limit_on_the_clock(tmp_path):
+    """A reader's block that waits for a child (a sleep, a server) computes nothing: no CPU limit catches it,
+    the clock does, at twice the block's limit."""
+    page = write(tmp_path, f"<!--pytest.mark.timeout(1)-->\n{FENCE}python\nimport subprocess\n"
+                           f"subprocess.run(['sleep', '1000'])\n{FENCE}\n")
+    start = time.monotonic()
+    (result,) = run(collect(page))
+    assert time.monotonic() - start < 60  # it ends, however busy the machine
+    assert result.where == f"{page}:2" and "still running after 2 s on the clock (1 s limit)" in result.error
+
+
+@pytest.mark.machinery
 def test_a_block_stuck_where_it_cannot_be_interrupted_is_killed(tmp_path, monkeypatch):
-    monkeypatch.setattr(worker, "WAIT", 1)
+    monkeypatch.setattr(worker, "CLOCK_FACTOR", 1)
     code = ("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGPROF})\n"
             "while True:\n    pass\n")
     page = write(tmp_path, f"<!--pytest.mark.timeout(0.5)-->\n{FENCE}python\n{code}{FENCE}\n")

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -45,6 +46,17 @@ def test_a_failed_job_reports_its_output(tmp_path):
     outcome = job.result()
     job.finish(interrupted=False)
     assert outcome.returncode == 3 and "bad input" in outcome.log
+
+
+def test_a_job_that_cannot_start_is_recorded_at_once_for_every_waiting_process(tmp_path):
+    job = SharedJob(tmp_path, "missing", ["/no/such/program"], timeout_s=900)
+    other = SharedJob(tmp_path, "missing", ["/no/such/program"], timeout_s=900)  # another process's view
+    job.start()
+    start = time.monotonic()
+    outcome = other.result()
+    job.finish(interrupted=False)
+    assert time.monotonic() - start < 60, "the others waited out the job's time limit"
+    assert outcome.returncode == -1 and "missing: could not run '/no/such/program'" in outcome.log
 
 
 def test_the_code_server_holds_no_pipe_of_a_process_another_thread_is_starting(tmp_path):

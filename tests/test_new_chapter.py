@@ -63,7 +63,7 @@ def test_gitignore_ignores_no_file_of_the_project():
     """A pattern meant for the built site (`site/`) once matched `coursekit/site/` too: a new module there
     was left out of commits and of every copy of the project."""
     ignored = subprocess.run(["git", "ls-files", "--cached", "--ignored", "--exclude-standard"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout.split()
+                             capture_output=True, text=True, check=True, timeout=60).stdout.split()
     assert not ignored, f".gitignore matches files of the project: {ignored[:5]}"
 
 

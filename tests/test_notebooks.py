@@ -122,10 +122,10 @@ def test_a_cell_that_hangs_is_stopped_within_its_limit_naming_notebook_and_cell(
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id="setup"),
                                                nbformat.v4.new_code_cell("while True:\n    pass", id="loop")])
     notebook.cells[1].metadata["timeout"] = 2  # what a page's <!--pytest.mark.timeout(2)--> gives its cell
-    monkeypatch.setattr(worker, "WAIT", 1)
+    monkeypatch.setattr(worker, "CLOCK_FACTOR", 1)
     with pytest.raises(NotebookFailed, match=r"^docs/xx/notebooks/demo.ipynb: cell 2 \(loop\) was still running after 2 s"):
         execute(notebook, "docs/xx/notebooks/demo.ipynb")
-    assert cell_limit(notebook.cells[0]) == worker.LIMIT
+    assert cell_limit(notebook.cells[0]) == worker.CPU_SECONDS
 
 
 def output_arriving_late(monkeypatch, seconds: float) -> None:
@@ -164,7 +164,7 @@ def test_a_cell_whose_output_arrives_late_keeps_it(monkeypatch):
 @pytest.mark.machinery
 def test_a_cell_whose_output_never_arrives_fails_naming_it(monkeypatch):
     output_arriving_late(monkeypatch, 60)  # given up on after LIMIT
-    monkeypatch.setattr(worker, "LIMIT", 1)
+    monkeypatch.setattr(worker, "CPU_SECONDS", 1)
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('lost')", id="lost")])
     with pytest.raises(NotebookFailed, match=r"^docs/xx/notebooks/demo.ipynb: cell 1 \(lost\) ended, but its "
                                              r"output had not all arrived 1 s later"):
@@ -254,4 +254,4 @@ def test_a_page_blocks_timeout_marker_becomes_its_cells_limit(tmp_path, monkeypa
                     encoding="utf-8")
     monkeypatch.setattr(notebooks, "language_of", lambda page: languages()[0])
     first, second = [cell for cell in notebooks.build(page).cells if cell.cell_type == "code"]
-    assert (cell_limit(first), cell_limit(second)) == (worker.LIMIT, 300)
+    assert (cell_limit(first), cell_limit(second)) == (worker.CPU_SECONDS, 300)

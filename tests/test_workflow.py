@@ -68,7 +68,7 @@ def test_the_chapter_list_is_what_pytest_chapter_takes():
 
     def listed(*options):
         return json.loads(subprocess.run([sys.executable, "-m", "coursekit", "chapters", *options], cwd=ROOT,
-                                         capture_output=True, text=True, check=True).stdout)
+                                         capture_output=True, text=True, check=True, timeout=120).stdout)
 
     assert listed() == chapter_ids() and chapter_ids()
     assert listed("--runs") == [f"--chapter={chapter}" for chapter in chapter_ids()] + ["--machinery"]

@@ -48,7 +48,7 @@ def lint(paths: list[Path]) -> list[str]:
         command = ["node", "--input-type=module", "-e", WASM_RUNNER % json.dumps(_wasm_module().as_uri()),
                    *map(str, paths)]
         ok = (0,)
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
     try:
         found = json.loads(done.stdout)
     except json.JSONDecodeError:

@@ -4,7 +4,7 @@ A block and the `cont` blocks after it form a chain that runs in one namespace, 
 output captured on its own. Chains are cached by their code: when the French and Chinese pages show the
 same code as the English one (the translation checker makes sure they do), it runs once.
 
-Each chain runs in a child process, in a scratch folder (worker), each block within its limit: LIMIT
+Each chain runs in a child process, in a scratch folder (worker), each block within its limit: CPU_SECONDS
 seconds, or what `<!--pytest.mark.timeout(SECONDS)-->` on the line before the block gives it.
 """
 
@@ -45,11 +45,11 @@ def chains(blocks: list[PageBlock]) -> list[list[int]]:
 
 
 def limit(block: PageBlock) -> float:
-    """The seconds `block` may run: its `pytest.mark.timeout(SECONDS)` marker's, else worker.LIMIT."""
+    """The seconds `block` may run: its `pytest.mark.timeout(SECONDS)` marker's, else worker.CPU_SECONDS."""
     for mark in block.block.marks:
         if m := TIMEOUT_MARK.match(mark.strip()):
             return float(m["seconds"])
-    return worker.LIMIT
+    return worker.CPU_SECONDS
 
 
 _CACHE: dict[tuple, list[Result]] = {}
@@ -136,7 +136,9 @@ def _run_python(block: PageBlock, namespace: dict) -> Result:
 def _run_shell(block: PageBlock) -> Result:
     shell = {"sh": "/bin/sh", "bash": "/bin/bash"}[block.block.syntax]
     try:
-        done = subprocess.run(block.block.code, shell=True, executable=shell, capture_output=True, text=True)
+        # The step's own limit stops it first; this one only keeps the rule that no wait is unbounded.
+        done = subprocess.run(block.block.code, shell=True, executable=shell, capture_output=True, text=True,
+                              timeout=limit(block) * worker.CLOCK_FACTOR + 2 * worker.GRACE)
     except worker.OverTime as over:
         return Result("", f"{over}\n{_LONGER}")
     error = None if done.returncode == 0 else f"exit status {done.returncode}\n{done.stderr}"

@@ -28,7 +28,7 @@ def build(page: Path) -> nbformat.NotebookNode:
     language = language_of(page)
     python = [block for block in collect(page, lines) if block.block.syntax == "python"]
     code_at = {block.line: block.block.code for block in python}
-    limits_at = {block.line: runner.limit(block) for block in python if runner.limit(block) != worker.LIMIT}
+    limits_at = {block.line: runner.limit(block) for block in python if runner.limit(block) != worker.CPU_SECONDS}
     skip = set()  # expanded indexes that are not prose: fences, markers, figures, front matter
     fence_spans = {}
     all_fences = fences(lines)
@@ -111,8 +111,8 @@ class NotebookFailed(Exception):
 
 
 def cell_limit(cell) -> float:
-    """The seconds a cell may run: its page block's timeout marker's (the cell's metadata), else worker.LIMIT."""
-    return cell.get("metadata", {}).get("timeout", worker.LIMIT)
+    """The seconds a cell may run: its page block's timeout marker's (the cell's metadata), else worker.CPU_SECONDS."""
+    return cell.get("metadata", {}).get("timeout", worker.CPU_SECONDS)
 
 
 def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbformat.NotebookNode:
@@ -132,11 +132,12 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
     # The kernel inherits the environment: drop a non-interactive backend so figures show inline.
     with tempfile.TemporaryDirectory() as scratch, mock.patch.dict("os.environ"):
         os.environ.pop("MPLBACKEND", None)
-        # The kernel is another process, timed on the clock: WAIT times the limit, as a step that computes nothing.
+        # The kernel is another process, timed on the clock: CLOCK_FACTOR times the limit, as a step that
+        # computes nothing.
         # A cell's output comes after its reply, on another channel: on a busy machine seconds after it, past
         # nbclient's 4 s, after which it would go on without it. Wait as long as a cell may compute, then fail.
-        client = NotebookClient(notebook, timeout_func=lambda cell: cell_limit(cell) * worker.WAIT,
-                                kernel_name="python3", allow_errors=False, iopub_timeout=worker.LIMIT,
+        client = NotebookClient(notebook, timeout_func=lambda cell: cell_limit(cell) * worker.CLOCK_FACTOR,
+                                kernel_name="python3", allow_errors=False, iopub_timeout=worker.CPU_SECONDS,
                                 raise_on_iopub_timeout=True,
                                 resources={"metadata": {"path": scratch}}, on_cell_start=started)
         try:
@@ -144,9 +145,9 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
         except (CellTimeoutError, CellExecutionError) as error:
             cell = current["cell"]
             if isinstance(error, CellTimeoutError) and "IOPub" in str(error):
-                what = f"ended, but its output had not all arrived {worker.LIMIT:g} s later"
+                what = f"ended, but its output had not all arrived {worker.CPU_SECONDS:g} s later"
             elif isinstance(error, CellTimeoutError):
-                what = f"was still running after {cell_limit(cell) * worker.WAIT:g} s and was stopped"
+                what = f"was still running after {cell_limit(cell) * worker.CLOCK_FACTOR:g} s and was stopped"
             else:
                 what = f"failed:\n{error}"
             raise NotebookFailed(f"{name}: cell {current['index'] + 1} ({cell.get('id')}) {what}\n"

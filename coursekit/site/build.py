@@ -21,6 +21,7 @@ class Build:
 
 
 ENV = {"NO_MKDOCS_2_WARNING": "1"}
+TIMEOUT_S = 600  # a build that takes longer hangs: it is stopped and fails, saying so
 
 
 def build_command(site: Path, config: Path = ROOT / "mkdocs.yml") -> list[str]:
@@ -39,7 +40,12 @@ class PendingBuild:
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def result(self) -> Build:
-        log, _ = self.process.communicate()
+        try:
+            log, _ = self.process.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            log, _ = self.process.communicate(timeout=30)
+            return Build(self.site, f"{log}\nmkdocs build: stopped after {TIMEOUT_S} s, its time limit", -1)
         return Build(self.site, log, self.process.returncode)
 
 

@@ -48,25 +48,29 @@ class SharedJob:
         self._waiter.start()
 
     def _run(self, log) -> None:
-        if self.after is not None:
-            self.after.result()  # whatever its outcome: this job reports its own
-        if self._stopped:
-            returncode, note = -1, f"{self.name}: not started, the session ended first"
-        else:
-            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, text=True, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
-            try:
-                returncode = self.process.wait(self.timeout_s)
-                note = ""
-            except subprocess.TimeoutExpired:
-                self.stop()
-                returncode, note = -1, f"\n{self.name}: ended after {self.timeout_s:g} s, its time limit"
+        try:
+            returncode, note = self._execute(log)
+        except Exception as error:  # noqa: BLE001 - recorded: every process waiting for it then fails at once
+            returncode, note = -1, f"\n{self.name}: could not run {self.command[0]!r}: {error}"
         log.seek(0)
         outcome = {"returncode": returncode, "log": log.read() + note}
         log.close()
         partial = self.record.with_suffix(".part")
         partial.write_text(json.dumps(outcome), encoding="utf-8")
         partial.replace(self.record)  # whole or absent, for the processes polling it
+
+    def _execute(self, log) -> tuple[int, str]:
+        if self.after is not None:
+            self.after.result()  # whatever its outcome: this job reports its own
+        if self._stopped:
+            return -1, f"{self.name}: not started, the session ended first"
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, text=True, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            return self.process.wait(self.timeout_s), ""
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return -1, f"\n{self.name}: ended after {self.timeout_s:g} s, its time limit"
 
     def result(self) -> Outcome:
         """Wait for the job's record (the job's own time limit bounds the wait)."""

@@ -18,7 +18,7 @@ from coursekit.project import DOCS
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "timeout(seconds): the time a page's code block may run "
-                                       f"(default {worker.LIMIT} s)")
+                                       f"(default {worker.CPU_SECONDS} s)")
 
 
 def pytest_collect_file(file_path, parent):

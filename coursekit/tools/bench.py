@@ -30,6 +30,7 @@ PROJECTED = 20  # chapters: what the growth from one chapter to all of them come
 TOUCHED_SNIPPET = snippet_scripts()[0]  # a change to it is what the warm rebuild measures
 CACHE = ROOT / ".cache"
 NPM_CACHE = CACHE / "bench"  # kept across cold builds: it holds npm packs, not build state
+RUN_TIMEOUT_S = 3600  # a build or test run that hangs ends the bench, named, rather than holding it
 
 
 # Material's documented MathJax setup (docs/reference/math.md): this file plus the CDN script.
@@ -134,7 +135,7 @@ def serve_rebuild(site: Path, touched: Path = TOUCHED_SNIPPET, dirty: bool = Fal
 
 def bench_tests(root: Path = ROOT, label: str = "tests: `pytest`", counted: bool = True) -> Row:
     seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                          cwd=root, capture_output=True, text=True)
+                          cwd=root, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     if done.returncode == 0:
         return Row(label, seconds, "s", BUDGET["tests"], counted)
     summary, failures = run_outcome(done.stdout)
@@ -160,7 +161,8 @@ def bench_growth(full: list[Row], skip_tests: bool) -> list[Row]:
         project = first_chapters(1, Path(scratch) / "project")
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         cold, done = timed(subprocess.run, [sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
-                                            str(Path(scratch) / "site")], cwd=project, env=env, capture_output=True)
+                                            str(Path(scratch) / "site")], cwd=project, env=env, capture_output=True,
+                           timeout=RUN_TIMEOUT_S)
         alone = {"build": cold if done.returncode == 0 else None}
         rows.append(Row("build: cold, first chapter alone", cold if done.returncode == 0 else "failed", "s",
                         BUDGET["cold build"], counted=False))
@@ -198,7 +200,8 @@ def bench_course(count: int, scratch: Path, with_tests: bool = True) -> dict:
     figures = {"chapters": count, "chapter": ids[-1]}
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     seconds, done = timed(subprocess.run, [sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
-                                           str(scratch / "site")], cwd=project, env=env, capture_output=True)
+                                           str(scratch / "site")], cwd=project, env=env, capture_output=True,
+                          timeout=RUN_TIMEOUT_S)
     figures["cold build"] = seconds if done.returncode == 0 else "failed"
     english = f"docs/{languages()[0]}/{page}.md"
     for label, dirty in (("warm rebuild, serve --dirty", True), ("full rebuild, serve", False)):
@@ -208,7 +211,7 @@ def bench_course(count: int, scratch: Path, with_tests: bool = True) -> dict:
     if with_tests:
         for label, extra in (("tests", []), ("one chapter's tests", ["--chapter", ids[-1]])):
             seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", *extra], cwd=project,
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
             summary, failures = run_outcome(done.stdout)
             figures[label] = seconds if done.returncode == 0 else f"failed after {seconds:.0f} s: {summary}"
             if failures:
@@ -222,7 +225,7 @@ def bench_course(count: int, scratch: Path, with_tests: bool = True) -> dict:
 def _in(project: Path, code: str) -> str:
     """What `code` prints, run by the scratch course's own coursekit."""
     return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True,
-                          check=True).stdout.strip().splitlines()[-1]
+                          check=True, timeout=RUN_TIMEOUT_S).stdout.strip().splitlines()[-1]
 
 
 def first_visits(site: Path, page: str) -> dict:

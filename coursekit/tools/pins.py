@@ -50,7 +50,7 @@ def compile_lock(source: Path, output: Path, constraints: Path | None = None) ->
                str(source.relative_to(ROOT)), "-o", str(output.relative_to(ROOT))]
     if constraints:
         command += ["-c", str(constraints.relative_to(ROOT))]
-    subprocess.run(command, cwd=ROOT, check=True)
+    subprocess.run(command, cwd=ROOT, check=True, timeout=600)
 
 
 def main(argv: list[str]) -> int:

@@ -101,7 +101,7 @@ def _continuation(lines: list[str], start: int) -> list[str]:
 def project_files() -> list[str]:
     """The files of the working tree that git would carry: tracked, or new and not ignored."""
     listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout
+                            capture_output=True, text=True, check=True, timeout=60).stdout
     return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
 
 
@@ -146,14 +146,14 @@ def first_chapters(count: int, destination: Path) -> Path:
             translated = Path("docs", language, *parts)
             if (destination / translated).exists():
                 subprocess.run([sys.executable, "-m", "coursekit", "translations", "mark", str(translated)],
-                               cwd=destination, check=True, capture_output=True)
+                               cwd=destination, check=True, capture_output=True, timeout=120)
     return _as_checkout(destination)
 
 
 def _as_checkout(destination: Path) -> Path:
     """Make the copy a git working tree, as a contributor's clone is: the project's commands (and a
     scratch course made from this one) list its files with git."""
-    subprocess.run(["git", "init", "-q"], cwd=destination, check=True, capture_output=True)
+    subprocess.run(["git", "init", "-q"], cwd=destination, check=True, capture_output=True, timeout=60)
     return destination
 
 
