@@ -11,6 +11,7 @@ for, the system preference switched to dark, axe's colour rules and the dark scr
 """
 
 import base64
+import math
 from pathlib import Path
 
 from coursekit.checks.a11y import check_page
@@ -117,11 +118,12 @@ def in_palette(page, scheme: str) -> None:
 def screenshot(page, file: Path) -> dict:
     """The page from its top down to its first figure (formulas and a figure in view), saved to `file`; the
     shot as the browser decodes it (size, lightness, colours) and the part of the page asked for."""
-    height = max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40)
+    # Whole pixels: Chromium drops a fraction of the clip's height, and the shot would not be what was asked.
+    height = math.ceil(max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40))
     clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
     png = page.screenshot(path=file, full_page=True, clip=clip)
     stats = page.evaluate(IMAGE_STATS, "data:image/png;base64," + base64.b64encode(png).decode())
-    return dict(stats, file=str(file), clip=[clip["width"], round(height)])
+    return dict(stats, file=str(file), clip=[clip["width"], height])
 
 
 def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], shots: set[str],
