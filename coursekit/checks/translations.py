@@ -25,7 +25,6 @@ from coursekit.pages import model
 from coursekit.pages.model import FORMULA, blank
 from coursekit.project import DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, languages, mkdocs_config
 
-TEST_MARKER = re.compile(r"^\s*<!--[-\s]*pytest(?:-codeblocks:|\.mark).*?-->\s*$")
 ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
 TITLE = re.compile(r'\s*title="[^"]*"')
 # What is not prose for the glossary: comments, formulas, link targets, attribute lists, HTML tags, includes.
@@ -154,7 +153,7 @@ def _links(page: SectionedPage) -> list[Item]:
 
 def _markers(page: SectionedPage) -> list[Item]:
     return [Item(number, " ".join(text.split()))
-            for number, text in enumerate(page.prose.split("\n"), start=1) if TEST_MARKER.match(text)]
+            for number, text in enumerate(page.prose.split("\n"), start=1) if model.MARKER.match(text)]
 
 
 def _show_heading(key) -> str:

@@ -3,17 +3,17 @@
 import re
 from pathlib import Path
 
-from coursekit.pages.model import Page
+from coursekit.pages.model import Page, marker
 from coursekit.wording import phrase
 
-CONT = re.compile(r"^(?P<indent>\s*)<!--[-\s]*pytest-codeblocks:cont[-\s]*-->\s*$", re.MULTILINE)
 H1 = re.compile(r"^# .*$", re.MULTILINE)
 
 
 def mark_continued_blocks(markdown: str, language: str) -> str:
     """Readers see which blocks need the ones before them; the marker itself stays for the tests."""
     note = phrase(language, "continues")
-    return CONT.sub(lambda m: f'{m[0]}\n{m["indent"]}<p class="code-continues">{note}</p>\n', markdown)
+    return "\n".join(f'{line}\n\n{line[:len(line) - len(line.lstrip())]}<p class="code-continues">{note}</p>\n'
+                     if marker(line) == "cont" else line for line in markdown.split("\n"))
 
 
 def after_title(markdown: str, block: str) -> str:
