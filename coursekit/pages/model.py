@@ -27,7 +27,8 @@ CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
 FORMULA = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\$)",
                      re.DOTALL)
 IMAGE = re.compile(r"!\[(?P<text>(?:[^\]\\]|\\.)*)\]\(\s*<?(?P<target>[^)\s>]+)")
-LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?(?P<target>[^)\s>]+)")
+# A link, through its closing parenthesis (a title may follow the target).
+LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?(?P<target>[^)\s>]+)[^)]*\)")
 EXTERNAL = re.compile(r"(?i)^(?:https?:|mailto:)")
 
 
