@@ -124,6 +124,19 @@ def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
     assert kept(lean) == kept(html) and plain and lean.count("<span") == html.count("<span") - plain
 
 
+@pytest.mark.machinery
+def test_only_highlighted_code_loses_its_plain_spans():
+    """A span a page writes itself, outside code, is the page's: it stays, its class included."""
+    from coursekit.site.markup import lean_code
+
+    page = ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
+            '<pre><code><span class="n">x</span><span class="w"> </span><span class="o">=</span></code></pre>'
+            '<p title="<code>"><span class="w">kept</span></p>')
+    assert lean_code(page) == ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
+                               '<pre><code>x <span class="o">=</span></code></pre>'
+                               '<p title="<code>"><span class="w">kept</span></p>')
+
+
 def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
     pages = sorted(site.glob("**/chapters/*/index.html")) + sorted(site.glob("**/notebooks/*/index.html"))
     assert pages

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from coursekit.pages.model import Page, marker
+from coursekit.site.html_parts import regions
 from coursekit.wording import phrase
 
 H1 = re.compile(r"^# .*$", re.MULTILINE)
@@ -86,13 +87,14 @@ def exclude_code_from_search(html: str) -> str:
 
 
 PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+CODE = {"code", "pre"}  # Pygments' tokens are inside one or the other (nbconvert's cells: a `pre` alone)
 
 
 def lean_code(html: str) -> str:
     """Pygments puts every name and every run of spaces of highlighted code in a span, which the theme
     draws in the code's own colour: thousands of elements on a chapter page that show nothing, each one
     styled and laid out on every load. They become plain text."""
-    return PLAIN_TOKEN.sub(r"\1", html)
+    return "".join(PLAIN_TOKEN.sub(r"\1", part) if inside else part for part, inside in regions(html, CODE))
 
 
 REPOSITORY_WIDGET = re.compile(r'(<a [^>]*class="md-source")\s+data-md-component="source"')
