@@ -23,7 +23,8 @@ import yaml
 
 from coursekit.pages import model
 from coursekit.pages.model import FORMULA, blank
-from coursekit.project import DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, languages, mkdocs_config
+from coursekit.project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, language_settings,
+                               languages)
 
 ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
 TITLE = re.compile(r'\s*title="[^"]*"')
@@ -305,10 +306,7 @@ def glossary_markdown(language: str, glossary: Path | None = None) -> str:
 
 
 def _language_names() -> dict[str, str]:
-    for plugin in mkdocs_config()["plugins"]:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            return {entry["locale"]: entry.get("name", entry["locale"]) for entry in plugin["i18n"]["languages"]}
-    return {}
+    return {entry["locale"]: entry["name"] or entry["locale"] for entry in language_settings()}
 
 
 def _sort_key(term: str) -> str:
