@@ -12,13 +12,13 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
+from coursekit import project
 from coursekit.checks import translations
 from coursekit.execution import stale_outputs
 from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.notebooks import site_pages as notebook_pages
 from coursekit.pages.includes import included_scripts, mark_pages_with_changed_includes
-from coursekit.project import (FrontMatterError, front_matter, language_of, language_of_uri, languages, notebooks,
-                               use_config)
+from coursekit.project import FrontMatterError, front_matter, language_of, language_of_uri, languages, notebooks
 from coursekit.site import downloads, highlight, jinja_cache, mathfont, mathml, offline, search, typography
 from coursekit.site import markup as page_markup
 
@@ -32,7 +32,7 @@ def on_startup(command, dirty):
 
 @event_priority(100)  # before the offline plugin's on_config
 def on_config(config):
-    use_config(config)  # what MkDocs read (`-f other.yml`, an edit under `serve`), not mkdocs.yml read again
+    project.use_config(config)  # what MkDocs read (`-f other.yml`, an edit under `serve`), not mkdocs.yml read again
     offline.use_local_worker_shim(config)
     highlight.highlight_once()
     return config
