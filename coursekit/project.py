@@ -1,5 +1,5 @@
-"""Where things are, and the site configuration as mkdocs.yml states it: the one registry of the course's
-pages, chapters and snippet scripts, which every other module asks."""
+"""Where things are, and the site configuration as MkDocs reads it: the one registry of the course's pages,
+chapters and snippet scripts, which every other module asks."""
 
 import re
 from functools import cache, lru_cache
@@ -71,43 +71,45 @@ def _front_matter(page: str, source: str) -> dict:
     return meta
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml as MkDocs does for `!ENV` (the environment, else the default), leaving its other tags
-    (!!python/name:...) as None."""
+_BUILD = {}  # the configuration MkDocs builds with, as its hooks were given it
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_TolerantLoader.add_constructor("!ENV", __import__("yaml_env_tag").construct_env_tag)
+def use_config(config) -> None:
+    """Answer from `config`, the MkDocsConfig the build runs with (`mkdocs build -f other.yml`, an edit of
+    mkdocs.yml under `mkdocs serve`): the hooks hand it over first."""
+    _BUILD["config"] = config
+
+
+def mkdocs_config():
+    """The site's configuration as MkDocs reads it: the running build's, else mkdocs.yml's, loaded once."""
+    return _BUILD["config"] if "config" in _BUILD else _loaded()
 
 
 @cache
-def mkdocs_config(path: Path = ROOT / "mkdocs.yml") -> dict:
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_TolerantLoader)
+def _loaded():
+    from mkdocs.config import load_config
+
+    return load_config(str(ROOT / "mkdocs.yml"))
 
 
-def languages(config: dict | None = None) -> list[str]:
+def language_settings() -> list:
+    """static-i18n's entry for each language (`locale`, `name`, `default`, its own settings)."""
+    plugins = mkdocs_config()["plugins"]
+    if "i18n" not in plugins:
+        raise LookupError("mkdocs.yml has no i18n plugin")
+    return list(plugins["i18n"].config["languages"])
+
+
+def languages() -> list[str]:
     """Locales of the site, the default one first."""
-    config = config or mkdocs_config()
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            entries = plugin["i18n"]["languages"]
-            return sorted((e["locale"] for e in entries), key=lambda loc: not _is_default(entries, loc))
-    raise LookupError("mkdocs.yml has no i18n plugin")
+    return [entry["locale"] for entry in sorted(language_settings(), key=lambda entry: not entry["default"])]
 
 
-def _is_default(entries: list[dict], locale: str) -> bool:
-    return any(e["locale"] == locale and e.get("default") for e in entries)
-
-
-def markdown_extension_config(name: str, config: dict | None = None) -> dict:
-    config = config or mkdocs_config()
-    for entry in config["markdown_extensions"]:
-        if isinstance(entry, dict) and name in entry:
-            return dict(entry[name] or {})
-        if entry == name:
-            return {}
-    raise LookupError(f"mkdocs.yml does not enable {name}")
+def markdown_extension_config(name: str) -> dict:
+    config = mkdocs_config()
+    if name not in config["markdown_extensions"]:
+        raise LookupError(f"mkdocs.yml does not enable {name}")
+    return dict(config["mdx_configs"].get(name) or {})
 
 
 # The registry: pages, chapters, snippet scripts.

@@ -12,6 +12,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's coursekit, whatever the cwd
 
+from coursekit import project
 from coursekit.checks import translations
 from coursekit.execution import stale_outputs
 from coursekit.notebooks import hosts as notebook_hosts
@@ -31,6 +32,7 @@ def on_startup(command, dirty):
 
 @event_priority(100)  # before the offline plugin's on_config
 def on_config(config):
+    project.use_config(config)  # what MkDocs read (`-f other.yml`, an edit under `serve`), not mkdocs.yml read again
     offline.use_local_worker_shim(config)
     highlight.highlight_once()
     return config

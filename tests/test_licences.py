@@ -6,17 +6,15 @@ import re
 
 import pytest
 
-from coursekit.project import ROOT, languages, mkdocs_config, site_prefix
+from coursekit.project import ROOT, language_settings, languages, mkdocs_config, site_prefix
 
 FOOTER = re.compile(r'<div class="md-copyright__highlight">\s*(?P<text>.*?)\s*</div>', re.DOTALL)
 
 
 def language_setting(language: str, key: str):
     """A setting as static-i18n gives it to one language: its own, else the site's."""
-    for plugin in mkdocs_config()["plugins"]:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            entry = next(e for e in plugin["i18n"]["languages"] if e["locale"] == language)
-            return entry.get(key) or mkdocs_config().get(key)
+    entry = next(entry for entry in language_settings() if entry["locale"] == language)
+    return entry.get(key) or mkdocs_config().get(key)
 
 
 def test_the_code_and_the_text_each_have_a_licence():

@@ -52,10 +52,12 @@ def test_notebook_opens_with_its_intro_as_a_paragraph_of_its_own(chapter):
 @per_chapter
 def test_notebook_has_no_link_to_another_page_of_the_site(chapter):
     """On Kaggle or from a download, a relative link leads nowhere: the generator keeps its words only."""
-    from coursekit.notebooks.from_pages import PAGE_LINK
+    from coursekit.pages.model import Page
 
     for language, book in committed(chapter).items():
-        links = [m[0] for cell in book.cells if cell.cell_type == "markdown" for m in PAGE_LINK.finditer(cell.source)]
+        links = [link.target for cell in book.cells if cell.cell_type == "markdown"
+                 for link in Page("cell.md", cell.source).links
+                 if not link.image and not link.external and not link.target.startswith("#")]
         assert not links, f"{language}: {links}"
 
 

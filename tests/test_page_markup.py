@@ -1,10 +1,12 @@
 """What the site adds to pages: notes on continued blocks, stale-translation notices, marker handling."""
 
 import re
+from pathlib import Path
 
 import pytest
 
 from coursekit.pages.codeblocks import collect
+from coursekit.pages.model import Page
 from coursekit.site.markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
 
 FENCE = "```"
@@ -16,6 +18,17 @@ def test_continued_blocks_say_so_in_the_page_language():
     shown = mark_continued_blocks(page, "fr")
     assert '<p class="code-continues">Suite du code précédent.</p>' in shown
     assert shown.startswith("<!--pytest-codeblocks:cont-->")  # the tests still see the marker
+
+
+@pytest.mark.machinery
+def test_every_block_that_runs_after_the_one_before_says_so():
+    """However its marker is spaced, a block the tests run as a continuation is shown as one."""
+    page = (f"{FENCE}python\nx = 1\n{FENCE}\n\n<!--pytest-codeblocks: cont-->\n{FENCE}python\nx += 1\n{FENCE}\n\n"
+            f"!!! note\n    <!-- pytest-codeblocks:cont -->\n    {FENCE}python\n    print(x)\n    {FENCE}\n")
+    continued = [block for block in collect(Path("page.md"), Page("page.md", page).body_lines) if block.continues]
+    shown = mark_continued_blocks(page, "en")
+    assert len(continued) == 2 and shown.count('class="code-continues"') == 2
+    assert '\n    <p class="code-continues">' in shown  # indented as the block, in the admonition
 
 
 @pytest.mark.machinery
@@ -109,6 +122,19 @@ def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
     kept = lambda markup: re.findall(r'<span class="(?![nw]")[^"]+">', markup)  # noqa: E731
     plain = len(re.findall(r'<span class="[nw]">', html))
     assert kept(lean) == kept(html) and plain and lean.count("<span") == html.count("<span") - plain
+
+
+@pytest.mark.machinery
+def test_only_highlighted_code_loses_its_plain_spans():
+    """A span a page writes itself, outside code, is the page's: it stays, its class included."""
+    from coursekit.site.markup import lean_code
+
+    page = ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
+            '<pre><code><span class="n">x</span><span class="w"> </span><span class="o">=</span></code></pre>'
+            '<p title="<code>"><span class="w">kept</span></p>')
+    assert lean_code(page) == ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
+                               '<pre><code>x <span class="o">=</span></code></pre>'
+                               '<p title="<code>"><span class="w">kept</span></p>')
 
 
 def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):

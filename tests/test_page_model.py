@@ -1,5 +1,6 @@
 """One model of a page: every module that reads a page gets the same answer from it."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from coursekit.execution import outputs, stale_outputs
 from coursekit.notebooks.from_pages import build
 from coursekit.pages.codeblocks import collect, unexecuted_python
 from coursekit.pages.model import Page
-from coursekit.site import downloads, mathfont
+from coursekit.site import downloads, mathfont, mathml
 from coursekit.site.markup import stale_notices
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
@@ -135,6 +136,25 @@ def test_the_math_font_follows_the_formulas_as_a_page_changes(monkeypatch, tmp_p
     shown = mathfont.site_characters()
     assert "\U0001d451" in shown and "\U0001d450" not in shown
     assert shown == mathfont.characters(mathfont.site_formulas())
+
+
+def test_the_notebook_keeps_the_words_of_links_to_other_pages_only(monkeypatch):
+    """A link to another page leads nowhere from a notebook; a page's link is the page model's, a title or
+    brackets in its words included; an address or an anchor of the page itself still leads somewhere."""
+    page = project.DOCS / "en" / "page-model-test.md"
+    text = PAGE + '\nSee [the [1] list](other.md "Other"), [mail](mailto:a@b.org) and [up](#a-page).\n'
+    monkeypatch.setattr(project, "read_text", lambda path: text if Path(path) == page else project.read_text(path))
+    monkeypatch.setattr("coursekit.pages.includes.read_text", lambda path: text.replace('--8<-- "demo/outputs/one.txt"',
+                                                                                         "one"))
+    shown = "\n".join(cell.source for cell in build(page).cells if cell.cell_type == "markdown")
+    assert "See the [1] list, [mail](mailto:a@b.org) and [up](#a-page)." in shown
+
+
+@pytest.mark.parametrize("prose", ["the $k$th weight", "from $ 5 to $ 6", "a $w x + b$ and $$y^2$$"])
+def test_a_notebook_page_shows_as_formulas_what_the_chapter_page_does(prose):
+    """The notebook's Markdown cells are the chapter page's prose: the same `$` make the same formulas."""
+    shown = re.findall(r"<math\b.*?</math>", mathml.convert_dollars(f"<p>{prose}</p>"), re.DOTALL)
+    assert shown == [mathml.to_mathml(f.tex, f.display) for f in Page(Path("page.md"), prose).formulas]
 
 
 def test_front_matter_follows_the_page_and_is_the_callers_own(tmp_path):

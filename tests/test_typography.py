@@ -33,11 +33,17 @@ def test_french_spacing_in_prose(typed, shown):
     '<p><math display="inline"><mi>a</mi><mo>:</mo><mn>10 000</mn></math></p>',
     '<p><a href="https://example.org/a?b=1&amp;c=2 ;">lien</a></p>',
     '<p title="Note : un titre ?">x</p>',
+    '<p><img alt="x > y : z" src="a.svg"></p>',
     "<script>if (a ? b : c) { x = 10 000 }</script>",
     "<p>taille 32 ou 64, graine 0</p>",
-], ids=["inline-code", "code-block", "formula", "url", "attribute", "script", "not-thousands"])
+], ids=["inline-code", "code-block", "formula", "url", "attribute", "attribute-with->", "script",
+         "not-thousands"])
 def test_french_spacing_leaves_code_math_urls_and_attributes(html):
     assert apply(html, "fr") == html
+
+
+def test_text_after_a_tag_whose_attribute_holds_a_bracket_is_spaced():
+    assert apply('<p><img alt="x > y"> donc : oui</p>', "fr") == f'<p><img alt="x > y"> donc{NBSP}: oui</p>'
 
 
 def test_text_after_code_is_spaced_again():

@@ -27,7 +27,7 @@ NAVIGATION = {("a", "href"), ("area", "href"), ("link", "href"), ("form", "actio
 
 
 @dataclass
-class Page:
+class BuiltPage:
     ids: set[str] = field(default_factory=set)
     links: list[tuple[str, str]] = field(default_factory=list)    # (tag, url) of LINKED
     loaded: list[tuple[str, str]] = field(default_factory=list)   # (what, url) the browser fetches on load
@@ -39,7 +39,7 @@ class Page:
 class _Parser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.page, self._in = Page(), None
+        self.page, self._in = BuiltPage(), None
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
@@ -79,7 +79,7 @@ def _addresses(text: str) -> list[str]:
             and (m.start() == 0 or m[0].startswith("http"))]
 
 
-def parse_page(path: Path) -> Page:
+def parse_page(path: Path) -> BuiltPage:
     """What the page links to, loads and names; parsed once while the file stays as it is (the link and the
     third-party checks read the same pages). Shared: read it, do not change it."""
     stat = Path(path).stat()
@@ -87,7 +87,7 @@ def parse_page(path: Path) -> Page:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(path: Path, mtime_ns: int, size: int) -> Page:
+def _parsed(path: Path, mtime_ns: int, size: int) -> BuiltPage:
     parser = _Parser()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
     return parser.page

@@ -23,9 +23,9 @@ import yaml
 
 from coursekit.pages import model
 from coursekit.pages.model import FORMULA, blank
-from coursekit.project import DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, languages, mkdocs_config
+from coursekit.project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, language_settings,
+                               languages)
 
-TEST_MARKER = re.compile(r"^\s*<!--[-\s]*pytest(?:-codeblocks:|\.mark).*?-->\s*$")
 ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
 TITLE = re.compile(r'\s*title="[^"]*"')
 # What is not prose for the glossary: comments, formulas, link targets, attribute lists, HTML tags, includes.
@@ -59,7 +59,7 @@ class Section:
     end: int    # index after its last line
 
 
-class Page(model.Page):
+class SectionedPage(model.Page):
     """A page as the translation checks read it: the page model, with its sections and what it records of
     the English text it follows."""
 
@@ -103,15 +103,15 @@ def _fingerprint(lines: list[str]) -> str:
 
 # What must be the same, in the same order, in every language.
 
-def _headings(page: Page) -> list[Item]:
+def _headings(page: SectionedPage) -> list[Item]:
     return [Item(h.line, (h.level, h.id)) for h in page.headings]
 
 
-def _includes(page: Page) -> list[Item]:
+def _includes(page: SectionedPage) -> list[Item]:
     return [Item(include.line, (include.path, include.section)) for include in page.includes]
 
 
-def _code_blocks(page: Page) -> list[Item]:
+def _code_blocks(page: SectionedPage) -> list[Item]:
     items = []
     for fence in page.fences:
         info = " ".join(fence.info.split())
@@ -121,7 +121,7 @@ def _code_blocks(page: Page) -> list[Item]:
     return items
 
 
-def _output_title_problems(page: Page, language: str) -> list[Problem]:
+def _output_title_problems(page: SectionedPage, language: str) -> list[Problem]:
     """An output's title is the page's word for it ("Output", "Sortie"): it is prose, but not free."""
     from coursekit.wording import phrase
 
@@ -135,26 +135,26 @@ def _output_title_problems(page: Page, language: str) -> list[Problem]:
     return problems
 
 
-def _formulas(page: Page) -> list[Item]:
+def _formulas(page: SectionedPage) -> list[Item]:
     return [Item(f.line, ("$$" if f.display else "$", f.tex)) for f in page.formulas]
 
 
-def _admonitions(page: Page) -> list[Item]:
+def _admonitions(page: SectionedPage) -> list[Item]:
     return [Item(number, " ".join(m["kind"].split()))
             for number, text in enumerate(page.prose.split("\n"), start=1) if (m := ADMONITION.match(text))]
 
 
-def _images(page: Page) -> list[Item]:
+def _images(page: SectionedPage) -> list[Item]:
     return [Item(link.line, link.target) for link in page.links if link.image]
 
 
-def _links(page: Page) -> list[Item]:
+def _links(page: SectionedPage) -> list[Item]:
     return [Item(link.line, link.target) for link in page.links if not link.image and not link.external]
 
 
-def _markers(page: Page) -> list[Item]:
+def _markers(page: SectionedPage) -> list[Item]:
     return [Item(number, " ".join(text.split()))
-            for number, text in enumerate(page.prose.split("\n"), start=1) if TEST_MARKER.match(text)]
+            for number, text in enumerate(page.prose.split("\n"), start=1) if model.MARKER.match(text)]
 
 
 def _show_heading(key) -> str:
@@ -184,8 +184,8 @@ STRUCTURE = [  # (what, items of a page, how a problem shows an item, or None)
 ]
 
 
-def _first_difference(what: str, english: Page, translated: Page, en_items: list[Item], tr_items: list[Item],
-                      show) -> Problem | None:
+def _first_difference(what: str, english: SectionedPage, translated: SectionedPage, en_items: list[Item],
+                      tr_items: list[Item], show) -> Problem | None:
     """The first place where the two sequences part, named by a line of the translated page."""
     matcher = SequenceMatcher(None, [i.key for i in en_items], [i.key for i in tr_items], autojunk=False)
     detail = (lambda item: f" ('{show(item.key)}')") if show else (lambda item: "")
@@ -209,7 +209,7 @@ def _first_difference(what: str, english: Page, translated: Page, en_items: list
     return None
 
 
-def _structure_problems(english: Page, translated: Page) -> list[Problem]:
+def _structure_problems(english: SectionedPage, translated: SectionedPage) -> list[Problem]:
     problems = []
     for what, items, show in STRUCTURE:
         problem = _first_difference(what, english, translated, items(english), items(translated), show)
@@ -218,7 +218,7 @@ def _structure_problems(english: Page, translated: Page) -> list[Problem]:
     return problems
 
 
-def _staleness_problems(english: Page, translated: Page) -> list[Problem]:
+def _staleness_problems(english: SectionedPage, translated: SectionedPage) -> list[Problem]:
     recorded = translated.translation_of
     command = f"python -m coursekit translations mark {translated.name}"
     if recorded is None:
@@ -270,7 +270,8 @@ def _is_cjk(char: str) -> bool:
     return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
-def _glossary_problems(english: Page, translated: Page, language: str, glossary: list[dict]) -> list[Problem]:
+def _glossary_problems(english: SectionedPage, translated: SectionedPage, language: str,
+                       glossary: list[dict]) -> list[Problem]:
     problems = []
     for section_id, en_section in english.sections.items():
         tr_section = translated.sections.get(section_id)
@@ -305,10 +306,7 @@ def glossary_markdown(language: str, glossary: Path | None = None) -> str:
 
 
 def _language_names() -> dict[str, str]:
-    for plugin in mkdocs_config()["plugins"]:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            return {entry["locale"]: entry.get("name", entry["locale"]) for entry in plugin["i18n"]["languages"]}
-    return {}
+    return {entry["locale"]: entry["name"] or entry["locale"] for entry in language_settings()}
 
 
 def _sort_key(term: str) -> str:
@@ -326,7 +324,7 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
     problems = []
     for english_path in sorted((docs_dir / default).rglob("*.md")):
         try:
-            english = Page(english_path, name=english_path.relative_to(docs_dir.parent))
+            english = SectionedPage(english_path, name=english_path.relative_to(docs_dir.parent))
         except NotUTF8 as error:
             problems.append(Problem(*_where(error)))
             continue
@@ -338,7 +336,7 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
                 problems.append(Problem(shown, 1, f"missing page, the translation of {english.name}"))
                 continue
             try:
-                translated = Page(path, name=shown)
+                translated = SectionedPage(path, name=shown)
                 translated.translation_of  # noqa: B018 - read now: its errors are the page's problems
             except (NotUTF8, FrontMatterError) as error:
                 problems.append(Problem(*_where(error)))
@@ -387,7 +385,7 @@ HALF_WIDTH = {"zh": re.compile(r"[\u3400-\u9fff][,.:;?!()]|[,:;?!(][\u3400-\u9ff
 SPACE_AFTER = {"zh": re.compile(r"[，。：；？！]\**[ \t]+(?=[^\s{])")}  # `{ #id }` is no prose
 
 
-def _punctuation_problems(page: Page, language: str) -> list[Problem]:
+def _punctuation_problems(page: SectionedPage, language: str) -> list[Problem]:
     if language not in HALF_WIDTH:
         return []
     prose_lines = page.prose.split("\n")  # fenced blocks and front matter blanked, formulas kept
@@ -413,12 +411,12 @@ def stale_sections(page_path: Path | str, docs_dir: Path = DOCS) -> list[str]:
     For the site's notice to readers: never raises; [] for a page that records no translation_of at all.
     """
     try:
-        translated = Page(Path(page_path), name=Path(page_path))
+        translated = SectionedPage(Path(page_path), name=Path(page_path))
         recorded = translated.translation_of
         if not recorded:
             return []
         english_path = _english_counterpart(page_path, docs_dir)
-        english = Page(english_path, name=english_path)
+        english = SectionedPage(english_path, name=english_path)
         return [id_ for id_, fingerprint in english.fingerprints.items() if recorded.get(id_) != fingerprint]
     except (OSError, ValueError, yaml.YAMLError):
         return []
@@ -431,12 +429,12 @@ def mark(page: Path, section_ids: list[str] | tuple = (), docs_dir: Path = DOCS)
     """
     page = Path(page)
     english_path = _english_counterpart(page, docs_dir)
-    current = Page(english_path, name=english_path).fingerprints
+    current = SectionedPage(english_path, name=english_path).fingerprints
     unknown = [id_ for id_ in section_ids if id_ not in current]
     if unknown:
         raise ValueError(f"{english_path} has no section {', '.join(unknown)}; its sections: {', '.join(current)}")
     marked = list(section_ids) or list(current)
-    recorded = Page(page, name=page).translation_of or {}
+    recorded = SectionedPage(page, name=page).translation_of or {}
     entries = {id_: current[id_] if id_ in marked else recorded[id_]
                for id_ in current if id_ in marked or id_ in recorded}  # English order; gone sections dropped
     page.write_bytes(_with_translation_of(decoded(page.read_bytes(), page), entries).encode("utf-8"))

@@ -13,12 +13,10 @@ import nbformat
 from coursekit.execution import runner, worker
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.includes import expand_file
-from coursekit.pages.model import ATTR_LIST, HEADING, HEADING_ID, MARKER, fences
+from coursekit.pages.model import ATTR_LIST, EXTERNAL, HEADING, HEADING_ID, IMAGE, LINK, MARKER, fences
 from coursekit.project import FRONT_MATTER, ROOT, chapter_pages, language_of, notebook_path
 from coursekit.wording import phrase
 
-IMAGE_ALT = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
-PAGE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?!https?:|#)[^)]+\)")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
 
 
@@ -54,7 +52,7 @@ def build(page: Path) -> nbformat.NotebookNode:
                 prose.append(">" if prose else "")
                 continue
             if line.text.startswith(body):
-                prose.append("> " + PAGE_LINK.sub(r"\g<text>", line.text[len(body):]))
+                prose.append("> " + _page_links_as_words(line.text[len(body):]))
                 continue
             body = None
             while prose and prose[-1] == ">":  # the quote ends at its last line of text
@@ -63,15 +61,14 @@ def build(page: Path) -> nbformat.NotebookNode:
         if line.text.lstrip().startswith("<figure"):
             in_figure = True
         if in_figure:
-            figure_alts += IMAGE_ALT.findall(line.text)
+            figure_alts += [image["text"] for image in IMAGE.finditer(line.text)]
             in_figure = "</figure>" not in line.text
             continue
         if heading := HEADING.match(line.text):
             anchor = HEADING_ID.search(heading["title"])
             heading_ids.append(anchor["id"] if anchor else None)
         stripped = ATTR_LIST.sub("", line.text) if line.text.lstrip().startswith("#") else line.text
-        # A link to another page of the site leads nowhere from a notebook (Kaggle, a download): keep its words.
-        stripped = PAGE_LINK.sub(r"\g<text>", stripped)
+        stripped = _page_links_as_words(stripped)
         if title is None and stripped.startswith("# "):
             title = stripped[2:].strip()
             prose.append("# " + phrase(language, "notebook_title", title=title))
@@ -96,6 +93,12 @@ def build(page: Path) -> nbformat.NotebookNode:
         cell["id"] = f"cell-{number}"
     notebook.cells = cells
     return notebook
+
+
+def _page_links_as_words(text: str) -> str:
+    """A link to another page of the site leads nowhere from a notebook (Kaggle, a download): its words stay."""
+    return LINK.sub(lambda m: m[0] if EXTERNAL.match(m["target"]) or m["target"].startswith("#") else m["text"],
+                    text)
 
 
 def _flush(cells: list, prose: list[str]) -> None:

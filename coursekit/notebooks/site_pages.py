@@ -211,17 +211,17 @@ def page_metadata(notebook_path: str) -> dict:
         return json.load(handle).get("metadata", {}).get("course", {})
 
 
-NO_ALT = 'alt="No description has been provided for this image"'  # nbconvert's stand-in
-
-
 def set_figure_alts(html: str, alts: list[str]) -> str:
     """The notebook's figures get the descriptions the chapter page gives the same figures."""
     from html import escape
 
-    if html.count(NO_ALT) != len(alts):
+    from coursekit.notebooks.export import NO_ALT
+
+    stand_in = f'alt="{NO_ALT}"'
+    if html.count(stand_in) != len(alts):
         return html
     for alt in alts:
-        html = html.replace(NO_ALT, f'alt="{escape(alt)}"', 1)
+        html = html.replace(stand_in, f'alt="{escape(alt)}"', 1)
     return html
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from pytest_codeblocks import CodeBlock, extract_from_buffer
 
 from coursekit.pages.includes import expand_file
-from coursekit.pages.model import MARKER, Line, fences
+from coursekit.pages.model import Line, fences, marker
 
 PYTHON_LANGS = {"python", "py", "python3", "py3"}
 UNRUNNABLE_PYTHON_LANGS = {"pycon", "ipython", "ipython3"}
@@ -48,7 +48,7 @@ def collect(page: Path, lines: list[Line] | None = None) -> list[PageBlock]:
         if fence.continues:
             continued.add(fence.index)
     for i, text in enumerate(texts):
-        if (marker := MARKER.match(text)) and (marker["keyword"] or "").strip() == "cont":
+        if marker(text) == "cont":
             texts[i] = ""  # pytest-codeblocks would merge the blocks: they stay apart, linked by `continues`
     try:
         blocks = extract_from_buffer(io.StringIO("\n".join(texts) + "\n"))

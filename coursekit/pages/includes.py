@@ -1,4 +1,4 @@
-"""`--8<--` include expansion with pymdownx.snippets' own preprocessor, configured from mkdocs.yml.
+"""`--8<--` include expansion with pymdownx.snippets' own preprocessor, configured as the site is.
 
 The expansion keeps, for every resulting line, the page line it came from, so errors name the page line.
 """
@@ -18,22 +18,23 @@ class IncludeError(Exception):
     """A broken include, with the page and line in the message."""
 
 
-def _preprocessor():
-    options = markdown_extension_config("pymdownx.snippets")
+def _preprocessor(options: dict):
     base = options.get("base_path", ["."])
-    options["base_path"] = [str(ROOT / p) for p in ([base] if isinstance(base, str) else base)]
+    options = dict(options, base_path=[str(ROOT / p) for p in ([base] if isinstance(base, str) else base)])
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
     return md.preprocessors["snippet"]
 
 
 _PREPROCESSOR = None
+_OPTIONS = None  # what it was made from: another configuration (`mkdocs serve`, `-f`) makes another
 
 
 def expand(text: str, source: Path | str) -> list[Line]:
     """Expand every single-line include of `text`; `source` names the page in errors."""
-    global _PREPROCESSOR
-    if _PREPROCESSOR is None:
-        _PREPROCESSOR = _preprocessor()
+    global _PREPROCESSOR, _OPTIONS
+    options = markdown_extension_config("pymdownx.snippets")
+    if _PREPROCESSOR is None or options != _OPTIONS:
+        _PREPROCESSOR, _OPTIONS = _preprocessor(options), options
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
         if MARKER not in line:

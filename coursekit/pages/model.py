@@ -27,7 +27,8 @@ CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
 FORMULA = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\$)",
                      re.DOTALL)
 IMAGE = re.compile(r"!\[(?P<text>(?:[^\]\\]|\\.)*)\]\(\s*<?(?P<target>[^)\s>]+)")
-LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?(?P<target>[^)\s>]+)")
+# A link, through its closing parenthesis (a title may follow the target).
+LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?(?P<target>[^)\s>]+)[^)]*\)")
 EXTERNAL = re.compile(r"(?i)^(?:https?:|mailto:)")
 
 
@@ -133,12 +134,18 @@ def fences(lines: list[Line]) -> list[Fence]:
     return found
 
 
+def marker(text: str) -> str | None:
+    """The keyword of a test marker line (`cont`, `expected-output`, `mark.timeout(30)`); None for other lines."""
+    m = MARKER.match(text)
+    return (m["keyword"] if m["keyword"] is not None else m["mark"]).strip() if m else None
+
+
 def _markers_above(lines: list[Line], index: int) -> tuple[tuple[str, ...], int]:
     """The test markers right above the fence at `index` (blank lines between allowed), and where they start."""
     markers, head, j = [], index, index - 1
     while j >= 0 and (not lines[j].text.strip() or MARKER.match(lines[j].text)):
-        if m := MARKER.match(lines[j].text):
-            markers.append((m["keyword"] if m["keyword"] is not None else m["mark"]).strip())
+        if (keyword := marker(lines[j].text)) is not None:
+            markers.append(keyword)
             head = j
         j -= 1
     return tuple(reversed(markers)), head

@@ -2,7 +2,7 @@
 Pygments, the slowest step of turning a page's Markdown into HTML, would colour each of them once per
 language (static-i18n builds the languages in one process, one after the other)."""
 
-LIMIT = 20_000  # blocks kept; `mkdocs serve` runs for hours, and its edits make new ones
+MAX_BLOCKS = 20_000  # blocks kept; `mkdocs serve` runs for hours, and its edits make new ones
 
 
 def highlight_once() -> None:
@@ -19,7 +19,7 @@ def highlight_once() -> None:
             return pygments_highlight(code, lexer, formatter, outfile)
         key = (code, type(lexer), _frozen(lexer.options), type(formatter), _frozen(formatter.options))
         if key not in done:
-            if len(done) >= LIMIT:
+            if len(done) >= MAX_BLOCKS:
                 done.clear()
             done[key] = pygments_highlight(code, lexer, formatter)
         return done[key]

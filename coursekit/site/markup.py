@@ -3,17 +3,18 @@
 import re
 from pathlib import Path
 
-from coursekit.pages.model import Page
+from coursekit.pages.model import Page, marker
+from coursekit.site.html_parts import regions
 from coursekit.wording import phrase
 
-CONT = re.compile(r"^(?P<indent>\s*)<!--[-\s]*pytest-codeblocks:cont[-\s]*-->\s*$", re.MULTILINE)
 H1 = re.compile(r"^# .*$", re.MULTILINE)
 
 
 def mark_continued_blocks(markdown: str, language: str) -> str:
     """Readers see which blocks need the ones before them; the marker itself stays for the tests."""
     note = phrase(language, "continues")
-    return CONT.sub(lambda m: f'{m[0]}\n{m["indent"]}<p class="code-continues">{note}</p>\n', markdown)
+    return "\n".join(f'{line}\n\n{line[:len(line) - len(line.lstrip())]}<p class="code-continues">{note}</p>\n'
+                     if marker(line) == "cont" else line for line in markdown.split("\n"))
 
 
 def after_title(markdown: str, block: str) -> str:
@@ -86,13 +87,14 @@ def exclude_code_from_search(html: str) -> str:
 
 
 PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+CODE = {"code", "pre"}  # Pygments' tokens are inside one or the other (nbconvert's cells: a `pre` alone)
 
 
 def lean_code(html: str) -> str:
     """Pygments puts every name and every run of spaces of highlighted code in a span, which the theme
     draws in the code's own colour: thousands of elements on a chapter page that show nothing, each one
     styled and laid out on every load. They become plain text."""
-    return PLAIN_TOKEN.sub(r"\1", html)
+    return "".join(PLAIN_TOKEN.sub(r"\1", part) if inside else part for part, inside in regions(html, CODE))
 
 
 REPOSITORY_WIDGET = re.compile(r'(<a [^>]*class="md-source")\s+data-md-component="source"')

@@ -6,15 +6,16 @@ from functools import cache
 
 from latex2mathml.converter import convert
 
+from coursekit.pages.model import FORMULA
 from coursekit.site.typography import COPIED
 
 ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
 DELIMITERS = re.compile(r"^\s*(\\\(|\\\[)(?P<tex>.*?)(\\\)|\\\])\s*$", re.DOTALL)
 # Notebook Markdown cells keep Jupyter's $...$ and $$...$$ (mkdocs-jupyter 0.26) or come wrapped as
-# arithmatex's (0.27); code, preformatted text and what a notebook cell's copy button copies are left alone.
+# arithmatex's (0.27), found as on the chapter page their text comes from; code, preformatted text and what a
+# notebook cell's copy button copies are left alone.
 VERBATIM = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>"
                       rf"|{COPIED.pattern})", re.DOTALL)
-DOLLARS = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)\$(?!\w)", re.DOTALL)
 
 
 class MathError(ValueError):
@@ -44,7 +45,7 @@ def convert_dollars(page_html: str) -> str:
     """Replace $...$ and $$...$$ outside code, and arithmatex's wrappers, with MathML (notebook pages)."""
     parts = VERBATIM.split(page_html)
     for i in range(0, len(parts), 2):  # even parts are outside code
-        parts[i] = DOLLARS.sub(
+        parts[i] = FORMULA.sub(
             lambda m: to_mathml(html.unescape(m["block"] or m["inline"]), display=m["block"] is not None),
             parts[i],
         )

@@ -8,12 +8,13 @@ their attributes (URLs included).
 
 import re
 
+from coursekit.site.html_parts import regions, rewrite_text
+
 NBSP, NNBSP = "\u00a0", "\u202f"
 VERBATIM = {"code", "pre", "kbd", "samp", "math", "script", "style", "svg", "textarea"}
 # The text a notebook cell's copy button copies: mkdocs-jupyter's hidden copy of the cell's source, in a div
 # with no element inside, its attributes in any order.
 COPIED = re.compile(r'<div\b[^>]*\bclass="clipboard-copy-txt"[^>]*>.*?</div>', re.DOTALL)
-TAG = re.compile(r"<(?P<end>/?)(?P<name>[a-zA-Z][\w-]*)[^>]*?(?P<self>/?)>|<!--.*?-->", re.DOTALL)
 UNITS = r"%|‰|°C|ms|min|s|h|px|pt|[kKMG]o|[kKMG]B|Go|Mo|Ko"
 
 FRENCH = [
@@ -39,20 +40,8 @@ def apply(html: str, language: str) -> str:
 
 
 def _apply(html: str, rules) -> str:
-    out, depth, at = [], [], 0
-    for tag in TAG.finditer(html):
-        out.append(html[at:tag.start()] if depth else _space(html[at:tag.start()], rules))
-        out.append(tag[0])
-        at = tag.end()
-        name = (tag["name"] or "").lower()
-        if name in VERBATIM and not tag["self"]:
-            if tag["end"]:
-                if name in depth:
-                    del depth[len(depth) - 1 - depth[::-1].index(name)]
-            else:
-                depth.append(name)
-    out.append(html[at:] if depth else _space(html[at:], rules))
-    return "".join(out)
+    return "".join(part if inside else rewrite_text(part, lambda text: _space(text, rules))
+                   for part, inside in regions(html, VERBATIM))
 
 
 def _space(text: str, rules) -> str:

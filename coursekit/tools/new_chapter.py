@@ -285,7 +285,7 @@ def _add_to_outlines(name: str, number: int, titles: dict[str, str]) -> list[Pat
     marked as following it still."""
     default, *others = languages()
     homes = {language: DOCS / language / "index.md" for language in languages()}
-    english = translations.Page(homes[default], name=homes[default])
+    english = translations.SectionedPage(homes[default], name=homes[default])
     after = _outline_end(homes[default])
     section = next(s.id for s in english.sections.values() if s.start <= after - 1 < s.end)
     in_step = [language for language in others if homes[language].exists()
