@@ -17,8 +17,9 @@ from coursekit.checks import translations
 from coursekit.execution import stale_outputs
 from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.notebooks import site_pages as notebook_pages
-from coursekit.pages.includes import included_scripts, mark_pages_with_changed_includes
-from coursekit.project import FrontMatterError, front_matter, language_of, language_of_uri, languages, notebooks
+from coursekit.pages.includes import IncludeError, included_scripts, mark_pages_with_changed_includes
+from coursekit.project import (FrontMatterError, NotUTF8, check_pages, front_matter, language_of, language_of_uri,
+                               languages, notebooks)
 from coursekit.site import downloads, highlight, jinja_cache, mathfont, mathml, offline, search, typography
 from coursekit.site import markup as page_markup
 
@@ -39,6 +40,10 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    try:  # a page that does not read stops the build here, named, before any work
+        check_pages()
+    except (FrontMatterError, NotUTF8) as error:
+        raise PluginError(str(error)) from None
     # Beside the build, from now on; language by language, as static-i18n builds them.
     ordered = sorted(notebooks(), key=lambda notebook: languages().index(language_of(notebook)))
     notebook_pages.render_in_parallel(config, ordered)
@@ -78,7 +83,10 @@ def on_page_markdown(markdown, page, config, files):
     except FrontMatterError as error:
         raise PluginError(str(error)) from None
     language = language_of_uri(page.file.src_uri)
-    markdown = stale_outputs.check(markdown, page.file.abs_src_path, language, SERVING["now"])
+    try:  # pymdownx would say neither the page nor, for a file that is not UTF-8, the file
+        markdown = stale_outputs.check(markdown, page.file.abs_src_path, language, SERVING["now"])
+    except IncludeError as error:
+        raise PluginError(str(error)) from None
     markdown = page_markup.mark_continued_blocks(markdown, language)
     if page.file.src_uri.endswith("/glossary.md"):
         markdown = markdown.rstrip("\n") + "\n\n" + translations.glossary_markdown(language)
@@ -104,13 +112,16 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     language = language_of_uri(page.file.src_uri)
-    if notebook_pages.is_notebook(page.file):
-        page.meta["search"] = {"exclude": True}  # its prose is the chapter's, already indexed
-        html = mathml.convert_dollars(notebook_pages.finish(html, page, config, language))
-    else:
-        html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
-        to_root = "../" * page.url.count("/")  # the page's folder depth below the site's root
-        html = downloads.link_file_names(html, included_scripts(page.markdown), to_root)
+    try:
+        if notebook_pages.is_notebook(page.file):
+            page.meta["search"] = {"exclude": True}  # its prose is the chapter's, already indexed
+            html = mathml.convert_dollars(notebook_pages.finish(html, page, config, language))
+        else:
+            html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
+            to_root = "../" * page.url.count("/")  # the page's folder depth below the site's root
+            html = downloads.link_file_names(html, included_scripts(page.markdown), to_root)
+    except mathml.MathError as error:
+        raise PluginError(mathml.located(error, page.file.abs_src_path)) from None
     html = typography.apply(page_markup.lean_code(html), language)
     return search.set_aside_excluded_code(html, page.file.src_uri)
 

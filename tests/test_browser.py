@@ -32,7 +32,8 @@ def test_every_page_loads_cleanly(every_page_loaded):
 def test_no_code_line_scrolls_sideways(every_page_loaded):
     """At 1280 px every line of every code block and output fits the content column, on every page."""
     problems = every_page_loaded["overflowing"]
-    assert not problems, "code wider than the column (longest line of each block):\n" + "\n".join(problems)
+    assert not problems, ("code wider than the column (longest line of each block); tests/test_code_width.py names "
+                          "the file and line of each:\n" + "\n".join(problems))
 
 
 @pytest.mark.machinery  # coursekit's checks on pages of their own

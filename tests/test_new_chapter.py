@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from coursekit.checks.code_width import COLUMN
 from coursekit.project import ROOT
 from coursekit.tools.scratch_course import first_chapters
 
@@ -48,7 +49,7 @@ def test_it_writes_the_pages_snippet_claims_nav_and_outline(project):
     chinese = (project / "docs/zh/index.md").read_text(encoding="utf-8")
     assert "2. [深度学习 2——A demo](chapters/first-demo.md)" in chinese
     snippet = (project / "snippets/first_demo/first_steps.py").read_text(encoding="utf-8").splitlines()
-    assert not [line for line in snippet[1:] if len(line) > 78], "wider than the page's code column"
+    assert not [line for line in snippet[1:] if len(line) > COLUMN], "wider than the page's code column"
 
 
 def test_the_copy_is_a_working_tree_its_own_commands_can_copy(project):

@@ -151,7 +151,7 @@ def _close_figures():
 
 
 def output_mismatch(block: PageBlock, result: Result) -> str | None:
-    """Why the output shown under `block` is not what it prints, or None when it is."""
+    """How the output shown under `block` differs from what it prints (a diff), or None when it does not."""
     expected = block.block.expected_output
     if expected is None:
         return None
@@ -164,5 +164,4 @@ def output_mismatch(block: PageBlock, result: Result) -> str | None:
         return None
     import difflib
 
-    diff = "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), "shown", "printed"))
-    return f"{block.where}: the output shown under this block is stale\n{diff}"
+    return "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), "shown", "printed"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from coursekit.execution import runner
 from coursekit.execution.outputs import output_files
 from coursekit.pages.codeblocks import collect
-from coursekit.pages.includes import IncludeError, expand_file
+from coursekit.pages.includes import expand_file
 from coursekit.pages.model import Page
 from coursekit.project import ROOT, SNIPPETS, read_text
 from coursekit.wording import phrase
@@ -73,6 +73,18 @@ def stale(page: Path) -> list[tuple[int, Path]]:
     return [(line, output) for output, (line, digest) in fingerprints(page).items() if recorded(output) != digest]
 
 
+def why_differs(page: Path, line: int) -> str:
+    """Why the block at `page:line` prints other than the output shown under it: its code changed since
+    `refresh` printed it, or, unchanged, it prints something else on each run (refresh cannot fix that)."""
+    try:
+        found = fingerprints(page)
+    except ValueError:  # an output written on the page itself has no fingerprint
+        found = {}
+    if any(at == line and recorded(output) == digest for output, (at, digest) in found.items()):
+        return "prints something else on each run: seed it or print only what the code determines"
+    return "the output shown under this block is stale: run python -m coursekit refresh"
+
+
 def flag(markdown: str, language: str, outputs: list[Path]) -> str:
     """A warning above each of `outputs` on the page, in the page's language."""
     warning = (f'!!! warning "{phrase(language, "stale_output_title")}"\n\n'
@@ -90,10 +102,7 @@ def check(markdown: str, page_file: str, language: str, serving: bool) -> str:
     building, a warning per stale output (a strict build fails)."""
     page = Path(page_file).resolve()
     page = page.relative_to(ROOT) if page.is_relative_to(ROOT) else page
-    try:
-        found = stale(page)
-    except IncludeError:
-        return markdown  # the build reports a broken include itself, naming page and snippet
+    found = stale(page)  # IncludeError names the page line and the file it cannot include
     if serving:
         return flag(markdown, language, [output for _, output in found])
     for line, output in found:

@@ -3,10 +3,11 @@
 import html
 import re
 from functools import cache
+from pathlib import Path
 
 from latex2mathml.converter import convert
 
-from coursekit.pages.model import FORMULA
+from coursekit.pages.model import FORMULA, Page
 from coursekit.site.typography import COPIED
 
 ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
@@ -18,16 +19,44 @@ VERBATIM = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>
                       rf"|{COPIED.pattern})", re.DOTALL)
 
 
+# latex2mathml writes a command it does not know as text (`<mi>\\sigam</mi>`): no MathML it makes has one.
+UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
+# Its errors carry no message; their class names say what is wrong, these two not plainly enough.
+REASONS = {"MissingSuperScriptOrSubscriptError": "a ^ or _ with nothing after it",
+           "NoAvailableTokensError": "it ends where an argument or a closing brace is due"}
+
+
 class MathError(ValueError):
-    pass
+    """A formula that does not convert, or converts with a command left as text; `tex` is the formula."""
+
+    def __init__(self, message: str, tex: str):
+        super().__init__(message)
+        self.tex = tex
 
 
 @cache  # the same formulas come in every language, and again at each rebuild of `mkdocs serve`
 def to_mathml(tex: str, display: bool) -> str:
+    tex = tex.strip()
     try:
-        return convert(tex.strip(), display="block" if display else "inline")
+        mathml = convert(tex, display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises several kinds
-        raise MathError(f"cannot convert formula {tex.strip()!r}: {error}") from error
+        raise MathError(f"cannot convert formula '{tex}': {_reason(error)}", tex) from error
+    if unknown := UNKNOWN_COMMAND.search(mathml):
+        raise MathError(f"formula '{tex}': unknown command {unknown[0]}: check its spelling", tex)
+    return mathml
+
+
+def _reason(error: Exception) -> str:
+    name = type(error).__name__
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name.removesuffix("Error")).lower()
+    return str(error) or REASONS.get(name, words)
+
+
+def located(error: MathError, page: Path | str) -> str:
+    """`page:line: why`: the HTML has no line, the page's Markdown has the formula's."""
+    page = Page(page)
+    line = next((formula.line for formula in page.formulas if formula.tex.strip() == error.tex), None)
+    return f"{page.name}:{line}: {error}" if line else f"{page.name}: {error}"
 
 
 def convert_arithmatex(page_html: str) -> str:

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from coursekit.execution import runner, worker
+from coursekit.execution import runner, stale_outputs, worker
 from coursekit.pages.codeblocks import collect
+from coursekit.pages.includes import IncludeError
 from coursekit.project import DOCS
 
 
@@ -59,7 +60,11 @@ class BlockFailed(Exception):
 class MarkdownPage(pytest.File):
     def collect(self):
         page = self.path.relative_to(self.config.rootpath)
-        blocks = collect(page)
+        try:
+            blocks = collect(page)
+        except (ValueError, IncludeError) as error:  # not UTF-8, a broken include: the other pages still run
+            yield UnreadablePage.from_parent(self, name="page", problem=str(error))
+            return
         for chain in runner.chains(blocks):
             members = [blocks[i] for i in chain]
             # Under pytest-xdist, the same chain on every language's page runs in one worker, once.
@@ -121,7 +126,7 @@ class BlockItem(pytest.Item):
             raise BlockFailed(f"{block.where}: this code block failed\n{block.block.code}\n{result.error}")
         mismatch = runner.output_mismatch(block, result)
         if mismatch:
-            raise BlockFailed(mismatch + "\nRefresh the shown outputs with: python -m coursekit refresh")
+            raise BlockFailed(f"{block.where}: {stale_outputs.why_differs(block.page, block.line)}\n{mismatch}")
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, BlockFailed):
@@ -130,3 +135,20 @@ class BlockItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.chain[self.position].line - 1, f"code block {self.name}"
+
+
+class UnreadablePage(pytest.Item):
+    """A page whose blocks cannot be read: one failing test, saying where and why."""
+
+    def __init__(self, *, problem: str, **kwargs):
+        super().__init__(**kwargs)
+        self.problem = problem
+
+    def runtest(self):
+        raise BlockFailed(self.problem)
+
+    def repr_failure(self, excinfo):
+        return self.problem
+
+    def reportinfo(self):
+        return self.path, None, "page"
