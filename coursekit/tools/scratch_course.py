@@ -74,6 +74,16 @@ def _repeat(chapter: str, number: int, destination: Path) -> None:
                           number)
 
 
+def _without_empty_sections(lines: list[str]) -> list[str]:
+    """A nav section (`- Chapters:`) left with no entry is dropped: MkDocs refuses an empty one."""
+    def indent(line):
+        return len(line) - len(line.lstrip())
+
+    return [line for i, line in enumerate(lines)
+            if not (re.match(r"\s*- [^:]+:\s*$", line)
+                    and (i + 1 == len(lines) or indent(lines[i + 1]) <= indent(line)))]
+
+
 def _add_outline_item(home: Path, folder: str, chapter: str, new_folder: str, new_id: str, number: int):
     """Copy the outline item that links `folder` as item `number`, after the last item of the outline."""
     lines = home.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -133,8 +143,9 @@ def first_chapters(count: int, destination: Path) -> Path:
     targets = [chapters()[chapter].rsplit("/", 1)[-1] + ".md" for chapter in dropped] + \
               [f"{chapter}.ipynb" for chapter in dropped]
     config = destination / "mkdocs.yml"
-    config.write_text("".join(line for line in config.read_text(encoding="utf-8").splitlines(keepends=True)
-                              if not any(line.rstrip().endswith(target) for target in targets)), encoding="utf-8")
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines(keepends=True)
+             if not any(line.rstrip().endswith(target) for target in targets)]
+    config.write_text("".join(_without_empty_sections(lines)), encoding="utf-8")
     for page in (destination / "docs").rglob("*.md"):
         text = read_text(page)
         kept = _without_links(text, targets)
