@@ -1,10 +1,14 @@
 """Notebook pages under static-i18n: mkdocs-jupyter's files survive i18n's, and need no MathJax."""
 
+import logging
 import os
 import re
 from pathlib import Path
 
 from mkdocs.structure.files import Files
+
+from coursekit.notebooks import export
+from coursekit.project import shown
 
 # mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN), and a module script that imports
 # Mermaid from a CDN; 0.27 adds to every page a script that fetches MathJax from the address in its
@@ -18,6 +22,7 @@ THIRD_PARTY_SCRIPTS = re.compile(
 )
 STYLE = re.compile(r'<style type="text/css">(?P<css>.*?)</style>', re.DOTALL)
 SHARED_STYLESHEET = "assets/jupyter-notebook.css"  # in the site's root, for every language
+log = logging.getLogger("mkdocs.coursekit")  # MkDocs' own: `mkdocs build --strict` fails on its warnings
 HEADING = re.compile(r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">', re.DOTALL)
 
 
@@ -170,8 +175,9 @@ def finish(html: str, page, config, language: str) -> str:
     html = drop_third_party_scripts(html)
     html = share_stylesheet(html, get_relative_url(SHARED_STYLESHEET, page.url))
     recorded = page_metadata(page.file.abs_src_path)
-    html = set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
-    html = set_figure_alts(html, recorded.get("figure_alts", []))
+    name = shown(page.file.abs_src_path)
+    html = set_heading_ids(html, page.toc, recorded.get("heading_ids", []), name)
+    html = set_figure_alts(html, recorded.get("figure_alts", []), name)
     notebook_id = page.file.src_uri.rsplit("/", 1)[-1].removesuffix(".ipynb")
     # mkdocs-jupyter (include_source) copies the .ipynb beside the page; Material shows no button for it.
     return notebook_actions(notebook_id, language, config, f"{notebook_id}.ipynb") + html
@@ -211,22 +217,28 @@ def page_metadata(notebook_path: str) -> dict:
         return json.load(handle).get("metadata", {}).get("course", {})
 
 
-NO_ALT = 'alt="No description has been provided for this image"'  # nbconvert's stand-in
+NO_ALT = f'alt="{export.NO_ALT}"'  # nbconvert's stand-in
+REFRESH = "python -m coursekit refresh writes the notebook again from its chapter page"
 
 
-def set_figure_alts(html: str, alts: list[str]) -> str:
-    """The notebook's figures get the descriptions the chapter page gives the same figures."""
+def set_figure_alts(html: str, alts: list[str], name: str) -> str:
+    """The notebook's figures get the descriptions the chapter page gives the same figures; where the counts
+    disagree, the page keeps nbconvert's stand-ins and the build warns, naming the notebook `name`."""
     from html import escape
 
     if html.count(NO_ALT) != len(alts):
+        log.warning(f"{name}: {html.count(NO_ALT)} figure(s) without a description on the notebook page, "
+                    f"{len(alts)} description(s) recorded from its chapter page: its figures keep nbconvert's "
+                    f"stand-in ({REFRESH})")
         return html
     for alt in alts:
         html = html.replace(NO_ALT, f'alt="{escape(alt)}"', 1)
     return html
 
 
-def set_heading_ids(html: str, toc, ids: list[str | None]) -> str:
-    """Give the notebook page's headings, and its table of contents, the chapter page's anchors.
+def set_heading_ids(html: str, toc, ids: list[str | None], name: str) -> str:
+    """Give the notebook page's headings, and its table of contents, the chapter page's anchors; where the
+    counts disagree, the page keeps mkdocs-jupyter's anchors and the build warns, naming the notebook `name`.
 
     nbconvert and MkDocs slug headings from their text, which is empty for Chinese headings; the
     English anchors also keep a deep link valid across languages.
@@ -234,7 +246,10 @@ def set_heading_ids(html: str, toc, ids: list[str | None]) -> str:
     found = list(HEADING.finditer(html))
     entries = _flatten(toc)
     if len(found) != len(ids) or len(entries) != len(ids):
-        return html  # not a generated notebook: leave it as mkdocs-jupyter made it
+        log.warning(f"{name}: {len(found)} heading(s) on the notebook page, {len(entries)} in its table of "
+                    f"contents, {len(ids)} anchor(s) recorded from its chapter page: its headings keep "
+                    f"mkdocs-jupyter's anchors ({REFRESH})")
+        return html
     for entry, anchor in zip(entries, ids):
         if anchor:
             entry.id = anchor
