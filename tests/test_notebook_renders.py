@@ -57,7 +57,8 @@ def cache_file(renderer, notebook) -> Path:
     return jupyter._get_cache_path(renderer.jupyter.config["cache_dir"], key)
 
 
-@pytest.mark.skipif(IN_PARALLEL, reason="this mkdocs-jupyter's pages are rendered in parallel: the tests below check them")
+@pytest.mark.skipif(IN_PARALLEL, reason="this mkdocs-jupyter's pages are rendered in parallel: the tests below "
+                                        "check them")
 def test_without_parallel_renders_the_build_renders_its_notebook_pages_itself(renderer, site_hook):
     """mkdocs-jupyter 0.27 (Python 3.12+), or one core: nothing is started or written, and a notebook page goes
     on to mkdocs-jupyter's own render."""
