@@ -13,12 +13,14 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
+from coursekit import upstream
 from coursekit.notebooks import site_pages
 from coursekit.notebooks import export
 from coursekit.notebooks.export import NO_ALT, faster_exports, finish_export
-from coursekit.notebooks.site_pages import (RENDER_OPTIONS, keep_rendered_notebooks, render_in_parallel,
-                                            renders_in_parallel, rendering, wait_for_render)
+from coursekit.notebooks.site_pages import (keep_rendered_notebooks, render_in_parallel, renders_in_parallel,
+                                            rendering, wait_for_render)
 from coursekit.project import notebooks
+from coursekit.upstream import RENDER_OPTIONS, RENDERER
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --
 IN_PARALLEL = renders_in_parallel() and (os.cpu_count() or 1) > 1
 parallel_renders = pytest.mark.skipif(
     not IN_PARALLEL, reason=f"the build renders notebook pages in parallel only with mkdocs-jupyter "
-                            f"{site_pages.RENDERER}x (Python 3.11) on more than one core: here mkdocs-jupyter "
+                            f"{RENDERER}x (Python 3.11) on more than one core: here mkdocs-jupyter "
                             f"{version('mkdocs-jupyter')}, {os.cpu_count()} core(s)")
 
 
@@ -51,10 +53,7 @@ def notebook_page(notebook):
 
 
 def cache_file(renderer, notebook) -> Path:
-    from mkdocs_jupyter import plugin as jupyter
-
-    key = jupyter._compute_cache_key(str(notebook), renderer.jupyter.config, False)
-    return jupyter._get_cache_path(renderer.jupyter.config["cache_dir"], key)
+    return upstream.cache_file(renderer.jupyter, notebook)
 
 
 @pytest.mark.skipif(IN_PARALLEL, reason="this mkdocs-jupyter's pages are rendered in parallel: the tests below "

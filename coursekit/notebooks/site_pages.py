@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import Files
 
+from coursekit import upstream
 from coursekit.notebooks import export
 from coursekit.project import shown
 
@@ -48,11 +49,9 @@ def restore_notebook_files(files: Files, config) -> Files:
     return files
 
 
-# The options mkdocs-jupyter 0.26 renders a page with, as its own render passes them (plugin.py, new_render);
-# 0.27 (Python 3.12+) renders with more, and keys its cache on them: there the build renders as it does.
-RENDERER = "0.26."
-RENDER_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
-                  "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")
+# mkdocs-jupyter 0.26 (Python 3.11) renders a page with upstream.RENDER_OPTIONS, as its own render passes them
+# (plugin.py, new_render); 0.27 (Python 3.12+) renders with more, and keys its cache on them: there the build
+# renders as it does, without the parallel renders and the faster export.
 
 
 def render_in_parallel(config, notebooks: list) -> int:
@@ -60,17 +59,17 @@ def render_in_parallel(config, notebooks: list) -> int:
     key, its record), and return: the build goes on with the other pages meanwhile, and `wait_for_render` holds
     a notebook page until its render is in; the build then only reads it. A cold build would render one
     notebook at a time, a second or two each, three per chapter. Does nothing where mkdocs-jupyter's cache is
-    off or not the one known here (another version, RENDERER): the build renders as before. Returns how many
-    renders it started."""
+    off or not the one known here (another version than upstream.RENDERER): the build renders as before.
+    Returns how many renders it started."""
     from concurrent.futures import ProcessPoolExecutor
 
     jupyter = config.plugins["mkdocs-jupyter"]
     if not renders_in_parallel() or not jupyter.config["cache"] or jupyter.config["execute"]:
         return 0
-    options = {name: jupyter.config[name] for name in RENDER_OPTIONS}
+    options = {name: jupyter.config[name] for name in upstream.RENDER_OPTIONS}
     missing = []
     for notebook in notebooks:
-        path = _cache_file(jupyter, notebook)
+        path = upstream.cache_file(jupyter, notebook)
         if not path.exists() and str(path) not in _RENDERS:  # not rendered for this content, nor under way
             missing.append((str(notebook), str(path), options, jupyter.config["toc_depth"]))
     if len(missing) < 2 or (os.cpu_count() or 1) < 2:
@@ -86,22 +85,13 @@ _RENDERS = {}  # cache file -> (notebook, its render): started, not yet waited f
 _POOL = {}
 
 
-def _cache_file(jupyter, notebook) -> Path:
-    """Where mkdocs-jupyter keeps the render of `notebook` as it is now: its key is the notebook's content."""
-    import sys
-
-    plugin = sys.modules[type(jupyter).__module__]
-    return plugin._get_cache_path(jupyter.config["cache_dir"], plugin._compute_cache_key(str(notebook),
-                                                                                           jupyter.config, False))
-
-
 def wait_for_render(config, notebook: str) -> None:
     """Return once the render `render_in_parallel` started for `notebook` as it is now, if any, is in the cache;
     a render that failed raises RuntimeError naming the notebook. The last one waited for closes the processes."""
     jupyter = config.plugins["mkdocs-jupyter"]
     if not _RENDERS or not jupyter.config["cache"]:
         return
-    cache = str(_cache_file(jupyter, notebook))
+    cache = str(upstream.cache_file(jupyter, notebook))
     if cache not in _RENDERS:
         return
     _, render = _RENDERS.pop(cache)
@@ -132,7 +122,7 @@ def renders_in_parallel() -> bool:
     """Whether the installed mkdocs-jupyter is the one whose rendering `render_in_parallel` repeats."""
     from importlib.metadata import version
 
-    return version("mkdocs-jupyter").startswith(RENDERER)
+    return version("mkdocs-jupyter").startswith(upstream.RENDERER)
 
 
 def _render(job) -> None:
@@ -145,7 +135,7 @@ def _render(job) -> None:
     notebook, cache_path, options, toc_depth = job
     with faster_exports():  # the same page, in less than half the time
         body = plugin.convert.nb2html(notebook, execute=False, **options)
-        toc_tokens, title = plugin._get_nb_toc_tokens(notebook, toc_depth)
+        toc_tokens, title = upstream.notebook_toc(notebook, toc_depth)
     Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
     partial = Path(f"{cache_path}.{os.getpid()}")  # whole or absent, for a build reading the cache meanwhile
     partial.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
@@ -161,8 +151,8 @@ def keep_rendered_notebooks(config) -> None:
     """
     jupyter = config.plugins["mkdocs-jupyter"]
     if jupyter.config["cache"]:  # with the renders still under way, which may land meanwhile
-        jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))
-        jupyter._used_cache_paths.update(Path(cache) for cache in rendering())
+        upstream.keep_cached(jupyter, Path(jupyter.config["cache_dir"]).glob("*.json"))
+        upstream.keep_cached(jupyter, (Path(cache) for cache in rendering()))
 
 
 def finish(html: str, page, config, language: str) -> str:
@@ -186,7 +176,7 @@ def finish(html: str, page, config, language: str) -> str:
 def _jupyter_stylesheet() -> str:
     import mkdocs_jupyter
 
-    return (Path(mkdocs_jupyter.__file__).parent / "templates/mkdocs_html/assets/index.css").read_text(encoding="utf-8")
+    return (Path(mkdocs_jupyter.__file__).parent / upstream.MKDOCS_JUPYTER_STYLESHEET).read_text(encoding="utf-8")
 
 
 def share_stylesheet(html: str, href: str) -> str:
