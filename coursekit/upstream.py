@@ -30,11 +30,14 @@ def installed(package: str) -> str:
 NBCONVERT_SOUP = "nbconvert.exporters.html.BeautifulSoup"
 NBCONVERT_ENVIRONMENT = "nbconvert.exporters.templateexporter.TemplateExporter._create_environment"
 
-# mkdocs-jupyter's render of a notebook page, as its plugin.py does it: the site renders the pages in parallel
-# into its cache only for the version whose render it repeats (RENDERER), with the options that render passes.
-RENDERER = "0.26."
-RENDER_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
-                  "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")
+# mkdocs-jupyter's render of a notebook page, as its plugin.py's on_pre_page does it: by version, the settings
+# it passes convert.nb2html (0.27 passes more, and two of its own: render_options). The site repeats that
+# render in parallel, into its cache, for these versions only: others render their pages themselves.
+RENDER_OPTIONS = {"0.26.": ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
+                            "remove_tag_config", "highlight_extra_classes", "include_requirejs",
+                            "custom_mathjax_url")}
+RENDER_OPTIONS["0.27."] = (*RENDER_OPTIONS["0.26."], "custom_template", "mathjax_version", "markdown_cell_processor",
+                           "html_exporter_options")
 MKDOCS_JUPYTER_STYLESHEET = "templates/mkdocs_html/assets/index.css"  # in its package
 
 # Material's script bundle, its search worker (file and name in the page's configuration) and the types of that
@@ -69,9 +72,10 @@ REACH_INS = (
             "the faster export nests elements as nbconvert's parse of the page does",
             "coursekit/notebooks/export.py"),
     ReachIn("mkdocs-jupyter", ("0.26.3", "0.27.0"),
-            "plugin._compute_cache_key(path, config, exec_nb), plugin._get_cache_path, plugin._get_nb_toc_tokens "
-            "and the cache record {content, toc_tokens, title} are its render's, and convert.nb2html takes "
-            "RENDER_OPTIONS, in the versions starting with RENDERER (others render their pages themselves)",
+            "plugin._compute_cache_key(path, config, exec_nb[, include_mermaidjs]), plugin._get_cache_path, "
+            "plugin._get_nb_toc_tokens, the cache record {content, toc_tokens, title[, image_dependencies]} and "
+            "the options of convert.nb2html are its render's as render_options and render repeat it (plugin.py, "
+            "on_pre_page); a version not in RENDER_OPTIONS renders its pages itself",
             "a cold build renders the notebook pages on every core, into mkdocs-jupyter's own cache",
             "coursekit/notebooks/site_pages.py"),
     ReachIn("mkdocs-jupyter", ("0.26.3", "0.27.0"),
@@ -105,18 +109,41 @@ def not_checked() -> list[str]:
     return lines
 
 
-def cache_file(jupyter, notebook):
-    """Where mkdocs-jupyter (the plugin `jupyter`) keeps the render of `notebook` as it is now."""
+def render_options(jupyter, config) -> dict | None:
+    """The options mkdocs-jupyter (the plugin `jupyter`, in the build `config`) renders a notebook page with, as
+    its own render passes them to convert.nb2html; None where the site does not repeat that render: another
+    version, its cache off, or settings that make it render otherwise (executing, a custom template, Markdown
+    cells read by MkDocs)."""
+    names = next((names for prefix, names in RENDER_OPTIONS.items()
+                  if installed("mkdocs-jupyter").startswith(prefix)), None)
+    settings = jupyter.config
+    if names is None or not settings["cache"] or settings["execute"]:
+        return None
+    options = {name: settings[name] for name in names}
+    if "markdown_cell_processor" in options:  # 0.27
+        if (options["markdown_cell_processor"] != "jupyter" or options["custom_template"]
+                or options["html_exporter_options"].get("exclude_markdown")):
+            return None
+        options |= {"include_mermaidjs": config.theme.name != "material", "include_mathjax": False}
+    return options
+
+
+def cache_file(jupyter, notebook, options: dict):
+    """Where mkdocs-jupyter (the plugin `jupyter`) keeps the render of `notebook` as it is now, with `options`."""
     plugin = sys.modules[type(jupyter).__module__]
-    key = plugin._compute_cache_key(str(notebook), jupyter.config, False)
-    return plugin._get_cache_path(jupyter.config["cache_dir"], key)
+    mermaid = {key: options[key] for key in ("include_mermaidjs",) if key in options}  # 0.27 keys on it
+    return plugin._get_cache_path(jupyter.config["cache_dir"],
+                                  plugin._compute_cache_key(str(notebook), jupyter.config, False, **mermaid))
 
 
-def notebook_toc(notebook: str, depth: int):
-    """mkdocs-jupyter's table of contents and title of `notebook`, as its render records them."""
+def render(notebook: str, options: dict, toc_depth: int) -> dict:
+    """mkdocs-jupyter's render of `notebook` with `options`, as its cache records it."""
     from mkdocs_jupyter import plugin
 
-    return plugin._get_nb_toc_tokens(notebook, depth)
+    record = {"image_dependencies": {}} if "include_mermaidjs" in options else {}  # 0.27: the local images shown
+    body = plugin.convert.nb2html(notebook, execute=False, **options, **record)
+    toc_tokens, title = plugin._get_nb_toc_tokens(notebook, toc_depth)
+    return {"content": body, "toc_tokens": toc_tokens, "title": title, **record}
 
 
 def keep_cached(jupyter, paths) -> None:

@@ -49,9 +49,6 @@ def restore_notebook_files(files: Files, config) -> Files:
     return files
 
 
-# mkdocs-jupyter 0.26 (Python 3.11) renders a page with upstream.RENDER_OPTIONS, as its own render passes them
-# (plugin.py, new_render); 0.27 (Python 3.12+) renders with more, and keys its cache on them: there the build
-# renders as it does, without the parallel renders and the faster export.
 
 
 def render_in_parallel(config, notebooks: list) -> int:
@@ -59,17 +56,17 @@ def render_in_parallel(config, notebooks: list) -> int:
     key, its record), and return: the build goes on with the other pages meanwhile, and `wait_for_render` holds
     a notebook page until its render is in; the build then only reads it. A cold build would render one
     notebook at a time, a second or two each, three per chapter. Does nothing where mkdocs-jupyter's cache is
-    off or not the one known here (another version than upstream.RENDERER): the build renders as before.
-    Returns how many renders it started."""
+    off, or renders otherwise than upstream.render_options knows: the build renders as before. Returns how many
+    renders it started."""
     from concurrent.futures import ProcessPoolExecutor
 
     jupyter = config.plugins["mkdocs-jupyter"]
-    if not renders_in_parallel() or not jupyter.config["cache"] or jupyter.config["execute"]:
+    options = upstream.render_options(jupyter, config)
+    if options is None:
         return 0
-    options = {name: jupyter.config[name] for name in upstream.RENDER_OPTIONS}
     missing = []
     for notebook in notebooks:
-        path = upstream.cache_file(jupyter, notebook)
+        path = upstream.cache_file(jupyter, notebook, options)
         if not path.exists() and str(path) not in _RENDERS:  # not rendered for this content, nor under way
             missing.append((str(notebook), str(path), options, jupyter.config["toc_depth"]))
     if len(missing) < 2 or (os.cpu_count() or 1) < 2:
@@ -89,9 +86,10 @@ def wait_for_render(config, notebook: str) -> None:
     """Return once the render `render_in_parallel` started for `notebook` as it is now, if any, is in the cache;
     a render that failed raises RuntimeError naming the notebook. The last one waited for closes the processes."""
     jupyter = config.plugins["mkdocs-jupyter"]
-    if not _RENDERS or not jupyter.config["cache"]:
+    options = upstream.render_options(jupyter, config)
+    if not _RENDERS or options is None:
         return
-    cache = str(upstream.cache_file(jupyter, notebook))
+    cache = str(upstream.cache_file(jupyter, notebook, options))
     if cache not in _RENDERS:
         return
     _, render = _RENDERS.pop(cache)
@@ -119,26 +117,23 @@ def end_renders(cancel: bool = False) -> None:
 
 
 def renders_in_parallel() -> bool:
-    """Whether the installed mkdocs-jupyter is the one whose rendering `render_in_parallel` repeats."""
+    """Whether the installed mkdocs-jupyter is one whose rendering `render_in_parallel` repeats (upstream.py)."""
     from importlib.metadata import version
 
-    return version("mkdocs-jupyter").startswith(upstream.RENDERER)
+    return any(version("mkdocs-jupyter").startswith(prefix) for prefix in upstream.RENDER_OPTIONS)
 
 
 def _render(job) -> None:
     import json
 
-    from mkdocs_jupyter import plugin
-
     from coursekit.notebooks.export import faster_exports
 
     notebook, cache_path, options, toc_depth = job
     with faster_exports():  # the same page, in less than half the time
-        body = plugin.convert.nb2html(notebook, execute=False, **options)
-        toc_tokens, title = upstream.notebook_toc(notebook, toc_depth)
+        record = upstream.render(notebook, options, toc_depth)
     Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
     partial = Path(f"{cache_path}.{os.getpid()}")  # whole or absent, for a build reading the cache meanwhile
-    partial.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
+    partial.write_text(json.dumps(record), encoding="utf-8")
     partial.replace(cache_path)
 
 

@@ -12,7 +12,7 @@ self.addEventListener = (type, listener, ...options) => listen(
 const here = (self.document && document.currentScript && document.currentScript.src) || self.location.href;
 importScripts(new URL("MATERIAL_WORKER", here).href);
 
-const SETUP = MESSAGE, QUERY = MESSAGE; // Material's worker messages (coursekit/upstream.py fills them in)
+const SETUP = MESSAGE, QUERY = MESSAGE; // Material's worker messages, numbered as coursekit/upstream.py says
 const plainWord = /^[^\s"*+\-:^~\p{sc=Han}]+$/u;
 
 function withStems(event) {
