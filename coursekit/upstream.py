@@ -46,6 +46,7 @@ MATERIAL_BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.\w+\
 MATERIAL_WORKER_FILE = "search.*.min.js"  # in assets/javascripts/workers
 MATERIAL_WORKER = re.compile(r'("search": "(?:[^"]*/)?assets/javascripts/workers/)search\.\w+\.min\.js"')
 MATERIAL_WORKER_MESSAGES = {"SETUP": 0, "QUERY": 2}
+MATERIAL_POLYFILLS = "polyfills"  # the key of `extra` whose scripts its offline plugin adds iframe-worker to
 
 PYMDOWNX_HIGHLIGHT = ("pymdownx.highlight", "highlight")  # the module, and its name for Pygments' highlight
 
@@ -91,6 +92,10 @@ REACH_INS = (
             f"worker's messages of types {MATERIAL_WORKER_MESSAGES} set it up and query it",
             "search per language, fetched on demand (before the bundle), and queries stemmed by a worker "
             "in front of Material's", "coursekit/site/search.py"),
+    ReachIn("mkdocs-material", ("9.8.2",),
+            f"its offline plugin's on_config adds no iframe-worker script to extra.{MATERIAL_POLYFILLS} when one whose "
+            "address holds 'iframe-worker' is there",
+            "the offline site serves its own shim instead of fetching it from unpkg.com", "coursekit/site/offline.py"),
     ReachIn("pymdown-extensions", ("12.3", "13.1.2"),
             "pymdownx.highlight calls Pygments through its module's name `highlight`, with (code, lexer, formatter)",
             "code coloured once per build rather than once per language", "coursekit/site/highlight.py"),

@@ -49,8 +49,6 @@ def restore_notebook_files(files: Files, config) -> Files:
     return files
 
 
-
-
 def render_in_parallel(config, notebooks: list) -> int:
     """Start rendering the notebook pages mkdocs-jupyter has not cached, on every core, into its own cache (its
     key, its record), and return: the build goes on with the other pages meanwhile, and `wait_for_render` holds
