@@ -68,7 +68,8 @@ def test_it_says_what_to_replace_and_a_test_names_each_placeholder_until_then(pr
     assert done.returncode == 1, done.stdout[-3000:]
     for language in ("en", "fr", "zh"):
         for page in (f"docs/{language}/chapters/first-demo.md", f"docs/{language}/index.md"):
-            assert re.search(rf"{page}:\d+: new-chapter's placeholder", done.stdout), f"{page} not named:\n{done.stdout}"
+            named = re.search(rf"{page}:\d+: new-chapter's placeholder", done.stdout)
+            assert named, f"{page} not named:\n{done.stdout}"
 
 
 def test_the_copy_is_a_working_tree_its_own_commands_can_copy(project):

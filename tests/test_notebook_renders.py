@@ -6,8 +6,8 @@ import json
 import os
 import re
 import shutil
-from pathlib import Path
 from importlib.metadata import version
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest

@@ -34,8 +34,8 @@ def test_a_version_not_checked_is_named_with_what_to_check(monkeypatch):
     monkeypatch.setattr(upstream, "REACH_INS", mkdocs_jupyter)
     monkeypatch.setattr(upstream, "installed", lambda package: "0.99.0")
     lines = upstream.not_checked()
-    assert len(lines) == len(mkdocs_jupyter) and all(line.startswith("mkdocs-jupyter moved from 0.26.3, 0.27.0 to 0.99.0: check that ")
-                         for line in lines)
+    moved = "mkdocs-jupyter moved from 0.26.3, 0.27.0 to 0.99.0: check that "
+    assert len(lines) == len(mkdocs_jupyter) and all(line.startswith(moved) for line in lines)
     assert "Plugin._used_cache_paths" in "\n".join(lines)
     assert lines[0].endswith("then add 0.99.0 to the checked versions in coursekit/upstream.py")
 
