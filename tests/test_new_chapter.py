@@ -2,6 +2,7 @@
 its first chapter: after `refresh`, the site builds strictly, and the new chapter's blocks, claims, figure and
 translations pass their tests."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -34,8 +35,12 @@ def project(tmp_path_factory, built):
     renders = ROOT / ".cache" / "mkdocs-jupyter"
     if renders.is_dir():
         shutil.copytree(renders, project / ".cache" / "mkdocs-jupyter", ignore=shutil.ignore_patterns("*.json.*"))
-    run(project, "coursekit", "new-chapter", "first-demo", "--title", "A demo", "--title-fr", "Une démo")
+    PRINTED["new-chapter"] = run(project, "coursekit", "new-chapter", "first-demo", "--title", "A demo",
+                                 "--title-fr", "Une démo")
     return project
+
+
+PRINTED = {}  # what the project fixture's commands printed
 
 
 def test_it_writes_the_pages_snippet_claims_nav_and_outline(project):
@@ -50,6 +55,22 @@ def test_it_writes_the_pages_snippet_claims_nav_and_outline(project):
     assert "2. [深度学习 2——A demo](chapters/first-demo.md)" in chinese
     snippet = (project / "snippets/first_demo/first_steps.py").read_text(encoding="utf-8").splitlines()
     assert not [line for line in snippet[1:] if len(line) > COLUMN], "wider than the page's code column"
+
+
+def test_it_says_what_to_replace_and_a_test_names_each_placeholder_until_then(project):
+    """The scaffold's first section, intro, description, summary and outline item stand in for the chapter's
+    own: the command says where they are, and the chapter's placeholder test fails, naming each."""
+    printed = PRINTED["new-chapter"].partition("\nnext:")[2]  # after the files it wrote
+    for step in ("python -m coursekit refresh", "docs/zh/chapters/first-demo.md", "snippets/first_demo/first_steps.py",
+                 "docs/fr/index.md", "pytest --chapter first-demo"):
+        assert step in printed, f"new-chapter's next steps do not name {step}:\n{printed}"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n0", "tests/test_placeholders.py", "-k",
+                           "first-demo"], cwd=project, capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 1, done.stdout[-3000:]
+    for language in ("en", "fr", "zh"):
+        for page in (f"docs/{language}/chapters/first-demo.md", f"docs/{language}/index.md"):
+            named = re.search(rf"{page}:\d+: new-chapter's placeholder", done.stdout)
+            assert named, f"{page} not named:\n{done.stdout}"
 
 
 def test_the_copy_is_a_working_tree_its_own_commands_can_copy(project):

@@ -6,23 +6,31 @@ import json
 import os
 import re
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
 
+from coursekit import upstream
 from coursekit.notebooks import site_pages
 from coursekit.notebooks import export
 from coursekit.notebooks.export import NO_ALT, faster_exports, finish_export
-from coursekit.notebooks.site_pages import (RENDER_OPTIONS, keep_rendered_notebooks, render_in_parallel,
-                                            renders_in_parallel, rendering, wait_for_render)
+from coursekit.notebooks.site_pages import (keep_rendered_notebooks, render_in_parallel, renders_in_parallel,
+                                            rendering, wait_for_render)
 from coursekit.project import notebooks
+from coursekit.upstream import RENDER_OPTIONS
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 
-# Another mkdocs-jupyter (0.27) renders its pages itself, as does a machine of one core: nothing is started.
+# A mkdocs-jupyter whose render the site does not know renders its pages itself, as does a machine of one core:
+# nothing is started, and the tests of the parallel renders are skipped, saying why.
 IN_PARALLEL = renders_in_parallel() and (os.cpu_count() or 1) > 1
+parallel_renders = pytest.mark.skipif(
+    not IN_PARALLEL, reason=f"the build renders notebook pages in parallel only with mkdocs-jupyter "
+                            f"{' or '.join(f'{prefix}x' for prefix in RENDER_OPTIONS)} on more than one core: "
+                            f"here mkdocs-jupyter {version('mkdocs-jupyter')}, {os.cpu_count()} core(s)")
 
 
 @pytest.fixture
@@ -34,30 +42,38 @@ def renderer(tmp_path):
     assert plugin.load_config({"include": ["*.ipynb"], "execute": False, "no_prompt": True,
                                "cache_dir": str(tmp_path / "cache")}) == ([], [])
     plugin.on_pre_build({})  # as at the start of a build
-    yield SimpleNamespace(plugins={"mkdocs-jupyter": plugin}, jupyter=plugin)  # the build's config, its plugin
+    # The build's config (its plugins, Material as its theme), and the plugin.
+    yield SimpleNamespace(plugins={"mkdocs-jupyter": plugin}, theme=SimpleNamespace(name="material"), jupyter=plugin)
     site_pages.end_renders(cancel=True)
 
 
 def notebook_page(notebook):
     """A notebook page as the build first holds it: its file and its address."""
     return SimpleNamespace(file=SimpleNamespace(abs_src_path=str(notebook), src_path=notebook.name,
-                                                src_uri=notebook.name), abs_url=f"/{notebook.stem}/")
+                                                src_uri=notebook.name), abs_url=f"/{notebook.stem}/", title=None,
+                           meta={})
 
 
 def cache_file(renderer, notebook) -> Path:
-    from mkdocs_jupyter import plugin as jupyter
-
-    key = jupyter._compute_cache_key(str(notebook), renderer.jupyter.config, False)
-    return jupyter._get_cache_path(renderer.jupyter.config["cache_dir"], key)
+    return upstream.cache_file(renderer.jupyter, notebook, upstream.render_options(renderer.jupyter, renderer))
 
 
+def test_a_mkdocs_jupyter_whose_render_is_not_known_renders_its_pages_itself(renderer, site_hook, monkeypatch):
+    """A version not in coursekit/upstream.py (planted here): nothing is started or written, and a notebook page
+    goes on to mkdocs-jupyter's own render."""
+    monkeypatch.setattr(upstream, "RENDER_OPTIONS", {})
+    chosen = notebooks()[:2]
+    assert render_in_parallel(renderer, chosen) == 0 and not rendering()
+    assert not Path(renderer.jupyter.config["cache_dir"]).exists()
+    page = notebook_page(chosen[0])
+    assert site_hook.on_pre_page(page, config=renderer, files=None) is page
+
+
+@parallel_renders
 def test_notebook_pages_rendered_in_parallel_are_what_mkdocs_jupyter_renders(renderer):
     from mkdocs_jupyter import plugin as jupyter
 
     chosen = notebooks()[:2]
-    if not IN_PARALLEL:  # its build renders them, nothing is written here
-        assert render_in_parallel(renderer, chosen) == 0 and not Path(renderer.jupyter.config["cache_dir"]).exists()
-        return
     assert render_in_parallel(renderer, chosen) == 2
     assert render_in_parallel(renderer, chosen) == 0  # under way: not started twice
     for notebook in chosen:
@@ -74,7 +90,7 @@ def test_notebook_pages_rendered_in_parallel_are_what_mkdocs_jupyter_renders(ren
 def mkdocs_jupyter_render(renderer, notebook) -> str:
     from mkdocs_jupyter import plugin as jupyter
 
-    options = {name: renderer.jupyter.config[name] for name in RENDER_OPTIONS}
+    options = upstream.render_options(renderer.jupyter, renderer)
     return jupyter.convert.nb2html(str(notebook), execute=False, **options)
 
 
@@ -167,36 +183,32 @@ def test_finish_export_writes_references_in_text_as_characters():
                                    '<style>p{a:"&#233;"}</style>')
 
 
+@parallel_renders
 def test_a_notebook_page_read_while_its_render_is_under_way_waits_for_it(renderer, monkeypatch, site_hook):
     """The build reaches a notebook page while the processes still render it: it reads their render rather
     than rendering the notebook a second time."""
     from mkdocs_jupyter import plugin as jupyter
 
     chosen = notebooks()[:2]
-    if not render_in_parallel(renderer, chosen):
-        assert not IN_PARALLEL  # nothing under way: the pages are mkdocs-jupyter's own
-        page = notebook_page(chosen[0])
-        assert site_hook.on_pre_page(page, config=renderer, files=None) is page
-        return
+    assert render_in_parallel(renderer, chosen) == 2
 
     def rendered_again(*args, **kwargs):
         raise AssertionError("mkdocs-jupyter rendered a notebook whose render was under way")
 
     monkeypatch.setattr(jupyter.convert, "nb2html", rendered_again)  # in this process: the renders run in others
     for notebook in chosen:  # as the build: mkdocs-jupyter's on_pre_page, the site's, then the page's render
-        seen = renderer.jupyter.on_pre_page(notebook_page(notebook), config={}, files=None)
+        seen = renderer.jupyter.on_pre_page(notebook_page(notebook), config={"theme": renderer.theme}, files=None)
         page = site_hook.on_pre_page(seen, config=renderer, files=None)
         page.render({}, None)
         assert "jp-Notebook" in page.content
 
 
+@parallel_renders
 def test_a_render_landing_while_a_language_ends_is_kept_for_the_next(renderer):
     """mkdocs-jupyter evicts, at the end of each language's build, the cached renders that build did not read:
     a render of another language's page that lands just before must stay for that language's build."""
     chosen = notebooks()[:2]
-    if not render_in_parallel(renderer, chosen):
-        assert not IN_PARALLEL
-        return
+    assert render_in_parallel(renderer, chosen) == 2
     keep_rendered_notebooks(renderer)  # the site's end of a language's build, the renders still under way
     for notebook in chosen:
         wait_for_render(renderer, str(notebook))  # they land
@@ -204,15 +216,14 @@ def test_a_render_landing_while_a_language_ends_is_kept_for_the_next(renderer):
     assert all(cache_file(renderer, notebook).is_file() for notebook in chosen)
 
 
+@parallel_renders
 def test_a_notebook_changed_while_its_render_is_under_way_is_rendered_again(renderer, tmp_path):
     """`mkdocs serve`: a notebook written again while the render of its old text runs gets its own render, and
     its page waits for that one."""
     import nbformat
 
     chosen = [shutil.copy(notebook, tmp_path / notebook.name) for notebook in notebooks()[:2]]
-    if not render_in_parallel(renderer, chosen):
-        assert not IN_PARALLEL
-        return
+    assert render_in_parallel(renderer, chosen) == 2
     for notebook in chosen:
         book = nbformat.read(notebook, as_version=4)
         book.cells.append(nbformat.v4.new_markdown_cell("Written again.", id="again"))
@@ -223,20 +234,18 @@ def test_a_notebook_changed_while_its_render_is_under_way_is_rendered_again(rend
         assert "Written again." in json.loads(cache_file(renderer, notebook).read_text(encoding="utf-8"))["content"]
 
 
+@parallel_renders
 def test_a_failed_build_stops_the_renders(renderer, site_hook):
-    if not render_in_parallel(renderer, notebooks()[:3]):
-        assert not IN_PARALLEL
-        return
+    assert render_in_parallel(renderer, notebooks()[:3]) == 3
     site_hook.on_build_error(error=RuntimeError("a page failed"))
     assert not rendering() and not site_pages._POOL
 
 
+@parallel_renders
 def test_a_notebook_whose_render_fails_fails_the_build_naming_it(renderer, tmp_path, site_hook):
     broken = tmp_path / "broken.ipynb"
     broken.write_text('{"cells": [', encoding="utf-8")
     other = shutil.copy(notebooks()[0], tmp_path / "other.ipynb")
-    if not render_in_parallel(renderer, [broken, other]):
-        assert not IN_PARALLEL  # mkdocs-jupyter renders the page, and fails, itself
-        return
+    assert render_in_parallel(renderer, [broken, other]) == 2
     with pytest.raises(PluginError, match=rf"^{re.escape(str(broken))}: rendering its page failed"):
         site_hook.on_pre_page(notebook_page(broken), config=renderer, files=None)

@@ -11,6 +11,7 @@ import pytest
 
 from coursekit.execution import worker
 from coursekit.notebooks import hosts as notebook_hosts
+from coursekit.notebooks import site_pages
 from coursekit.notebooks.from_pages import NotebookFailed, cell_limit, execute
 from coursekit.notebooks.hosts import notebook_actions, notebook_tip
 from coursekit.project import ROOT, chapter_ids, chapters, languages, site_prefix
@@ -257,3 +258,42 @@ def test_a_page_blocks_timeout_marker_becomes_its_cells_limit(tmp_path, monkeypa
     monkeypatch.setattr(notebooks, "language_of", lambda page: languages()[0])
     first, second = [cell for cell in notebooks.build(page).cells if cell.cell_type == "code"]
     assert (cell_limit(first), cell_limit(second)) == (worker.CPU_SECONDS, 300)
+
+
+NOTEBOOK = "docs/fr/notebooks/some-chapter.ipynb"
+FIGURES = f'<img src="a.png" {site_pages.NO_ALT}><img src="b.png" {site_pages.NO_ALT}>'
+HEADINGS = ('<h1 id="Titre">Titre<a class="anchor-link" href="#Titre">¶</a></h1>'
+            '<h2 id="Section">Section<a class="anchor-link" href="#Section">¶</a></h2>')
+
+
+def toc(*ids):
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(id=anchor, children=[]) for anchor in ids]
+
+
+@pytest.mark.machinery
+def test_a_notebook_page_gets_its_chapter_page_s_descriptions_and_anchors(caplog):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.coursekit"):
+        figures = site_pages.set_figure_alts(FIGURES, ["a line", "a <curve>"], NOTEBOOK)
+        headings = site_pages.set_heading_ids(HEADINGS, toc("Titre", "Section"), [None, "the-section"], NOTEBOOK)
+    assert figures == '<img src="a.png" alt="a line"><img src="b.png" alt="a &lt;curve&gt;">'
+    assert 'id="Titre"' in headings
+    assert '<h2 id="the-section">Section<a class="anchor-link" href="#the-section">' in headings
+    assert not caplog.records
+
+
+@pytest.mark.machinery
+def test_a_notebook_page_whose_counts_disagree_with_its_chapter_page_fails_the_strict_build_naming_it(caplog):
+    """A figure or heading more on the notebook page than its chapter page recorded (planted here): the page
+    keeps nbconvert's description and anchors, and the build warns (MkDocs' logger: `--strict` fails)."""
+    with caplog.at_level(logging.WARNING, logger="mkdocs.coursekit"):
+        figures = site_pages.set_figure_alts(FIGURES, ["a line"], NOTEBOOK)
+        headings = site_pages.set_heading_ids(HEADINGS, toc("Titre", "Section"), ["the-section"], NOTEBOOK)
+    assert (figures, headings) == (FIGURES, HEADINGS)
+    assert [(r.name, r.levelname) for r in caplog.records] == [("mkdocs.coursekit", "WARNING")] * 2
+    figure_warning, heading_warning = (r.message for r in caplog.records)
+    assert figure_warning.startswith(f"{NOTEBOOK}: 2 figure(s) without a description on the notebook page, "
+                                     "1 description(s) recorded from its chapter page")
+    assert heading_warning.startswith(f"{NOTEBOOK}: 2 heading(s) on the notebook page, 2 in its table of contents, "
+                                      "1 anchor(s) recorded from its chapter page")

@@ -1,5 +1,7 @@
 """`python -m coursekit refresh` runs again only what changed, and everything with `--all`."""
 
+import json
+
 import nbformat
 
 import pytest
@@ -19,6 +21,7 @@ def test_a_figure_is_drawn_again_only_when_its_script_or_the_figure_strings_chan
     strings = tmp_path / "figures.yml"
     strings.write_text("{}\n", encoding="utf-8")
     monkeypatch.setattr(refresh, "snippet_scripts", lambda: [script])
+    monkeypatch.setattr(refresh, "SNIPPETS", tmp_path / "snippets")
     monkeypatch.setattr(refresh, "FIGURES", tmp_path / "figures")
     monkeypatch.setattr(refresh, "TABLE", strings)
     ran = []
@@ -91,3 +94,36 @@ def _edited(notebook, code_too: bool):
     if code_too:
         next(cell for cell in notebook.cells if cell.cell_type == "code").source += "\n# another line"
     return notebook
+
+
+def test_what_a_removed_script_printed_and_drew_goes_and_nothing_else(tmp_path, monkeypatch):
+    """A chapter's first section replaced: its script's outputs, their fingerprints, its figures and its record
+    in figures.json go; another script's, and a figure both drew, stay."""
+    snippets, figures = tmp_path / "snippets", tmp_path / "figures"
+    kept, gone = snippets / "demo" / "kept.py", snippets / "demo" / "first_steps.py"
+    outputs = snippets / "demo" / "outputs"
+    outputs.mkdir(parents=True)
+    for script in (kept, gone):  # each draws a figure of its own, and both the same one
+        script.write_text(DRAWING.replace("refresh-test", script.stem) + "plt.subplots(num='shared')\nplt.show()\n",
+                          encoding="utf-8")
+    for name in ("kept.a.txt", "first_steps.a.txt", "first_steps.b.txt"):
+        (outputs / name).write_text("printed", encoding="utf-8")
+    (outputs / "sources.json").write_text('{"first_steps.a.txt": "1", "first_steps.b.txt": "2", "kept.a.txt": "3"}')
+    strings = tmp_path / "figures.yml"
+    strings.write_text("{}\n", encoding="utf-8")
+    for name, value in (("SNIPPETS", snippets), ("FIGURES", figures), ("TABLE", strings), ("pages", lambda: [])):
+        monkeypatch.setattr(refresh, name, value)
+    monkeypatch.setattr(refresh, "snippet_scripts", lambda: sorted(snippets.rglob("*.py")))
+
+    refresh.refresh_figures()
+    drawn = {path.name for path in figures.iterdir()}
+    assert {"first_steps.svg", "first_steps.fr.svg", "kept.zh.svg", "shared.svg"} <= drawn
+    gone.unlink()
+    changed = refresh.remove_left_outputs() + refresh.refresh_figures()
+
+    assert sorted(path.name for path in outputs.iterdir()) == ["figures.json", "kept.a.txt", "sources.json"]
+    assert json.loads((outputs / "sources.json").read_text(encoding="utf-8")) == {"kept.a.txt": "3"}
+    assert list(json.loads((outputs / "figures.json").read_text(encoding="utf-8"))) == ["kept.py"]
+    assert {path.name for path in figures.iterdir()} == {name for name in drawn if not name.startswith("first_steps")}
+    assert figures / "first_steps.zh.svg" in changed and outputs / "first_steps.b.txt" in changed
+    assert refresh.remove_left_outputs() + refresh.refresh_figures() == []  # nothing left: nothing to do

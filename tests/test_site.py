@@ -94,6 +94,15 @@ def test_chapter_links_kaggle_or_download_and_the_notebook(site, language, chapt
     assert re.search(rf'href="[^"]*notebooks/{chapter}/"', html), "no link to the notebook page"
 
 
+def test_no_page_shows_nbconvert_s_stand_in_for_a_figure_description(site):
+    """Every notebook figure gets its chapter page's description (coursekit/notebooks/site_pages.py)."""
+    from coursekit.notebooks.export import NO_ALT
+
+    found = [f"{path.relative_to(site)}:{number}" for path in sorted(site.rglob("*.html"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if NO_ALT in line]
+    assert not found, f"nbconvert's stand-in description ({NO_ALT!r}) on the built site at " + ", ".join(found)
+
+
 def search_index(site, language):
     return json.loads((site / "search" / index_name(language)).read_text(encoding="utf-8"))
 

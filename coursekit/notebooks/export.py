@@ -10,11 +10,15 @@ work that does not change the page, left out.
   whitespace between tags and the order of attributes stay as the template wrote them.
 - Each export makes a Jinja environment of its own, which compiles nbconvert's templates again: here each
   kind of exporter compiles them once per process (the site's cache of compiled templates).
+
+What this relies on in nbconvert, BeautifulSoup and html.parser is listed in coursekit/upstream.py.
 """
 
 import re
 from contextlib import contextmanager
 from html.parser import HTMLParser
+
+from coursekit import upstream
 
 NO_ALT = "No description has been provided for this image"  # nbconvert's stand-in
 FOCUSABLE = ("jp-Cell-inputWrapper", "jp-OutputArea-output")  # divs focusable inside a `jp-Notebook`
@@ -26,14 +30,12 @@ _TEMPLATE_CACHES = {}  # (exporter class, async): compiled code depends on the e
 def faster_exports():
     """Exports made meanwhile, in this process, get `finish_export` instead of nbconvert's BeautifulSoup pass,
     and templates compiled once for each kind of exporter."""
+    from pkgutil import resolve_name
     from unittest import mock
-
-    from nbconvert.exporters import html
-    from nbconvert.exporters.templateexporter import TemplateExporter
 
     from coursekit.site import jinja_cache
 
-    create = TemplateExporter._create_environment
+    create = resolve_name(upstream.NBCONVERT_ENVIRONMENT)
 
     def with_compiled_templates(exporter):
         environment = create(exporter)
@@ -41,8 +43,8 @@ def faster_exports():
         jinja_cache.use(environment, _TEMPLATE_CACHES.setdefault(kind, jinja_cache.in_memory()))
         return environment
 
-    with (mock.patch.object(html, "BeautifulSoup", _AsWritten),
-          mock.patch.object(TemplateExporter, "_create_environment", with_compiled_templates)):
+    with (mock.patch(upstream.NBCONVERT_SOUP, _AsWritten),
+          mock.patch(upstream.NBCONVERT_ENVIRONMENT, with_compiled_templates)):
         yield
 
 
@@ -82,8 +84,7 @@ def finish_export(html: str) -> str:
 def _set_attribute(name: str, value: str, tag: str, self_closing: bool):
     """A change to the start tag `tag`: `name="value"` in place of each value it has, else last (as a parsed
     tree's attribute, set anew or added, is written)."""
-    from html.parser import attrfind_tolerant, tagfind_tolerant  # the tokenizer's own reading of a tag
-
+    tagfind_tolerant, attrfind_tolerant = upstream.html_tag_patterns()  # the tokenizer's own reading of a tag
     found, at = [], tagfind_tolerant.match(tag, 1).end()
     while (attribute := attrfind_tolerant.match(tag, at)) and attribute.end() > at:
         if attribute[1].lower() == name:
@@ -113,10 +114,8 @@ class _Finder(HTMLParser):
     nbconvert's selectors do not look inside a `template`."""
 
     def __init__(self):
-        from bs4.builder import HTMLTreeBuilder
-
         super().__init__(convert_charrefs=False)
-        self.empty = HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS
+        self.empty = upstream.empty_elements()
         self.open: list[tuple[str, bool]] = []  # (tag, whether it has the class jp-Notebook)
         self.changes: list[tuple] = []
         self.self_closing = False

@@ -1,10 +1,15 @@
 """Notebook pages under static-i18n: mkdocs-jupyter's files survive i18n's, and need no MathJax."""
 
+import logging
 import os
 import re
 from pathlib import Path
 
 from mkdocs.structure.files import Files
+
+from coursekit import upstream
+from coursekit.notebooks import export
+from coursekit.project import shown
 
 # mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN), and a module script that imports
 # Mermaid from a CDN; 0.27 adds to every page a script that fetches MathJax from the address in its
@@ -18,6 +23,7 @@ THIRD_PARTY_SCRIPTS = re.compile(
 )
 STYLE = re.compile(r'<style type="text/css">(?P<css>.*?)</style>', re.DOTALL)
 SHARED_STYLESHEET = "assets/jupyter-notebook.css"  # in the site's root, for every language
+log = logging.getLogger("mkdocs.coursekit")  # MkDocs' own: `mkdocs build --strict` fails on its warnings
 HEADING = re.compile(r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">', re.DOTALL)
 
 
@@ -43,29 +49,22 @@ def restore_notebook_files(files: Files, config) -> Files:
     return files
 
 
-# The options mkdocs-jupyter 0.26 renders a page with, as its own render passes them (plugin.py, new_render);
-# 0.27 (Python 3.12+) renders with more, and keys its cache on them: there the build renders as it does.
-RENDERER = "0.26."
-RENDER_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
-                  "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")
-
-
 def render_in_parallel(config, notebooks: list) -> int:
     """Start rendering the notebook pages mkdocs-jupyter has not cached, on every core, into its own cache (its
     key, its record), and return: the build goes on with the other pages meanwhile, and `wait_for_render` holds
     a notebook page until its render is in; the build then only reads it. A cold build would render one
     notebook at a time, a second or two each, three per chapter. Does nothing where mkdocs-jupyter's cache is
-    off or not the one known here (another version, RENDERER): the build renders as before. Returns how many
+    off, or renders otherwise than upstream.render_options knows: the build renders as before. Returns how many
     renders it started."""
     from concurrent.futures import ProcessPoolExecutor
 
     jupyter = config.plugins["mkdocs-jupyter"]
-    if not renders_in_parallel() or not jupyter.config["cache"] or jupyter.config["execute"]:
+    options = upstream.render_options(jupyter, config)
+    if options is None:
         return 0
-    options = {name: jupyter.config[name] for name in RENDER_OPTIONS}
     missing = []
     for notebook in notebooks:
-        path = _cache_file(jupyter, notebook)
+        path = upstream.cache_file(jupyter, notebook, options)
         if not path.exists() and str(path) not in _RENDERS:  # not rendered for this content, nor under way
             missing.append((str(notebook), str(path), options, jupyter.config["toc_depth"]))
     if len(missing) < 2 or (os.cpu_count() or 1) < 2:
@@ -81,22 +80,14 @@ _RENDERS = {}  # cache file -> (notebook, its render): started, not yet waited f
 _POOL = {}
 
 
-def _cache_file(jupyter, notebook) -> Path:
-    """Where mkdocs-jupyter keeps the render of `notebook` as it is now: its key is the notebook's content."""
-    import sys
-
-    plugin = sys.modules[type(jupyter).__module__]
-    return plugin._get_cache_path(jupyter.config["cache_dir"], plugin._compute_cache_key(str(notebook),
-                                                                                           jupyter.config, False))
-
-
 def wait_for_render(config, notebook: str) -> None:
     """Return once the render `render_in_parallel` started for `notebook` as it is now, if any, is in the cache;
     a render that failed raises RuntimeError naming the notebook. The last one waited for closes the processes."""
     jupyter = config.plugins["mkdocs-jupyter"]
-    if not _RENDERS or not jupyter.config["cache"]:
+    options = upstream.render_options(jupyter, config)
+    if not _RENDERS or options is None:
         return
-    cache = str(_cache_file(jupyter, notebook))
+    cache = str(upstream.cache_file(jupyter, notebook, options))
     if cache not in _RENDERS:
         return
     _, render = _RENDERS.pop(cache)
@@ -124,26 +115,23 @@ def end_renders(cancel: bool = False) -> None:
 
 
 def renders_in_parallel() -> bool:
-    """Whether the installed mkdocs-jupyter is the one whose rendering `render_in_parallel` repeats."""
+    """Whether the installed mkdocs-jupyter is one whose rendering `render_in_parallel` repeats (upstream.py)."""
     from importlib.metadata import version
 
-    return version("mkdocs-jupyter").startswith(RENDERER)
+    return any(version("mkdocs-jupyter").startswith(prefix) for prefix in upstream.RENDER_OPTIONS)
 
 
 def _render(job) -> None:
     import json
 
-    from mkdocs_jupyter import plugin
-
     from coursekit.notebooks.export import faster_exports
 
     notebook, cache_path, options, toc_depth = job
     with faster_exports():  # the same page, in less than half the time
-        body = plugin.convert.nb2html(notebook, execute=False, **options)
-        toc_tokens, title = plugin._get_nb_toc_tokens(notebook, toc_depth)
+        record = upstream.render(notebook, options, toc_depth)
     Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
     partial = Path(f"{cache_path}.{os.getpid()}")  # whole or absent, for a build reading the cache meanwhile
-    partial.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
+    partial.write_text(json.dumps(record), encoding="utf-8")
     partial.replace(cache_path)
 
 
@@ -156,8 +144,8 @@ def keep_rendered_notebooks(config) -> None:
     """
     jupyter = config.plugins["mkdocs-jupyter"]
     if jupyter.config["cache"]:  # with the renders still under way, which may land meanwhile
-        jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))
-        jupyter._used_cache_paths.update(Path(cache) for cache in rendering())
+        upstream.keep_cached(jupyter, Path(jupyter.config["cache_dir"]).glob("*.json"))
+        upstream.keep_cached(jupyter, (Path(cache) for cache in rendering()))
 
 
 def finish(html: str, page, config, language: str) -> str:
@@ -170,8 +158,9 @@ def finish(html: str, page, config, language: str) -> str:
     html = drop_third_party_scripts(html)
     html = share_stylesheet(html, get_relative_url(SHARED_STYLESHEET, page.url))
     recorded = page_metadata(page.file.abs_src_path)
-    html = set_heading_ids(html, page.toc, recorded.get("heading_ids", []))
-    html = set_figure_alts(html, recorded.get("figure_alts", []))
+    name = shown(page.file.abs_src_path)
+    html = set_heading_ids(html, page.toc, recorded.get("heading_ids", []), name)
+    html = set_figure_alts(html, recorded.get("figure_alts", []), name)
     notebook_id = page.file.src_uri.rsplit("/", 1)[-1].removesuffix(".ipynb")
     # mkdocs-jupyter (include_source) copies the .ipynb beside the page; Material shows no button for it.
     return notebook_actions(notebook_id, language, config, f"{notebook_id}.ipynb") + html
@@ -180,7 +169,7 @@ def finish(html: str, page, config, language: str) -> str:
 def _jupyter_stylesheet() -> str:
     import mkdocs_jupyter
 
-    return (Path(mkdocs_jupyter.__file__).parent / "templates/mkdocs_html/assets/index.css").read_text(encoding="utf-8")
+    return (Path(mkdocs_jupyter.__file__).parent / upstream.MKDOCS_JUPYTER_STYLESHEET).read_text(encoding="utf-8")
 
 
 def share_stylesheet(html: str, href: str) -> str:
@@ -211,22 +200,28 @@ def page_metadata(notebook_path: str) -> dict:
         return json.load(handle).get("metadata", {}).get("course", {})
 
 
-def set_figure_alts(html: str, alts: list[str]) -> str:
-    """The notebook's figures get the descriptions the chapter page gives the same figures."""
+NO_ALT = f'alt="{export.NO_ALT}"'  # nbconvert's stand-in
+REFRESH = "python -m coursekit refresh writes the notebook again from its chapter page"
+
+
+def set_figure_alts(html: str, alts: list[str], name: str) -> str:
+    """The notebook's figures get the descriptions the chapter page gives the same figures; where the counts
+    disagree, the page keeps nbconvert's stand-ins and the build warns, naming the notebook `name`."""
     from html import escape
 
-    from coursekit.notebooks.export import NO_ALT
-
-    stand_in = f'alt="{NO_ALT}"'
-    if html.count(stand_in) != len(alts):
+    if html.count(NO_ALT) != len(alts):
+        log.warning(f"{name}: {html.count(NO_ALT)} figure(s) without a description on the notebook page, "
+                    f"{len(alts)} description(s) recorded from its chapter page: its figures keep nbconvert's "
+                    f"stand-in ({REFRESH})")
         return html
     for alt in alts:
-        html = html.replace(stand_in, f'alt="{escape(alt)}"', 1)
+        html = html.replace(NO_ALT, f'alt="{escape(alt)}"', 1)
     return html
 
 
-def set_heading_ids(html: str, toc, ids: list[str | None]) -> str:
-    """Give the notebook page's headings, and its table of contents, the chapter page's anchors.
+def set_heading_ids(html: str, toc, ids: list[str | None], name: str) -> str:
+    """Give the notebook page's headings, and its table of contents, the chapter page's anchors; where the
+    counts disagree, the page keeps mkdocs-jupyter's anchors and the build warns, naming the notebook `name`.
 
     nbconvert and MkDocs slug headings from their text, which is empty for Chinese headings; the
     English anchors also keep a deep link valid across languages.
@@ -234,7 +229,10 @@ def set_heading_ids(html: str, toc, ids: list[str | None]) -> str:
     found = list(HEADING.finditer(html))
     entries = _flatten(toc)
     if len(found) != len(ids) or len(entries) != len(ids):
-        return html  # not a generated notebook: leave it as mkdocs-jupyter made it
+        log.warning(f"{name}: {len(found)} heading(s) on the notebook page, {len(entries)} in its table of "
+                    f"contents, {len(ids)} anchor(s) recorded from its chapter page: its headings keep "
+                    f"mkdocs-jupyter's anchors ({REFRESH})")
+        return html
     for entry, anchor in zip(entries, ids):
         if anchor:
             entry.id = anchor

@@ -8,11 +8,15 @@ MAX_BLOCKS = 20_000  # blocks kept; `mkdocs serve` runs for hours, and its edits
 def highlight_once() -> None:
     """Make pymdownx.highlight (Material's code blocks) reuse what Pygments gave for the same code, lexer
     and formatter options: the same HTML, computed once."""
-    import pymdownx.highlight as highlighter
+    from importlib import import_module
 
-    if getattr(highlighter.highlight, "once", False):
+    from coursekit.upstream import PYMDOWNX_HIGHLIGHT
+
+    module, name = PYMDOWNX_HIGHLIGHT
+    highlighter = import_module(module)
+    if getattr(getattr(highlighter, name), "once", False):
         return
-    pygments_highlight, done = highlighter.highlight, {}
+    pygments_highlight, done = getattr(highlighter, name), {}
 
     def highlight(code, lexer, formatter, outfile=None):
         if outfile is not None:
@@ -25,7 +29,7 @@ def highlight_once() -> None:
         return done[key]
 
     highlight.once = True
-    highlighter.highlight = highlight
+    setattr(highlighter, name, highlight)
 
 
 def _frozen(options: dict) -> str:

@@ -12,7 +12,7 @@ self.addEventListener = (type, listener, ...options) => listen(
 const here = (self.document && document.currentScript && document.currentScript.src) || self.location.href;
 importScripts(new URL("MATERIAL_WORKER", here).href);
 
-const SETUP = 0, QUERY = 2; // Material's worker messages
+const SETUP = MESSAGE, QUERY = MESSAGE; // Material's worker messages, numbered as coursekit/upstream.py says
 const plainWord = /^[^\s"*+\-:^~\p{sc=Han}]+$/u;
 
 function withStems(event) {

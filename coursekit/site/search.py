@@ -14,13 +14,12 @@ import json
 import re
 from pathlib import Path
 
+from coursekit import upstream
 from coursekit.project import languages, site_prefix
 
 HERE = Path(__file__).parent
-BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.\w+\.min\.js"></script>')
 WORKERS = "assets/javascripts/workers"  # Material's; its worker finds lunr's languages in ../lunr
 WORKER = "search-stems.js"
-MATERIAL_WORKER = re.compile(r'("search": "(?:[^"]*/)?assets/javascripts/workers/)search\.\w+\.min\.js"')
 # Each language's lunr language (Material ships assets/javascripts/lunr/min/lunr.<code>.min.js) and
 # pipeline. Chinese is segmented by jieba at build time and by the worker against the index at query
 # time; it keeps lunr's English stemmer for the English words of its pages, without the trimmer, which
@@ -73,19 +72,21 @@ def split_index(site_dir: str | Path, offline: bool = False) -> list[Path]:
 def with_page_script(html: str) -> str:
     """The page with search-index.js inlined right before Material's bundle."""
     script = (HERE / "search-index.js").read_text(encoding="utf-8")
-    return BUNDLE.sub(lambda m: f"<script>{script}</script>{m[0]}", html, count=1)
+    return upstream.MATERIAL_BUNDLE.sub(lambda m: f"<script>{script}</script>{m[0]}", html, count=1)
 
 
 def write_worker(site_dir: str | Path) -> None:
     folder = Path(site_dir) / WORKERS
-    (material,) = folder.glob("search.*.min.js")
-    source = (HERE / "search-worker.js").read_text(encoding="utf-8")
-    (folder / WORKER).write_text(source.replace("MATERIAL_WORKER", material.name), encoding="utf-8")
+    (material,) = folder.glob(upstream.MATERIAL_WORKER_FILE)
+    source = (HERE / "search-worker.js").read_text(encoding="utf-8").replace("MATERIAL_WORKER", material.name)
+    for name, number in upstream.MATERIAL_WORKER_MESSAGES.items():  # Material's numbers for its messages
+        source = source.replace(f"{name} = MESSAGE", f"{name} = {number}")
+    (folder / WORKER).write_text(source, encoding="utf-8")
 
 
 def use_stemming_worker(html: str) -> str:
     """A page's configuration names the stemming worker instead of Material's."""
-    return MATERIAL_WORKER.sub(rf'\g<1>{WORKER}"', html)
+    return upstream.MATERIAL_WORKER.sub(rf'\g<1>{WORKER}"', html)
 
 
 # Material indexes a page by parsing its HTML, every tag of it, those of the code blocks it then leaves out

@@ -15,7 +15,10 @@ and adds the page and its notebook to `nav` in mkdocs.yml, after the last chapte
 of each home page (their translations marked again: the command writes the item in every language). Then
 
   python -m coursekit refresh      writes the output, the figures and the notebooks
-  pytest                           passes
+  pytest                           passes, but for tests/test_placeholders.py, which names by file and line
+                                   each placeholder (PLACEHOLDERS, the first section) until it is replaced
+
+The command prints these steps.
 """
 
 import argparse
@@ -30,6 +33,16 @@ from coursekit.project import DOCS, ROOT, SNIPPETS, chapters, languages
 NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 FIELD = re.compile(r"\{\{(\w+)\}\}")
 SCRIPT, SECTION = "first_steps", "running-mean"  # the snippet and its section, named on every page
+# The words of WORDS that stand in for the chapter's own, with what to write instead: a test names each one
+# left in place (coursekit/checks/placeholders.py), as does the first section, by the include of its script.
+PLACEHOLDERS = {
+    "intro": "say what the chapter teaches and why a reader needs it",
+    "description": "describe the chapter in the page's front matter",
+    "summary": "sum up the chapter's own sections",
+    "what": "say what the chapter covers, in its item of the home page's outline",
+}
+FIRST_SECTION = (f"replace the first section (heading, formula, code block, output, figure) and its script "
+                 f"snippets/<folder>/{SCRIPT}.py with the chapter's own, in the three languages")
 
 PAGE = """\
 ---
@@ -335,5 +348,18 @@ def main(argv: list[str]) -> int:
         return 2
     for path in written:
         print("wrote", path.relative_to(ROOT))
-    print("next: python -m coursekit refresh (outputs, figures, notebooks), then pytest")
+    print(next_steps(args.name))
     return 0
+
+
+def next_steps(name: str) -> str:
+    """What the author does next: the chapter holds new-chapter's placeholders until then."""
+    pages = ", ".join(f"docs/{language}/chapters/{name}.md" for language in languages())
+    homes = ", ".join(f"docs/{language}/index.md" for language in languages())
+    first_section = FIRST_SECTION.replace("<folder>", name.replace("-", "_"))
+    return (f"next:\n"
+            f"  1. python -m coursekit refresh: the output, the figure and the notebooks\n"
+            f"  2. in {pages}: {first_section}; write the intro, the description and the summary\n"
+            f"  3. in {homes}: {PLACEHOLDERS['what']}\n"
+            f"  4. python -m coursekit refresh, then pytest --chapter {name}, which names each placeholder left\n"
+            f"     in place by file and line (tests/test_placeholders.py)")
