@@ -15,14 +15,16 @@ from importlib.metadata import version
 @dataclass(frozen=True)
 class ReachIn:
     package: str  # as pip names it; "python" for the standard library
-    checked: tuple[str, ...]  # the exact versions it was checked against
+    checked: tuple[str, ...]  # the exact versions it was checked against (Python's: major.minor)
     what: str  # what is relied upon, to check after an upgrade
     why: str
     user: str  # the module that relies on it
 
 
 def installed(package: str) -> str:
-    return "{}.{}.{}".format(*sys.version_info) if package == "python" else version(package)
+    # Python by major.minor: a reader's patch release is not pinned, and the faster export's test compares its
+    # page with nbconvert's own on whatever Python runs it (tests/test_notebook_renders.py).
+    return "{}.{}".format(*sys.version_info) if package == "python" else version(package)
 
 
 # nbconvert's HTML exporter ends each export by parsing the page with its module's `BeautifulSoup`; the faster
@@ -62,7 +64,7 @@ REACH_INS = (
             "nbconvert's templates compiled once per process, not at each export; no public setting gives its "
             "environment a bytecode cache, and mkdocs-jupyter makes the exporter",
             "coursekit/notebooks/export.py"),
-    ReachIn("python", ("3.11.7", "3.12.1", "3.13.0"),
+    ReachIn("python", ("3.11", "3.12", "3.13"),  # checked on 3.11.7, 3.12.1 and 3.13.0
             "html.parser's module regexes tagfind_tolerant and attrfind_tolerant read a start tag's name and "
             "each attribute as HTMLParser.parse_starttag does",
             "an attribute set where the tokenizer found it; HTMLParser gives attributes' values, not where they are",

@@ -1,6 +1,9 @@
 """A chapter holds no placeholder of `new-chapter`: its intro, description, summary, first section and home-page
-outline item are its own, in every language. A chapter just made fails here, naming each placeholder by file and
-line, until its author replaces them (the command prints these steps)."""
+outline item are its own, in every language. While a chapter is being written, its run names each placeholder
+by file and line as a skip (a chapter just made and refreshed is green, and says what is left); under CI, which
+publishes, they fail."""
+
+import os
 
 import pytest
 
@@ -12,7 +15,11 @@ from coursekit.tools.new_chapter import WORDS
 @pytest.mark.parametrize("chapter", chapter_ids())
 def test_no_placeholder_of_new_chapter_is_left_in_place(chapter):
     problems = left_in_chapter(chapter)
-    assert not problems, "new-chapter's placeholder text, to replace with the chapter's own:\n" + "\n".join(problems)
+    if problems:
+        message = "new-chapter's placeholder text, to replace with the chapter's own:\n" + "\n".join(problems)
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
 
 
 @pytest.mark.machinery
