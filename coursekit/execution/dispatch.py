@@ -13,11 +13,14 @@ import sys
 def baseline_env() -> dict[str, str]:
     """The environment that forces NumPy's and torch's dispatch down to their baseline kernels. Read by each
     library when it is imported: it takes effect in a new process only."""
-    import numpy
-
+    env = {"ATEN_CPU_CAPABILITY": "default"}
+    try:
+        import numpy
+    except ImportError:  # the site's own environment computes nothing
+        return env
     simd = numpy.show_config(mode="dicts").get("SIMD Extensions", {})
     dispatched = [*simd.get("found", []), *simd.get("not found", [])]  # beyond what NumPy was built for
-    return {"NPY_DISABLE_CPU_FEATURES": " ".join(dispatched), "ATEN_CPU_CAPABILITY": "default"}
+    return dict(env, NPY_DISABLE_CPU_FEATURES=" ".join(dispatched))
 
 
 def kernels() -> dict[str, object]:
