@@ -196,8 +196,8 @@ def test_a_notebook_gets_its_outputs_from_the_cache_until_a_code_cell_changes(ow
 def test_the_summary_says_how_many_results_came_from_the_cache(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv(cache.OFF, raising=False)
-    counts = cache.Counter({("chain", "hit"): 3, ("chain", "miss"): 1, ("script", "miss"): 2})
-    assert cache.summary(counts).startswith("execution cache: 3 of 6 runs came from .cache/executions/ "
-                                            "(chains 3/4, scripts 0/2)")
+    counts = cache.Counter({("chain", "hit"): 3, ("chain", "miss"): 1, ("script", "hit"): 1, ("script", "miss"): 2})
+    assert cache.summary(counts).startswith("execution cache: 4 of 7 runs came from .cache/executions/ "
+                                            "(chains 3/4, scripts 1/3)")
     monkeypatch.setenv("CI", "true")
     assert cache.summary(counts) == "execution cache: off (CI is set: every run is afresh)"
