@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.checks.browser import chromium_path, launch, serve
+from coursekit.execution import cache
 from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
 from coursekit.pages.includes import snippet_folders
 from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text, site_prefix
@@ -127,8 +128,13 @@ def executed_notebook(request):
     """A chapter's English notebook, run top to bottom in a fresh kernel: `executed_notebook(chapter)`."""
     import nbformat
 
+    noted = set()
+
     def executed(chapter):
         outcome = request.config.stash[JOBS][f"notebook-{chapter}"].result()
+        if chapter not in noted:  # whether its run came from the cache, in the run's summary
+            noted.add(chapter)
+            cache.noted(outcome.log)
         if outcome.returncode:
             raise RuntimeError(f"the {chapter} notebook failed to run:\n{outcome.log}")
         return nbformat.read(request.config.stash[SCRATCH] / f"{chapter}.ipynb", as_version=4)

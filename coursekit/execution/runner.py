@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from pytest_codeblocks.main import stdout_io
 
-from coursekit.execution import worker
+from coursekit.execution import cache, worker
 from coursekit.pages.codeblocks import PageBlock
+from coursekit.pages.includes import snippet_folders
+from coursekit.project import ROOT, SNIPPETS, read_text
 
 TIMEOUT_MARK = re.compile(r"^pytest\.mark\.timeout\(\s*(?P<seconds>\d+(?:\.\d*)?)\s*\)$")
 
@@ -67,11 +69,30 @@ def chain_id(blocks: list[PageBlock]) -> str:
 
 
 def run_chain(blocks: list[PageBlock]) -> list[Result]:
-    """The results of a chain, run in a worker's child process (once per distinct code)."""
+    """The results of a chain, run in a worker's child process (once per distinct code), or the results of
+    its last run with the same inputs (cache.py), where none failed."""
     key = tuple((b.block.syntax, b.block.code, limit(b)) for b in blocks)
     if key not in _CACHE:
-        _CACHE[key] = _run_in_worker(blocks)
+        digest = cache_key(blocks)
+        results = cache.load("chain", digest)
+        if results is cache.MISS:
+            results = _run_in_worker(blocks)
+            if not any(result.error for result in results):  # a failure may be the machine's (a limit): run again
+                cache.store("chain", digest, results)
+        _CACHE[key] = results
     return _CACHE[key]
+
+
+def cache_key(blocks: list[PageBlock]) -> str:
+    """The key of a chain's run: its code, includes expanded (so the included text is in it), the files of the
+    snippet folders its page includes (the code may read them), and the environment it computes in."""
+    page = blocks[0].page if blocks[0].page.is_absolute() else ROOT / blocks[0].page
+    try:
+        folders = sorted(snippet_folders(read_text(page)))
+    except (OSError, ValueError):
+        folders = []
+    code = [(b.block.syntax, b.block.code, limit(b)) for b in blocks]
+    return cache.key("chain", code, cache.files(SNIPPETS / folder for folder in folders), worker.environment())
 
 
 def _run_in_worker(blocks: list[PageBlock]) -> list[Result]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
-from coursekit.execution import worker
+from coursekit.execution import cache, worker
 from coursekit.figures.language import translated
 from coursekit.pages.includes import script_sections
 from coursekit.project import ROOT, languages, read_text
@@ -51,18 +51,34 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
     `nudged`: as on another device and another CPU: torch's matrix products and reductions come out off by
     up to NUDGE, relatively, and NumPy and torch compute on their baseline kernels (dispatch.py); what the
     script prints should not change. Only its printing matters then: figures are not kept.
+    The run is that of the last time its inputs were the same (cache.py), where it ran to its end and pickles.
     """
     path = Path(path).resolve()
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     seconds = limit(path)
+    dispatch = "baseline" if nudged else "full"
+    digest = cache_key(path, nudged)
+    run = cache.load("script", digest)
+    if run is not cache.MISS:
+        return run
     try:
         (run,) = worker.run(_script_job, path, str(shown), nudged, seconds,
-                            preload=worker.imports(read_text(path)), dispatch="baseline" if nudged else "full")
+                            preload=worker.imports(read_text(path)), dispatch=dispatch)
     except worker.TimedOut as stopped:
         raise ScriptFailed(str(stopped)) from None
     except worker.Failed as failed:
         raise ScriptFailed(f"{shown} failed when run as a script:\n{failed}") from None
+    cache.store("script", digest, run)
     return run
+
+
+def cache_key(path: Path, nudged: bool) -> str:
+    """The key of a script's run: its path (`__file__`), every file of its folder (itself, its data), the
+    nudge, and the environment its kernels are chosen by."""
+    path = Path(path).resolve()
+    return cache.key("script", str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
+                     cache.files([path.parent]), worker.environment("baseline" if nudged else "full"),
+                     nudged=nudged)
 
 
 def _script_job(step, path: Path, shown: str, nudged: bool, seconds: float):

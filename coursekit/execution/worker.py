@@ -142,6 +142,15 @@ def start(preload=(), threads: int | None = None, dispatch: str = "full") -> Non
         atexit.register(stop)
 
 
+def environment(dispatch: str = "full") -> dict[str, str]:
+    """The environment a job of `dispatch` computes in, torch's threads in each child included: what chooses
+    its kernels and the order its sums add up in, for a cached run's key (cache.py)."""
+    from coursekit.execution.dispatch import baseline_env
+
+    env = dict(os.environ, **(baseline_env() if dispatch == "baseline" else {}))
+    return dict(env, TORCH_THREADS=str(_threads)) if _threads else env
+
+
 def _spawn(dispatch: str) -> _Server:
     """A server in a new interpreter whose NumPy and torch compute on `dispatch`'s kernels."""
     import subprocess

@@ -11,15 +11,23 @@ import sys
 
 import pytest
 
-from coursekit.execution import runner, stale_outputs, worker
+from coursekit.execution import cache, runner, stale_outputs, worker
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.includes import IncludeError
 from coursekit.project import DOCS
 
 
+def pytest_addoption(parser):
+    parser.addoption("--no-execution-cache", action="store_true",
+                     help="run every page chain, snippet and notebook afresh, ignoring .cache/executions/ "
+                          f"(as {cache.OFF}=1 does; CI never uses it)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "timeout(seconds): the time a page's code block may run "
                                        f"(default {worker.CPU_SECONDS} s)")
+    if config.getoption("no_execution_cache"):
+        os.environ[cache.OFF] = "1"  # for the jobs this session starts too (a notebook's run)
 
 
 def pytest_collect_file(file_path, parent):
@@ -39,6 +47,23 @@ def pytest_collection_finish(session):
 
 def pytest_unconfigure(config):
     worker.stop()
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: its counts go to the controller
+        session.config.workeroutput["execution_cache"] = list(cache.stats.items())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):  # pytest-xdist's controller: a worker's counts
+    for kind, count in getattr(node, "workeroutput", {}).get("execution_cache", []):
+        cache.stats[tuple(kind)] += count
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many results came from the cache: a test that passed on one passed on that earlier run."""
+    if any(cache.stats.values()) or cache.why_off():
+        terminalreporter.write_line(cache.summary(cache.stats))
 
 
 def _check_groups(session):
