@@ -103,38 +103,59 @@ def test_the_repository_link_stays_and_its_request_to_the_host_goes():
 
 @pytest.mark.machinery
 def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
-    """Names and runs of spaces, drawn in the code's own colour, lose their span; every other token keeps
-    its own, and the text is the same."""
+    """Tokens drawn in the code's own colour (names, `True`, the f of an f-string) lose their span;
+    every other token keeps its own, and the text is the same."""
     from html import unescape
 
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import PythonLexer
 
-    from coursekit.site.markup import lean_code
+    from coursekit.site.markup import PLAIN, lean_code
 
-    code = 'for x in range(3):\n    print(f"{x:>4}", x ** 2)  # a < b\n'
+    code = 'for x in range(3):\n    print(f"{x:>4}", x ** 2, True)  # a < b\n'
     html = highlight(code, PythonLexer(), HtmlFormatter())
     lean = lean_code(html)
     text = lambda markup: unescape(re.sub(r"<[^>]+>", "", markup))  # noqa: E731
     assert text(lean) == text(html) and text(lean).strip() == code.strip()
-    assert '<span class="n">' in html and '<span class="n">' not in lean and '<span class="w">' not in lean
-    kept = lambda markup: re.findall(r'<span class="(?![nw]")[^"]+">', markup)  # noqa: E731
-    plain = len(re.findall(r'<span class="[nw]">', html))
-    assert kept(lean) == kept(html) and plain and lean.count("<span") == html.count("<span") - plain
+    classes = lambda markup: re.findall(r'<span class="([^"]+)">', markup)  # noqa: E731
+    plain = [token for token in classes(html) if token in PLAIN["highlight"]]
+    assert {"n", "kc", "sa"} <= set(plain) and not set(classes(lean)) & PLAIN["highlight"]
+    assert classes(lean) == [token for token in classes(html) if token not in PLAIN["highlight"]]
+    assert {"p", "o", "nb", "si"} <= set(classes(lean))  # coloured: kept
+    assert "<span></span>" in html and "<span></span>" not in lean
+
+
+@pytest.mark.machinery
+def test_a_token_keeps_its_span_where_its_block_s_stylesheet_colours_it():
+    """`True` is drawn as a name in Material's blocks and as a keyword in a notebook's; a built-in, coloured
+    by Material, is a plain name in a notebook. Punctuation and operators are coloured in both."""
+    from coursekit.site.markup import lean_code
+
+    tokens = ('<span class="kc">True</span><span class="p">(</span><span class="nb">len</span>'
+              '<span class="o">+</span><span class="n">x</span>')
+    material = f'<div class="language-python highlight"><pre><span></span><code>{tokens}</code></pre></div>'
+    notebook = f'<div class="highlight-ipynb hl-python "><pre><span></span>{tokens}</pre></div>'
+    assert lean_code(material + notebook) == (
+        '<div class="language-python highlight"><pre><code>True<span class="p">(</span><span class="nb">len</span>'
+        '<span class="o">+</span>x</code></pre></div>'
+        '<div class="highlight-ipynb hl-python "><pre><span class="kc">True</span><span class="p">(</span>len'
+        '<span class="o">+</span>x</pre></div>')
 
 
 @pytest.mark.machinery
 def test_only_highlighted_code_loses_its_plain_spans():
-    """A span a page writes itself, outside code, is the page's: it stays, its class included."""
+    """A span a page writes itself, outside code, is the page's: it stays, its class included; code in no
+    block loses only the spans plain in every kind of block; a first empty line keeps the span that holds it."""
     from coursekit.site.markup import lean_code
 
     page = ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
-            '<pre><code><span class="n">x</span><span class="w"> </span><span class="o">=</span></code></pre>'
-            '<p title="<code>"><span class="w">kept</span></p>')
+            '<pre><code><span class="n">x</span><span class="w"> </span><span class="o">=</span>'
+            '<span class="kc">None</span></code></pre>'
+            '<p title="<code>"><span class="w">kept</span></p><pre><span></span>\n<span class="n">y</span></pre>')
     assert lean_code(page) == ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
-                               '<pre><code>x <span class="o">=</span></code></pre>'
-                               '<p title="<code>"><span class="w">kept</span></p>')
+                               '<pre><code>x <span class="o">=</span><span class="kc">None</span></code></pre>'
+                               '<p title="<code>"><span class="w">kept</span></p><pre><span></span>\ny</pre>')
 
 
 def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
