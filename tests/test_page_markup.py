@@ -166,6 +166,36 @@ def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
         assert "highlight" in html and not re.search(r'<span class="[nw]">', html), page.relative_to(site)
 
 
+@pytest.mark.machinery
+@pytest.mark.parametrize(("tex", "lean"), [
+    (r"\frac{a+b}{c}", "<mfrac><mrow><mi>a</mi><mo>&#x0002B;</mo><mi>b</mi></mrow><mi>c</mi></mfrac>"),
+    (r"x_{ij}^{2}", "<msubsup><mi>x</mi><mrow><mi>i</mi><mi>j</mi></mrow><mn>2</mn></msubsup>"),
+    (r"\sqrt{x+1}", "<msqrt><mi>x</mi><mo>&#x0002B;</mo><mn>1</mn></msqrt>"),
+    (r"\left( a \right) b", '<mrow><mo stretchy="true" fence="true" form="prefix">&#x00028;</mo><mi>a</mi>'
+                             '<mo stretchy="true" fence="true" form="postfix">&#x00029;</mo></mrow><mi>b</mi>'),
+    (r"{}_{i}", "<msub><mrow /><mi>i</mi></msub>"),
+])
+def test_formulas_lose_the_rows_that_group_nothing(tex, lean):
+    """An mrow around one element, or the only child of a row (the formula, a square root), goes; one that
+    groups several elements as one argument or within a row stays, and so does an empty argument."""
+    from latex2mathml.converter import convert
+
+    from coursekit.site.mathml import to_mathml
+
+    mathml, written = to_mathml(tex, display=False), convert(tex)
+    assert mathml == f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">{lean}</math>'
+    others = lambda mathml: re.findall(r"<[^>]*>|[^<]+", re.sub(r"</?mrow>", "", mathml))  # noqa: E731
+    assert others(mathml) == others(written) and written.count("<mrow") > mathml.count("<mrow")
+
+
+@pytest.mark.machinery
+def test_formulas_whose_tags_do_not_nest_are_left_as_they_are():
+    from coursekit.site.mathml import without_lone_rows
+
+    for mathml in ("<math><mrow><mi>x</mi></math>", "<math><mrow><mi>x</mi></mrow></mrow></math>"):
+        assert without_lone_rows(mathml) == mathml
+
+
 def sections(html: str) -> list[tuple]:
     """What Material's search makes of a page's HTML: each section's id, title and text."""
     from material.plugins.search.plugin import Parser
