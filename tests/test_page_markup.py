@@ -1,12 +1,15 @@
 """What the site adds to pages: notes on continued blocks, stale-translation notices, marker handling."""
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from coursekit.budgets import BUDGET
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.model import Page
+from coursekit.project import chapters, languages
 from coursekit.site.markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
 
 FENCE = "```"
@@ -164,6 +167,37 @@ def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "highlight" in html and not re.search(r'<span class="[nw]">', html), page.relative_to(site)
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.count += 1
+
+
+def elements(html: str) -> int:
+    counter = _Elements()
+    counter.feed(html)
+    return counter.count
+
+
+def test_every_chapter_page_keeps_to_its_element_budget(site):
+    """Each element of a page is styled and laid out at every load, and again when Material restyles the page
+    as it starts: a chapter page, in every language, holds at most the budget's elements."""
+    pages = sorted(site.glob("**/chapters/*/index.html"))
+    counts = {page.relative_to(site).as_posix(): elements(page.read_text(encoding="utf-8")) for page in pages}
+    budget = BUDGET["elements per chapter page"]
+    over = [f"{page}: {count} elements" for page, count in counts.items() if count > budget]
+    assert len(counts) == len(chapters()) * len(languages()) and min(counts.values()) > 1000
+    assert not over, f"budget {budget} elements:\n" + "\n".join(over)
+
+
+@pytest.mark.machinery
+def test_elements_are_counted_as_a_browser_makes_them():
+    assert elements('<p>a<br>b<img src="x"/><math><mrow><mi>x</mi></mrow></math></p><!-- <p> -->') == 6
 
 
 @pytest.mark.machinery
