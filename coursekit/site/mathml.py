@@ -99,16 +99,20 @@ def _lean(element: _Element) -> None:
     for child in element.children:
         if isinstance(child, _Element):
             _lean(child)
-    kids = [child for child in element.children if not (isinstance(child, str) and not child.strip())]
-    lean = []
+    lean, alone = [], len(_content(element)) == 1
     for child in element.children:
         if isinstance(child, _Element) and child.start == LONE_ROW and child.end:
-            inside = [part for part in child.children if not (isinstance(part, str) and not part.strip())]
-            if len(inside) == 1 and isinstance(inside[0], _Element) or element.name in ROWS and len(kids) == 1:
+            inside = _content(child)
+            if len(inside) == 1 and isinstance(inside[0], _Element) or element.name in ROWS and alone:
                 lean += child.children
                 continue
         lean.append(child)
     element.children = lean
+
+
+def _content(element: _Element) -> list:
+    """Its children but the white space between them, which MathML ignores."""
+    return [child for child in element.children if not (isinstance(child, str) and not child.strip())]
 
 
 def _written(element: _Element):
