@@ -131,6 +131,47 @@ def axe_on(browser, folder, paths: list[str], dark=False) -> list[str]:
     return problems
 
 
+# A span of each class put in the block's code beside one of no class: the properties whose value differs.
+TOKEN_LOOKS = """([selector, classes]) => {
+  const code = document.querySelector(selector);
+  const properties = ["color", "font-weight", "font-style", "text-decoration-line", "background-color"];
+  const look = name => {
+    const span = code.appendChild(document.createElement("span"));
+    span.className = name;
+    span.textContent = "x";
+    const style = getComputedStyle(span);
+    const seen = properties.map(property => style.getPropertyValue(property));
+    span.remove();
+    return seen;
+  };
+  const text = look("");
+  return Object.fromEntries(classes.map(name => [name, properties.filter((_, i) => look(name)[i] !== text[i])])
+    .filter(([, differ]) => differ.length));
+}"""
+
+
+def test_code_left_without_a_span_looks_as_the_code_does(base_url, context):
+    """Each token class whose span the site drops (`PLAIN` in coursekit/site/markup.py) is drawn as the code's
+    own text by its kind of block, in both palettes (spaces, which draw nothing, in any colour), and
+    punctuation and operators are not: they keep their span."""
+    from coursekit.site.markup import PLAIN
+
+    chapter = next(iter(chapters()))
+    blocks = {"highlight": (CHAPTER, ".highlight pre code"),
+              "highlight-ipynb": (f"notebooks/{chapter}/", ".highlight-ipynb pre")}
+    page, problems = context.new_page(), []
+    for kind, (url, selector) in blocks.items():
+        page.goto(base_url + url)
+        for scheme in PALETTE:
+            in_palette(page, scheme)
+            differ = page.evaluate(TOKEN_LOOKS, [selector, sorted(PLAIN[kind] | {"p", "o"})])
+            if differ.get("w") == ["color"]:
+                del differ["w"]
+            if set(differ) & PLAIN[kind] or not {"p", "o"} <= set(differ):  # the check sees what colours
+                problems.append(f"{kind} blocks, {scheme} palette: {differ}")
+    assert not problems, "token classes drawn otherwise than the code's text:\n" + "\n".join(problems)
+
+
 def test_formulas_are_set_in_the_math_font(site, every_page_loaded):
     """On every page that has formulas, in every language, the site's math font is loaded and sets them as a
     book does: each kind they use (fractions stacked, scripts raised and lowered, display sums and integrals

@@ -1,12 +1,15 @@
 """What the site adds to pages: notes on continued blocks, stale-translation notices, marker handling."""
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from coursekit.budgets import BUDGET
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.model import Page
+from coursekit.project import chapters, languages
 from coursekit.site.markup import drop_alternate_head_links, mark_continued_blocks, stale_notices
 
 FENCE = "```"
@@ -103,38 +106,59 @@ def test_the_repository_link_stays_and_its_request_to_the_host_goes():
 
 @pytest.mark.machinery
 def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
-    """Names and runs of spaces, drawn in the code's own colour, lose their span; every other token keeps
-    its own, and the text is the same."""
+    """Tokens drawn in the code's own colour (names, `True`, the f of an f-string) lose their span;
+    every other token keeps its own, and the text is the same."""
     from html import unescape
 
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import PythonLexer
 
-    from coursekit.site.markup import lean_code
+    from coursekit.site.markup import PLAIN, lean_code
 
-    code = 'for x in range(3):\n    print(f"{x:>4}", x ** 2)  # a < b\n'
+    code = 'for x in range(3):\n    print(f"{x:>4}", x ** 2, True)  # a < b\n'
     html = highlight(code, PythonLexer(), HtmlFormatter())
     lean = lean_code(html)
     text = lambda markup: unescape(re.sub(r"<[^>]+>", "", markup))  # noqa: E731
     assert text(lean) == text(html) and text(lean).strip() == code.strip()
-    assert '<span class="n">' in html and '<span class="n">' not in lean and '<span class="w">' not in lean
-    kept = lambda markup: re.findall(r'<span class="(?![nw]")[^"]+">', markup)  # noqa: E731
-    plain = len(re.findall(r'<span class="[nw]">', html))
-    assert kept(lean) == kept(html) and plain and lean.count("<span") == html.count("<span") - plain
+    classes = lambda markup: re.findall(r'<span class="([^"]+)">', markup)  # noqa: E731
+    plain = [token for token in classes(html) if token in PLAIN["highlight"]]
+    assert {"n", "kc", "sa"} <= set(plain) and not set(classes(lean)) & PLAIN["highlight"]
+    assert classes(lean) == [token for token in classes(html) if token not in PLAIN["highlight"]]
+    assert {"p", "o", "nb", "si"} <= set(classes(lean))  # coloured: kept
+    assert "<span></span>" in html and "<span></span>" not in lean
+
+
+@pytest.mark.machinery
+def test_a_token_keeps_its_span_where_its_block_s_stylesheet_colours_it():
+    """`True` is drawn as a name in Material's blocks and as a keyword in a notebook's; a built-in, coloured
+    by Material, is a plain name in a notebook. Punctuation and operators are coloured in both."""
+    from coursekit.site.markup import lean_code
+
+    tokens = ('<span class="kc">True</span><span class="p">(</span><span class="nb">len</span>'
+              '<span class="o">+</span><span class="n">x</span>')
+    material = f'<div class="language-python highlight"><pre><span></span><code>{tokens}</code></pre></div>'
+    notebook = f'<div class="highlight-ipynb hl-python "><pre><span></span>{tokens}</pre></div>'
+    assert lean_code(material + notebook) == (
+        '<div class="language-python highlight"><pre><code>True<span class="p">(</span><span class="nb">len</span>'
+        '<span class="o">+</span>x</code></pre></div>'
+        '<div class="highlight-ipynb hl-python "><pre><span class="kc">True</span><span class="p">(</span>len'
+        '<span class="o">+</span>x</pre></div>')
 
 
 @pytest.mark.machinery
 def test_only_highlighted_code_loses_its_plain_spans():
-    """A span a page writes itself, outside code, is the page's: it stays, its class included."""
+    """A span a page writes itself, outside code, is the page's: it stays, its class included; code in no
+    block loses only the spans plain in every kind of block; a first empty line keeps the span that holds it."""
     from coursekit.site.markup import lean_code
 
     page = ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
-            '<pre><code><span class="n">x</span><span class="w"> </span><span class="o">=</span></code></pre>'
-            '<p title="<code>"><span class="w">kept</span></p>')
+            '<pre><code><span class="n">x</span><span class="w"> </span><span class="o">=</span>'
+            '<span class="kc">None</span></code></pre>'
+            '<p title="<code>"><span class="w">kept</span></p><pre><span></span>\n<span class="n">y</span></pre>')
     assert lean_code(page) == ('<p><span class="n">note</span></p><script>let s = "<code>";</script>'
-                               '<pre><code>x <span class="o">=</span></code></pre>'
-                               '<p title="<code>"><span class="w">kept</span></p>')
+                               '<pre><code>x <span class="o">=</span><span class="kc">None</span></code></pre>'
+                               '<p title="<code>"><span class="w">kept</span></p><pre><span></span>\ny</pre>')
 
 
 def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
@@ -143,6 +167,67 @@ def test_pages_and_notebook_pages_carry_no_span_for_plain_code(site):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "highlight" in html and not re.search(r'<span class="[nw]">', html), page.relative_to(site)
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.count += 1
+
+
+def elements(html: str) -> int:
+    counter = _Elements()
+    counter.feed(html)
+    return counter.count
+
+
+def test_every_chapter_page_keeps_to_its_element_budget(site):
+    """Each element of a page is styled and laid out at every load, and again when Material restyles the page
+    as it starts: a chapter page, in every language, holds at most the budget's elements."""
+    pages = sorted(site.glob("**/chapters/*/index.html"))
+    counts = {page.relative_to(site).as_posix(): elements(page.read_text(encoding="utf-8")) for page in pages}
+    budget = BUDGET["elements per chapter page"]
+    over = [f"{page}: {count} elements" for page, count in counts.items() if count > budget]
+    assert len(counts) == len(chapters()) * len(languages()) and min(counts.values()) > 1000
+    assert not over, f"budget {budget} elements:\n" + "\n".join(over)
+
+
+@pytest.mark.machinery
+def test_elements_are_counted_as_a_browser_makes_them():
+    assert elements('<p>a<br>b<img src="x"/><math><mrow><mi>x</mi></mrow></math></p><!-- <p> -->') == 6
+
+
+@pytest.mark.machinery
+@pytest.mark.parametrize(("tex", "lean"), [
+    (r"\frac{a+b}{c}", "<mfrac><mrow><mi>a</mi><mo>&#x0002B;</mo><mi>b</mi></mrow><mi>c</mi></mfrac>"),
+    (r"x_{ij}^{2}", "<msubsup><mi>x</mi><mrow><mi>i</mi><mi>j</mi></mrow><mn>2</mn></msubsup>"),
+    (r"\sqrt{x+1}", "<msqrt><mi>x</mi><mo>&#x0002B;</mo><mn>1</mn></msqrt>"),
+    (r"\left( a \right) b", '<mrow><mo stretchy="true" fence="true" form="prefix">&#x00028;</mo><mi>a</mi>'
+                             '<mo stretchy="true" fence="true" form="postfix">&#x00029;</mo></mrow><mi>b</mi>'),
+    (r"{}_{i}", "<msub><mrow /><mi>i</mi></msub>"),
+])
+def test_formulas_lose_the_rows_that_group_nothing(tex, lean):
+    """An mrow around one element, or the only child of a row (the formula, a square root), goes; one that
+    groups several elements as one argument or within a row stays, and so does an empty argument."""
+    from latex2mathml.converter import convert
+
+    from coursekit.site.mathml import to_mathml
+
+    mathml, written = to_mathml(tex, display=False), convert(tex)
+    assert mathml == f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">{lean}</math>'
+    others = lambda mathml: re.findall(r"<[^>]*>|[^<]+", re.sub(r"</?mrow>", "", mathml))  # noqa: E731
+    assert others(mathml) == others(written) and written.count("<mrow") > mathml.count("<mrow")
+
+
+@pytest.mark.machinery
+def test_formulas_whose_tags_do_not_nest_are_left_as_they_are():
+    from coursekit.site.mathml import without_lone_rows
+
+    for mathml in ("<math><mrow><mi>x</mi></math>", "<math><mrow><mi>x</mi></mrow></mrow></math>"):
+        assert without_lone_rows(mathml) == mathml
 
 
 def sections(html: str) -> list[tuple]:

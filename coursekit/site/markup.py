@@ -86,15 +86,41 @@ def exclude_code_from_search(html: str) -> str:
     return CODE_BLOCK.sub(lambda m: m[0] + " data-search-exclude", html)
 
 
-PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+# Pygments' token classes drawn in the code's own colour by the stylesheet of the block they are in, in both
+# palettes: their span shows nothing. Checked against the styles themselves in tests/test_browser.py.
+PLAIN = {
+    # Material's (`.highlight`, chapter pages): `.n` (names) and `.kc` (True, None) take
+    # --md-code-hl-name-color, which is --md-code-fg-color in both palettes; `.w` (spaces), `.sa` (the f of
+    # an f-string), `.dl`, `.fm` (__init__), `.vm`, `.nx`, `.py` have no rule. Punctuation and operators are
+    # not here: `.p` and `.o` take a colour of their own, lighter than the code's in both palettes.
+    "highlight": {"n", "kc", "w", "sa", "dl", "fm", "vm", "nx", "py"},
+    # Jupyter's (`.highlight-ipynb`, notebook pages): `.w` takes the code's colour; no name nor variable has
+    # a rule (built-ins, functions and modules included). `.kc` is a keyword there, `.sa` a string.
+    "highlight-ipynb": {"n", "w", "na", "nb", "nc", "nd", "ne", "nf", "ni", "nl", "nn", "no", "nt", "nv", "nx",
+                        "py", "bp", "fm", "vc", "vg", "vi", "vm"},
+}
+PLAIN_IN_ANY = set.intersection(*PLAIN.values())  # code in no block of either kind
+BLOCK = re.compile(r'class="(?:[^"]* )?(highlight(?:-ipynb)?)[ "]')
+TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
+# Pygments opens a block with an empty span, which keeps a first empty line from being dropped by the HTML
+# parser; before anything else it is only an element.
+OPENING_SPAN = re.compile(r"^<span></span>(?!\r?\n)")
 CODE = {"code", "pre"}  # Pygments' tokens are inside one or the other (nbconvert's cells: a `pre` alone)
 
 
 def lean_code(html: str) -> str:
-    """Pygments puts every name and every run of spaces of highlighted code in a span, which the theme
-    draws in the code's own colour: thousands of elements on a chapter page that show nothing, each one
-    styled and laid out on every load. They become plain text."""
-    return "".join(PLAIN_TOKEN.sub(r"\1", part) if inside else part for part, inside in regions(html, CODE))
+    """Pygments puts every token of highlighted code in a span: thousands of elements on a chapter page, each
+    one styled and laid out on every load. Those the block's stylesheet draws in the code's own colour
+    (`PLAIN`) show nothing and become plain text; the others keep their span."""
+    out, plain = [], PLAIN_IN_ANY
+    for part, inside in regions(html, CODE):
+        if inside:
+            part = TOKEN.sub(lambda m: m[2] if m[1] in plain else m[0], OPENING_SPAN.sub("", part))
+        else:  # the start tags before a block's code name its kind (Material's or Jupyter's)
+            kind = BLOCK.findall(part)
+            plain = PLAIN[kind[-1]] if kind else PLAIN_IN_ANY
+        out.append(part)
+    return "".join(out)
 
 
 REPOSITORY_WIDGET = re.compile(r'(<a [^>]*class="md-source")\s+data-md-component="source"')

@@ -8,6 +8,7 @@ from pathlib import Path
 from latex2mathml.converter import convert
 
 from coursekit.pages.model import FORMULA, Page
+from coursekit.site.html_parts import TAG
 from coursekit.site.typography import COPIED
 
 ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
@@ -43,7 +44,82 @@ def to_mathml(tex: str, display: bool) -> str:
         raise MathError(f"cannot convert formula '{tex}': {_reason(error)}", tex) from error
     if unknown := UNKNOWN_COMMAND.search(mathml):
         raise MathError(f"formula '{tex}': unknown command {unknown[0]}: check its spelling", tex)
-    return mathml
+    return without_lone_rows(mathml)
+
+
+# Elements that lay out their children as one row (MathML Core's inferred mrow): an mrow that is their only
+# child adds nothing, whatever it holds.
+ROWS = {"math", "mrow", "mstyle", "merror", "mpadded", "mphantom", "msqrt", "menclose", "mtd"}
+LONE_ROW = "<mrow>"  # with attributes, an mrow is kept
+
+
+def without_lone_rows(mathml: str) -> str:
+    """latex2mathml wraps the formula and each argument in an `mrow`, most of them around one element: a
+    chapter page's formulas are a third of its elements. An mrow with one child is laid out as that child
+    (an embellished operator's form included), and one that is the only child of a row is that row: both go.
+    An mrow that groups several children as one argument (a fraction's numerator, a script) stays, and so
+    does an empty one, which holds an argument's place. The text and every other tag stay as written."""
+    root = _tree(mathml)
+    return "".join(_written(root)) if root is not None else mathml
+
+
+class _Element:
+    def __init__(self, start: str, name: str):
+        self.start, self.name, self.children, self.end = start, name, [], ""
+
+
+def _tree(mathml: str) -> "_Element | None":
+    """The fragment's elements (text kept as strings), or None where its tags do not nest."""
+    top, stack, at = _Element("", ""), [], 0
+    stack.append(top)
+    for tag in TAG.finditer(mathml):
+        if tag.start() > at:
+            stack[-1].children.append(mathml[at:tag.start()])
+        at = tag.end()
+        name = re.match(r"</?([\w:-]+)", tag[0])
+        if name is None:  # a comment or a declaration: kept as text
+            stack[-1].children.append(tag[0])
+        elif tag[0].startswith("</"):
+            if stack[-1].name != name[1] or len(stack) == 1:
+                return None
+            stack.pop().end = tag[0]
+        else:
+            element = _Element(tag[0], name[1])
+            stack[-1].children.append(element)
+            if not tag[0].endswith("/>"):
+                stack.append(element)
+    if len(stack) != 1:
+        return None
+    top.children.append(mathml[at:])
+    _lean(top)
+    return top
+
+
+def _lean(element: _Element) -> None:
+    for child in element.children:
+        if isinstance(child, _Element):
+            _lean(child)
+    lean, alone = [], len(_content(element)) == 1
+    for child in element.children:
+        if isinstance(child, _Element) and child.start == LONE_ROW and child.end:
+            inside = _content(child)
+            if len(inside) == 1 and isinstance(inside[0], _Element) or element.name in ROWS and alone:
+                lean += child.children
+                continue
+        lean.append(child)
+    element.children = lean
+
+
+def _content(element: _Element) -> list:
+    """Its children but the white space between them, which MathML ignores."""
+    return [child for child in element.children if not (isinstance(child, str) and not child.strip())]
+
+
+def _written(element: _Element):
+    yield element.start
+    for child in element.children:
+        yield from ([child] if isinstance(child, str) else _written(child))
+    yield element.end
 
 
 def _reason(error: Exception) -> str:
