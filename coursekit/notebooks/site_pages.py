@@ -70,10 +70,19 @@ def render_in_parallel(config, notebooks: list) -> int:
     if len(missing) < 2 or (os.cpu_count() or 1) < 2:
         return 0
     if _POOL.get("pool") is None:
-        _POOL["pool"] = ProcessPoolExecutor(min(len(missing), os.cpu_count()))
+        _POOL["pool"] = ProcessPoolExecutor(min(len(missing), os.cpu_count()), mp_context=_start_method())
     for job in missing:  # in the order given: the hook gives them language by language, as the build reads them
         _RENDERS[job[1]] = (job[0], _POOL["pool"].submit(_render, job))
     return len(missing)
+
+
+def _start_method():
+    """Fork, as a command-line build is one thread; where another thread runs (`mkdocs serve`'s server, a test
+    runner's), a forked child could inherit a lock that thread holds and wait forever: a fresh process then."""
+    import multiprocessing
+    import threading
+
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
 
 
 _RENDERS = {}  # cache file -> (notebook, its render): started, not yet waited for
