@@ -8,7 +8,8 @@ its record in `figures.json`, and the figures no other script draws.
 
 Only what changed runs again: a page whose outputs all exist and were printed by its code as it is now, a
 script whose figures were drawn by its text as it is now (and the strings of those figures in figures.yml as
-they are: another figure's strings are not its), a notebook that holds its page's cells. `--all` runs everything (after upgrading a package, say).
+they are: another figure's strings are not its), a notebook that holds its page's cells. `--all` runs
+everything (after upgrading a package, say).
 """
 
 import hashlib
