@@ -195,14 +195,20 @@ def snippet_scripts() -> list[Path]:
     return sorted(path for path in SNIPPETS.rglob("*.py") if "outputs" not in path.relative_to(SNIPPETS).parts)
 
 
+def runs() -> list[str]:
+    """The pytest options of the runs that together are the whole test command: each chapter's, the site's as a
+    whole, the machinery's."""
+    return [f"--chapter={chapter}" for chapter in chapter_ids()] + ["--site", "--machinery"]
+
+
 def main(argv: list[str]) -> int:
     """`python -m coursekit chapters`: the chapters' ids as a JSON list; with `--runs`, the pytest options of
-    the runs that together are the whole test command, one per chapter and one for the machinery (the CI
-    matrix reads it)."""
+    the runs that together are the whole test command, one per chapter, one for the site as a whole and one for
+    the machinery (the CI matrix reads it)."""
     import json
 
     if "--runs" in argv:
-        print(json.dumps([f"--chapter={chapter}" for chapter in chapter_ids()] + ["--machinery"]))
+        print(json.dumps(runs()))
     else:
         print(json.dumps(chapter_ids()))
     return 0

@@ -200,9 +200,9 @@ def base_url(site):
 
 @pytest.fixture(scope="session")
 def every_page_loaded(site, base_url, browser, pytestconfig, tmp_path_factory):
-    """Every page of the site (with `--chapter`, those of the other chapters left out) loaded once in headless
-    Chromium and measured (coursekit/checks/every_page.py): the chapter pages weighed as a first visit, the
-    first chapter of the run shot in each language and palette."""
+    """Every page of the run (`--chapter`: that chapter's pages; `--site`: those that name no chapter; else all)
+    loaded once in headless Chromium and measured (coursekit/checks/every_page.py): the chapter pages weighed as
+    a first visit, the first chapter of the run shot in each language and palette."""
     from coursekit.checks.every_page import site_pages, visit_every_page
 
     paths = [path for path in site_pages(site) if wanted(pytestconfig, path)]

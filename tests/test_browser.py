@@ -23,12 +23,14 @@ def context(browser):
     context.close()
 
 
+@pytest.mark.site(every_run=True)  # the pages of the run: a chapter's, or (`--site`) those of none
 def test_every_page_loads_cleanly(every_page_loaded):
     third_party, problems = sorted(set(every_page_loaded["third_party"])), every_page_loaded["problems"]
     assert not third_party, "requests to other hosts:\n" + "\n".join(third_party)
     assert not problems, f"{every_page_loaded['count']} pages loaded with problems:\n" + "\n".join(sorted(set(problems)))
 
 
+@pytest.mark.site(every_run=True)  # the pages of the run: a chapter's, or (`--site`) those of none
 def test_no_code_line_scrolls_sideways(every_page_loaded):
     """At 1280 px every line of every code block and output fits the content column, on every page."""
     problems = every_page_loaded["overflowing"]
@@ -54,6 +56,7 @@ def test_the_width_check_finds_code_outputs_and_closed_boxes(context, tmp_path):
     assert page.evaluate("document.querySelector('details').open") is False, "the box is closed again"
 
 
+@pytest.mark.site(every_run=True)  # the pages of the run: a chapter's, or (`--site`) those of none
 def test_every_page_passes_axe_at_wcag_21_aa(every_page_loaded):
     """axe-core's WCAG 2.1 A and AA rules, on every page of every language, in the light palette; its colour
     rules in the dark palette too."""
@@ -220,6 +223,7 @@ def test_the_math_check_takes_the_formulas_a_page_has(site, context, tmp_path):
     assert layout["sum"]["problems"] == [] and layout["small-sum"]["problems"] == ["large operator not large: ∑ixi"]
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_pages_without_formulas_load_no_font(site, every_page_loaded):
     """A page with no formula (the home pages, the glossaries) loads no font of the site's: no math font."""
     plain = {path: layout["fonts"] for path, layout in every_page_loaded["maths"].items()
@@ -249,6 +253,7 @@ def first_section(chapter: str) -> str:
     return re.search(r"^## .*\{ *#(?P<id>[\w-]+) *\}", markdown, re.M)["id"]
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_language_switch_keeps_the_section(base_url, context):
     """The site's script keeps the address's section when the reader switches language: the same script on
     every page. That every page's switch leads to the same page, and every translation keeps the English
@@ -262,6 +267,7 @@ def test_language_switch_keeps_the_section(base_url, context):
     assert page.url.endswith(f"#{section}"), f"the section anchor was lost: {page.url}"
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 @pytest.mark.parametrize("language, term", [("fr", "époques"), ("zh", "梯度")])
 def test_search_shows_the_chapter(site, base_url, context, language, term):
     """The results a reader sees: the chapter, and only pages of the reader's language."""
@@ -280,6 +286,7 @@ def test_search_shows_the_chapter(site, base_url, context, language, term):
     assert not others, f"searching {term!r} from a {language} page shows other languages: {others}"
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_copy_button_copies_its_block(browser, base_url):
     context = browser.new_context(viewport=VIEWPORT, permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -316,6 +323,7 @@ def test_screenshots(every_page_loaded, scheme):
     print("screenshots:", *sorted(shot["file"] for shot in shots.values()), sep="\n")
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_a_page_opened_with_a_dark_preference_is_dark(browser, base_url):
     """The pass switches the preference of loaded pages; a reader who prefers dark gets it from the start."""
     context = browser.new_context(viewport=VIEWPORT, color_scheme="dark")

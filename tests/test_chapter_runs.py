@@ -1,8 +1,9 @@
-"""`pytest --chapter ID`: a chapter's tests and the checks across chapters, nothing of the other chapters."""
+"""`pytest --chapter ID`: a chapter's tests and the checks its pages and code are held to, nothing of the other
+chapters, nor the checks of the site as a whole (`--site`) or of the machinery (`--machinery`)."""
 
 import pytest
 
-from coursekit.project import chapters
+from coursekit.project import chapters, runs
 from coursekit.testing.chapters import chapter_of
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
@@ -26,6 +27,8 @@ def suite(pytester):
     pytester.makepyfile(test_course=f"""
         import pytest
 
+        from coursekit.testing.chapters import wanted
+
         @pytest.mark.parametrize("chapter", ["{FIRST}", "{SECOND}"])
         def test_per_chapter(chapter):
             pass
@@ -40,38 +43,65 @@ def suite(pytester):
         @pytest.mark.machinery
         def test_of_the_machinery():
             pass
+
+        @pytest.mark.site
+        def test_of_the_site():
+            pass
+
+        @pytest.mark.site(every_run=True)
+        def test_of_each_page_of_the_run(request):  # as the every-page pass in the browser picks its pages
+            pages = ["", "glossary/", "{FIRST_PAGE}/", "fr/notebooks/{FIRST}/", "zh/{SECOND_PAGE}/"]
+            print("pages:", *[page or "home" for page in pages if wanted(request.config, page)])
     """)
     return pytester
 
 
-def test_a_chapter_run_keeps_its_tests_and_the_shared_ones(suite):
-    result = suite.runpytest("--chapter", FIRST, "-p", "no:xdist", "-v")
-    result.assert_outcomes(passed=3, deselected=3)
+def test_a_chapter_run_keeps_its_tests_and_those_of_its_pages(suite):
+    result = suite.runpytest("--chapter", FIRST, "-p", "no:xdist", "-v", "-s")
+    result.assert_outcomes(passed=4, deselected=4)
     result.stdout.fnmatch_lines_random([f"*test_per_chapter?{FIRST}? PASSED*", "*test_per_page?docs?fr?*PASSED*",
-                                        "*test_across_chapters PASSED*"])
+                                        "*test_across_chapters PASSED*", "*test_of_each_page_of_the_run*"])
+    result.stdout.fnmatch_lines([f"*pages: {FIRST_PAGE}/ fr/notebooks/{FIRST}/"])  # no home, no glossary
     assert SECOND not in result.stdout.str().replace("deselected", "")
 
 
-def test_without_a_chapter_everything_runs(suite):
-    suite.runpytest("-p", "no:xdist").assert_outcomes(passed=6)
+def test_the_site_run_keeps_the_checks_of_the_site_and_the_pages_of_no_chapter(suite):
+    result = suite.runpytest("--site", "-p", "no:xdist", "-v", "-s")
+    result.assert_outcomes(passed=2, deselected=6)
+    result.stdout.fnmatch_lines_random(["*test_of_the_site PASSED*", "*test_of_each_page_of_the_run*"])
+    result.stdout.fnmatch_lines(["*pages: home glossary/"])
 
 
-def test_the_runs_of_the_chapters_and_of_the_machinery_together_run_everything(suite):
-    """What the publishing workflow's jobs run: each chapter's, and the machinery's alone."""
+def test_without_a_run_everything_runs_on_every_page(suite):
+    result = suite.runpytest("-p", "no:xdist", "-s")
+    result.assert_outcomes(passed=8)
+    result.stdout.fnmatch_lines([f"*pages: home glossary/ {FIRST_PAGE}/ fr/notebooks/{FIRST}/ zh/{SECOND_PAGE}/"])
+
+
+def test_the_runs_of_the_workflow_together_run_everything_once_a_run(suite):
+    """What the publishing workflow's jobs run: each chapter's, the site's and the machinery's; each test that
+    is not a check of the run's pages is in one run only, or (naming no chapter) in every chapter's."""
     def selected(*options):
         result = suite.runpytest("--collect-only", "-q", "-p", "no:xdist", *options)
         return {line for line in result.stdout.lines if "::" in line}
 
     everything = selected()
-    machinery = selected("--machinery")
-    assert machinery == {line for line in everything if "machinery" in line}
-    runs = [selected("--chapter", chapter) for chapter in (FIRST, SECOND)] + [machinery]
-    assert set().union(*runs) == everything and len(everything) == 6
+    found = {run: selected(run) for run in runs()}
+    assert set().union(*found.values()) == everything and len(everything) == 8
+    assert found["--machinery"] == {line for line in everything if "machinery" in line}
+    assert found["--site"] == {line for line in everything if "of_the_site" in line or "each_page" in line}
+    each_page = {line for line in everything if "each_page" in line}  # the one test of every run but the machinery's
+    for run, tests in found.items():
+        if run.startswith("--chapter"):
+            assert each_page <= tests and not tests & (found["--site"] | found["--machinery"]) - each_page, run
 
 
-def test_a_run_of_the_machinery_and_a_chapter_together_is_refused(suite):
-    result = suite.runpytest("--machinery", "--chapter", FIRST, "-p", "no:xdist")
+@pytest.mark.parametrize("options", [("--machinery", "--chapter", FIRST), ("--site", "--chapter", FIRST),
+                                     ("--site", "--machinery")])
+def test_two_runs_at_once_are_refused(suite, options):
+    result = suite.runpytest(*options, "-p", "no:xdist")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*one or the other*"])
 
 
 def test_an_unknown_chapter_is_refused(suite):

@@ -99,6 +99,7 @@ def test_an_output_other_than_the_one_shown_is_a_diff(tmp_path):
     assert "-old" in diff and "+new" in diff
 
 
+@pytest.mark.machinery  # the plugin's test ids, as pytest prints them
 def test_test_ids_name_page_and_line():
     done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", TRANSLATED_PAGE],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -5,12 +5,14 @@ import re
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from fontTools.ttLib import TTFont
 
 from coursekit.budgets import BUDGET
 from coursekit.site import mathfont
 
 
+@pytest.mark.machinery  # coursekit's font cutting on characters of its own
 def test_characters_include_the_italic_forms_of_one_letter_identifiers():
     shown = mathfont.characters(['<math><mi>x</mi><mo>&#x02211;</mo><mi>max</mi><mi>&#x003B7;</mi></math>'])
     assert {"x", "\U0001d465", "\u2211", "m", "a", "\u03b7", "\U0001d702"} <= shown
@@ -38,6 +40,7 @@ def uncovered(site: Path) -> dict[str, list[str]]:
     return {page: chars for page, chars in missing.items() if chars}
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_the_built_font_covers_every_formula_and_keeps_its_math_table(site):
     font_bytes = (site / mathfont.TARGET).read_bytes()
     font = TTFont(BytesIO(font_bytes))
@@ -48,6 +51,7 @@ def test_the_built_font_covers_every_formula_and_keeps_its_math_table(site):
     assert len(gzip.compress(font_bytes)) <= BUDGET["math font"]
 
 
+@pytest.mark.machinery  # coursekit's font cutting on characters of its own
 def test_a_character_of_a_built_page_missing_from_the_font_is_found(tmp_path):
     """Whatever put it there: the check reads the pages, not the sources the font was cut for."""
     font = tmp_path / mathfont.TARGET
@@ -59,6 +63,7 @@ def test_a_character_of_a_built_page_missing_from_the_font_is_found(tmp_path):
     assert uncovered(tmp_path) == {"chapter/index.html": sorted({"+", "y", "\U0001d466"})}
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_the_font_licence_is_shipped_beside_the_font(site):
     """The SIL Open Font License asks that the licence go with the font, a subset included."""
     shipped = site / Path(mathfont.TARGET).parent / "OFL.txt"
@@ -66,6 +71,7 @@ def test_the_font_licence_is_shipped_beside_the_font(site):
     assert shipped.read_bytes() == mathfont.LICENCE.read_bytes() and b"SIL OPEN FONT LICENSE" in shipped.read_bytes()
 
 
+@pytest.mark.machinery  # coursekit's font cutting on characters of its own
 def test_the_same_characters_give_the_same_font_file():
     """Builds reproduce: the cut font carries no timestamp of its own."""
     import time

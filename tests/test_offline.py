@@ -1,11 +1,15 @@
 """The offline build (`OFFLINE=true mkdocs build`): opened from a folder, with file:// addresses, the site reads,
 searches and switches language, and loads nothing from another host."""
 
+import pytest
+
 from coursekit.checks.browser import SEARCH_FOUND, VIEWPORT, Traffic, initializing_text, search
 from coursekit.checks.links import check_site, third_party_references
 from coursekit.project import chapters, languages
 
 CHAPTER = next(iter(chapters().values()))
+
+pytestmark = pytest.mark.site  # the site as a whole, offline: `pytest --site`, not `--chapter`
 
 
 def test_offline_site_links_hold_and_load_nothing_from_another_host(offline_built):

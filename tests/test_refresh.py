@@ -41,6 +41,39 @@ def test_a_figure_is_drawn_again_only_when_its_script_or_the_figure_strings_chan
     assert len(ran) == 4
 
 
+def test_a_figure_strings_edit_draws_again_only_the_figures_it_names_and_writes_no_other_folder(tmp_path,
+                                                                                               monkeypatch):
+    """One figure's strings edited in figures.yml: the script that draws it runs again and its folder's record
+    is written; another chapter's script, its figures and its record are left as they were."""
+    snippets, figures, strings = tmp_path / "snippets", tmp_path / "figures", tmp_path / "figures.yml"
+    scripts = {name: snippets / name / "draw.py" for name in ("first", "second")}
+    for name, script in scripts.items():
+        script.parent.mkdir(parents=True)
+        script.write_text(DRAWING.replace("refresh-test", f"{name}-figure"), encoding="utf-8")
+    table = "{figure}:\n  loss: {{fr: perte, zh: {word}}}\n"
+    strings.write_text(table.format(figure="first-figure", word="损失") + table.format(figure="second-figure",
+                                                                                     word="损失"), encoding="utf-8")
+    for name, value in (("SNIPPETS", snippets), ("FIGURES", figures), ("TABLE", strings)):
+        monkeypatch.setattr(refresh, name, value)
+    monkeypatch.setattr(refresh, "snippet_scripts", lambda: sorted(scripts.values()))
+    ran = []
+    run_script = refresh.run_script
+    monkeypatch.setattr(refresh, "run_script", lambda path: ran.append(path) or run_script(path))
+    refresh.refresh_figures()
+    assert sorted(ran) == sorted(scripts.values())
+    record = snippets / "second" / "outputs" / refresh.FIGURES_DRAWN
+    second = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in [record, *figures.glob("second-*")]}
+
+    ran.clear()
+    strings.write_text(table.format(figure="first-figure", word="损失值") + table.format(figure="second-figure",
+                                                                                       word="损失"), encoding="utf-8")
+    changed = refresh.refresh_figures()
+    assert ran == [scripts["first"]], "a script whose figures' strings did not change ran again"
+    assert snippets / "first" / "outputs" / refresh.FIGURES_DRAWN in changed and record not in changed
+    assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in second} == second
+    assert refresh.refresh_figures() == [] and len(ran) == 1  # nothing changed since: nothing runs
+
+
 def test_a_page_runs_again_when_an_output_is_missing_or_older_than_its_code(monkeypatch, tmp_path):
     page = next(page for page in pages() if refresh.outputs.output_files(page))
     monkeypatch.setattr(refresh, "pages", lambda: [page])

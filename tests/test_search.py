@@ -17,6 +17,9 @@ FORMS = {"en": ["weights", "entropy", "backpropagation", "classification", "epoc
          "zh": ["梯度", "学习率"]}
 CHAPTER = next(iter(chapters().values()))
 
+# The search of the whole site, whatever chapters it holds: `pytest --site`, not `--chapter`.
+pytestmark = pytest.mark.site
+
 # Records each query the page sends to Material's search worker and the locations it answers with.
 RECORD_QUERIES = """(() => {
   const Base = window.Worker;

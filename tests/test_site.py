@@ -39,6 +39,7 @@ def test_strict_build_has_no_warning(built):
     assert not built.warnings, "\n".join(built.warnings)
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 @pytest.mark.parametrize("language", languages())
 def test_home_page_outlines_every_chapter_in_order(site, language):
     """The course outline: each chapter, by its title in the page's language, in the order of the nav, each
@@ -107,6 +108,7 @@ def search_index(site, language):
     return json.loads((site / "search" / index_name(language)).read_text(encoding="utf-8"))
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_chinese_terms_are_search_tokens(site):
     index = search_index(site, "zh")
     separator = re.compile(index["config"]["separator"])
@@ -117,6 +119,7 @@ def test_chinese_terms_are_search_tokens(site):
         assert term in tokens, f"{term} is not a token of the Chinese search index"
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_search_index_holds_the_prose_and_not_the_code(site):
     """Opening search downloads the index: code blocks and outputs stay out of it, inline code stays in."""
     texts = [doc["text"] for language in languages() for doc in search_index(site, language)["docs"]]
@@ -192,6 +195,7 @@ def test_a_notebook_cells_copy_button_copies_its_code(site):
         assert [text.strip() for text in copied] == [cell.strip() for cell in cells], page.relative_to(site)
 
 
+@pytest.mark.site  # the site as a whole, no chapter's content: `pytest --site`, not `--chapter`
 def test_serve_watches_what_pages_include():
     """`mkdocs serve` rebuilds when a snippet or a shown output changes, not only when docs/ does."""
     watched = {(ROOT / path).resolve() for path in mkdocs_config().get("watch", [])}

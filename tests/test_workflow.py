@@ -47,8 +47,9 @@ def test_actionlint_would_see_a_broken_workflow(actionlint, tmp_path):
 
 
 def test_the_workflow_runs_the_readme_test_command_for_every_chapter(workflow):
-    """A job per chapter and one for the machinery, from the list the project gives: together they run every
-    test of the README's command (a chapter's own, in its job; the checks across chapters, in each)."""
+    """A job per chapter, one for the site as a whole and one for the machinery, from the list the project
+    gives: together they run every test of the README's command (a chapter's own and the checks its pages and
+    code are held to, in its job; the home, glossary, search and offline build, in the site's)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = re.findall(r"```sh\n(pip install -r requirements.txt && pytest)\n```", readme)
     assert command, "the README's test command is not where the workflow expects it"
@@ -72,7 +73,7 @@ def test_the_chapter_list_is_what_pytest_chapter_takes():
                                          capture_output=True, text=True, check=True, timeout=120).stdout)
 
     assert listed() == chapter_ids() and chapter_ids()
-    assert listed("--runs") == [f"--chapter={chapter}" for chapter in chapter_ids()] + ["--machinery"]
+    assert listed("--runs") == [f"--chapter={chapter}" for chapter in chapter_ids()] + ["--site", "--machinery"]
 
 
 def test_the_build_is_strict_with_the_address_and_repository_of_the_deployment(workflow):

@@ -1,8 +1,12 @@
 """pytest plugin: `pytest --chapter NAME` runs the tests of one chapter (repeat it for several) and the checks
-that span chapters (the build, links, the home outline, translations, the shared pages in the browser).
-The tests of the course's machinery (marked `machinery`: coursekit on inputs they make themselves, no
-chapter's content) are left out; `pytest --machinery` runs them alone. The runs of every chapter and the
-machinery's run together are everything `pytest` runs.
+a chapter's pages and code are held to that name no chapter (the strict build, links, translations, every
+page's checks in the browser, on that chapter's pages). The checks of the site as a whole, which read no
+chapter (marked `site`: the home and glossary pages, search, the offline build, the scripts every page shares),
+are left out, and so are the tests of the course's machinery (marked `machinery`: coursekit on inputs they
+make themselves); `pytest --site` and `pytest --machinery` run each of them alone. A test marked
+`site(every_run=True)` checks each page a run loads in the browser: it runs in the site run, on the pages
+that name no chapter, and in each chapter run, on its chapter's pages. The runs of every chapter, of the site
+and of the machinery together are everything `pytest` runs.
 
 A test belongs to a chapter when its file or one of its parameters names the chapter: its pages
 (`docs/fr/chapters/NAME.md`), its claims (`tests/test_claims_FOLDER.py`), a parameter that is its notebook id,
@@ -20,6 +24,7 @@ from coursekit.pages.includes import snippet_folders
 from coursekit.project import ROOT, chapter_pages, chapters
 
 SELECTED = pytest.StashKey[list]()
+SITE = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser):
@@ -28,12 +33,19 @@ def pytest_addoption(parser):
                           "e.g. the `notebook:` of its page); repeat for several")
     parser.addoption("--machinery", action="store_true",
                      help="run only the tests of the course's machinery, which `--chapter` leaves out")
+    parser.addoption("--site", action="store_true",
+                     help="run only the checks of the site as a whole (home, glossary, search, offline build), "
+                          "which `--chapter` leaves out, and every page's browser checks on pages of no chapter")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "machinery: a test of coursekit on inputs it makes itself, of no chapter")
-    if config.getoption("machinery") and config.getoption("chapter"):
-        raise pytest.UsageError("--machinery and --chapter: one or the other (their runs share no test)")
+    config.addinivalue_line("markers", "site(every_run=False): a check of the site as a whole, reading no chapter "
+                                       "(`--site`); every_run: of each page a run loads, in the chapter runs too")
+    runs = [option for option in ("chapter", "site", "machinery") if config.getoption(option)]
+    if len(runs) > 1:
+        raise pytest.UsageError(f"--{' and --'.join(runs)}: one or the other (each run is its own part of the tests)")
+    config.stash[SITE] = config.getoption("site")
     wanted = config.getoption("chapter")
     unknown = [name for name in wanted if name not in chapters()]
     if unknown:
@@ -78,18 +90,33 @@ def names_of(item) -> set[str]:
 
 
 def wanted(config, text: str) -> bool:
-    """Whether a page address belongs to this run: it names a selected chapter, or none."""
+    """Whether a page address belongs to this run: with `--chapter`, it names a selected chapter; with `--site`,
+    it names none; in a whole run, every page does."""
     chosen = config.stash.get(SELECTED, [])
-    return not chosen or chapter_of(text) in (None, *chosen)
+    if config.stash.get(SITE, False):
+        return chapter_of(text) is None
+    return not chosen or chapter_of(text) in chosen
+
+
+def _run_of(item) -> str:
+    """"machinery", "site", "every run" (a site check of each page a run loads) or "chapter" (the tests of
+    the chapters it names, or of every chapter where it names none)."""
+    if item.get_closest_marker("machinery"):
+        return "machinery"
+    if marker := item.get_closest_marker("site"):
+        return "every run" if marker.kwargs.get("every_run") else "site"
+    return "chapter"
 
 
 def pytest_collection_modifyitems(config, items):
     chosen = set(config.stash.get(SELECTED, []))
-    machinery = {item for item in items if item.get_closest_marker("machinery")}
     if config.getoption("machinery"):
-        left = [item for item in items if item not in machinery]
+        left = [item for item in items if _run_of(item) != "machinery"]
+    elif config.getoption("site"):
+        left = [item for item in items if _run_of(item) not in ("site", "every run")]
     elif chosen:
-        left = [item for item in items if item in machinery or names_of(item) and not names_of(item) & chosen]
+        left = [item for item in items if _run_of(item) not in ("chapter", "every run")
+                or names_of(item) and not names_of(item) & chosen]
     else:
         return
     if left:

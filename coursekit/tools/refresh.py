@@ -7,13 +7,16 @@ them is stale. What a script that no longer exists printed or drew goes: its out
 its record in `figures.json`, and the figures no other script draws.
 
 Only what changed runs again: a page whose outputs all exist and were printed by its code as it is now, a
-script whose figures were drawn by its text as it is now (and the figure strings as they are), a notebook
-that holds its page's cells. `--all` runs everything (after upgrading a package, say).
+script whose figures were drawn by its text as it is now (and the strings of those figures in figures.yml as
+they are: another figure's strings are not its), a notebook that holds its page's cells. `--all` runs
+everything (after upgrading a package, say).
 """
 
 import hashlib
 import json
 import sys
+
+import yaml
 
 from coursekit.execution import outputs, provenance, stale_outputs
 from coursekit.execution.scripts import run_script
@@ -25,6 +28,7 @@ from coursekit.project import FIGURES, ROOT, SNIPPETS, FrontMatterError, NotUTF8
 
 
 # Beside a snippet folder's outputs: script -> {"fingerprint": of what drew its figures, "figures": their names}.
+# The fingerprint is of the script's text and of the figures.yml strings of the figures it drew, by name.
 FIGURES_DRAWN = "figures.json"
 
 
@@ -37,10 +41,12 @@ def refresh_figures(everything: bool = False) -> list:
     records = {*SNIPPETS.rglob(f"outputs/{FIGURES_DRAWN}"), *(_record(script) for script in drawing)}
     before = {record: json.loads(read_text(record)) if record.exists() else {} for record in records}
     after = {record: {} for record in records}
+    strings = (yaml.safe_load(read_text(TABLE)) or {}) if TABLE.exists() else {}
     for script in drawing:
-        drawn, fingerprint = before[_record(script)].get(script.name), _figure_fingerprint(script)
+        drawn = before[_record(script)].get(script.name)
         # A record that is only a fingerprint was written before figure names were kept: draw again.
-        if not everything and isinstance(drawn, dict) and drawn["fingerprint"] == fingerprint:
+        if (not everything and isinstance(drawn, dict)
+                and drawn["fingerprint"] == _figure_fingerprint(script, drawn["figures"], strings)):
             after[_record(script)][script.name] = drawn
             continue
         figures = run_script(script).figures
@@ -49,7 +55,8 @@ def refresh_figures(everything: bool = False) -> list:
             if not path.exists() or differences(path.read_bytes(), svg):  # not for rounding noise
                 path.write_bytes(svg)
                 changed.append(path)
-        after[_record(script)][script.name] = {"fingerprint": fingerprint, "figures": sorted(figures)}
+        after[_record(script)][script.name] = {"fingerprint": _figure_fingerprint(script, figures, strings),
+                                               "figures": sorted(figures)}
     changed += _remove([FIGURES / f"{name}.svg" for name in _names(before) - _names(after)])
     for record, entries in after.items():
         if entries == before[record]:
@@ -98,9 +105,12 @@ def _remove(paths: list) -> list:
     return removed
 
 
-def _figure_fingerprint(script) -> str:
-    strings = read_text(TABLE) if TABLE.exists() else ""
-    return hashlib.sha256((read_text(script) + "\0" + strings).encode("utf-8")).hexdigest()[:16]
+def _figure_fingerprint(script, figures, strings: dict) -> str:
+    """Of the script's text and of the strings figures.yml gives the figures it draws (by name; a drawn file
+    in another language, `name.fr`, has none of its own): editing another figure's strings leaves it alone."""
+    own = {name: strings[name] for name in sorted(figures) if name in strings}
+    text = read_text(script) + "\0" + json.dumps(own, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def pages_to_run(everything: bool = False) -> list:
