@@ -1,6 +1,7 @@
 """The cache of executions (coursekit/execution/cache.py): a result comes from it only when nothing the run
 reads has changed, it is the run's own result, and under CI nothing is read from it or written to it."""
 
+import os
 import platform
 import sys
 
@@ -78,7 +79,9 @@ CHANGES = {
     "platform": lambda script, monkeypatch: monkeypatch.setattr(platform, "platform", lambda: "Another-OS-1.0"),
     "machine": lambda script, monkeypatch: monkeypatch.setattr(platform, "machine", lambda: "riscv64"),
     "cpu": lambda script, monkeypatch: monkeypatch.setattr(cache, "cpu", lambda: "sse2 avx512f"),
-    "dispatch": lambda script, monkeypatch: monkeypatch.setenv("ATEN_CPU_CAPABILITY", "default"),
+    # another value than this run's, which may itself be on the baseline kernels (`coursekit baseline pytest`)
+    "dispatch": lambda script, monkeypatch: monkeypatch.setenv(
+        "ATEN_CPU_CAPABILITY", "avx2" if os.environ.get("ATEN_CPU_CAPABILITY") == "default" else "default"),
 }
 
 
