@@ -78,11 +78,11 @@ def render_in_parallel(config, notebooks: list) -> int:
 
 def _start_method():
     """Fork, as a command-line build is one thread; where another thread runs (`mkdocs serve`'s server, a test
-    runner's), a forked child could inherit a lock that thread holds and wait forever: a fresh process then."""
+    runner's), a forked child could inherit a lock that thread holds and wait forever: a fresh interpreter then (spawn), joined at exit like a forked one."""
     import multiprocessing
     import threading
 
-    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
 
 
 _RENDERS = {}  # cache file -> (notebook, its render): started, not yet waited for
