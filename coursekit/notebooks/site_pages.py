@@ -78,7 +78,8 @@ def render_in_parallel(config, notebooks: list) -> int:
 
 def _start_method():
     """Fork, as a command-line build is one thread; where another thread runs (`mkdocs serve`'s server, a test
-    runner's), a forked child could inherit a lock that thread holds and wait forever: a fresh interpreter then (spawn), joined at exit like a forked one."""
+    runner's), a forked child could inherit a lock that thread holds and wait forever: a fresh interpreter
+    then (spawn), a child of the build like a forked one."""
     import multiprocessing
     import threading
 
