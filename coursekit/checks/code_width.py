@@ -10,6 +10,7 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
+from coursekit.pages.includes import SECTION_MARKER
 from coursekit.pages.model import INCLUDE, Page
 from coursekit.project import SNIPPETS, NotUTF8, read_text, shown
 
@@ -18,7 +19,6 @@ from coursekit.project import SNIPPETS, NotUTF8, read_text, shown
 COLUMN = 78
 ADMONITION_COLUMN = 95
 ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s")
-SECTION_MARKER = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[(?P<edge>start|end):(?P<name>[\w-]+)\]")
 
 
 def too_wide(page: Path | str) -> list[str]:

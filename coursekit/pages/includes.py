@@ -102,12 +102,14 @@ def mark_pages_with_changed_includes(files) -> None:
             file.is_modified = lambda: True
 
 
-SECTION_START = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[start:(?P<name>[\w-]+)\]", re.MULTILINE)
+# A script's section marker, `# --8<-- [start:forward]` or `# --8<-- [end:forward]`, as pymdownx.snippets reads it.
+SECTION_MARKER = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[(?P<edge>start|end):(?P<name>[\w-]+)\]", re.MULTILINE)
 
 
 def script_sections(text: str) -> dict[str, int]:
     """The sections a script marks, in order, each with the line of its start marker."""
-    return {m["name"]: text[:m.start()].count("\n") + 1 for m in SECTION_START.finditer(text)}
+    return {m["name"]: text[:m.start()].count("\n") + 1 for m in SECTION_MARKER.finditer(text)
+            if m["edge"] == "start"}
 
 
 def unshown_sections(pages: list[Path], scripts: list[Path], base: Path) -> list[str]:
