@@ -191,7 +191,8 @@ def test_every_chapter_page_keeps_to_its_element_budget(site):
     counts = {page.relative_to(site).as_posix(): elements(page.read_text(encoding="utf-8")) for page in pages}
     budget = BUDGET["elements per chapter page"]
     over = [f"{page}: {count} elements" for page, count in counts.items() if count > budget]
-    assert len(counts) == len(chapters()) * len(languages()) and min(counts.values()) > 1000
+    # Material's header, navigation and footer alone are a few hundred: a page read empty is not counted.
+    assert len(counts) == len(chapters()) * len(languages()) and min(counts.values()) > 100
     assert not over, f"budget {budget} elements:\n" + "\n".join(over)
 
 
