@@ -7,5 +7,5 @@ BUDGET = {  # upper bounds
     "cold build": 30, "warm rebuild": 3, "tests": 90, "tests per chapter": 15, "one chapter's tests": 30,
     "code total": 10, "code block": 2, "page bytes": 150 * KB, "page requests": 12, "page third-party": 0,
     "math font": 40 * KB,  # gzip, added to a chapter page's first visit
-    "elements per chapter page": 6_600,  # each styled and laid out at every load
+    "elements per chapter page": 4_000,  # each styled and laid out at every load
 }

@@ -134,30 +134,27 @@ def axe_on(browser, folder, paths: list[str], dark=False) -> list[str]:
     return problems
 
 
-# A span of each class put in the block's code beside one of no class: the properties whose value differs.
+# A span of each class put in the block's code: how it is drawn ("" for a span of no class).
 TOKEN_LOOKS = """([selector, classes]) => {
   const code = document.querySelector(selector);
   const properties = ["color", "font-weight", "font-style", "text-decoration-line", "background-color"];
-  const look = name => {
+  return Object.fromEntries(["", ...classes].map(name => {
     const span = code.appendChild(document.createElement("span"));
     span.className = name;
     span.textContent = "x";
     const style = getComputedStyle(span);
-    const seen = properties.map(property => style.getPropertyValue(property));
+    const seen = properties.map(property => `${property}: ${style.getPropertyValue(property)}`);
     span.remove();
-    return seen;
-  };
-  const text = look("");
-  return Object.fromEntries(classes.map(name => [name, properties.filter((_, i) => look(name)[i] !== text[i])])
-    .filter(([, differ]) => differ.length));
+    return [name, seen];
+  }));
 }"""
 
 
 def test_code_left_without_a_span_looks_as_the_code_does(base_url, context):
     """Each token class whose span the site drops (`PLAIN` in coursekit/site/markup.py) is drawn as the code's
-    own text by its kind of block, in both palettes (spaces, which draw nothing, in any colour), and
-    punctuation and operators are not: they keep their span."""
-    from coursekit.site.markup import PLAIN
+    own text by its kind of block, in both palettes (spaces, which draw nothing, in any colour); the classes
+    whose neighbours share a span (`ALIKE`) are drawn alike; strings and numbers, coloured, are not plain."""
+    from coursekit.site.markup import ALIKE, PLAIN
 
     chapter = next(iter(chapters()))
     blocks = {"highlight": (CHAPTER, ".highlight pre code"),
@@ -167,12 +164,19 @@ def test_code_left_without_a_span_looks_as_the_code_does(base_url, context):
         page.goto(base_url + url)
         for scheme in PALETTE:
             in_palette(page, scheme)
-            differ = page.evaluate(TOKEN_LOOKS, [selector, sorted(PLAIN[kind] | {"p", "o"})])
-            if differ.get("w") == ["color"]:
-                del differ["w"]
-            if set(differ) & PLAIN[kind] or not {"p", "o"} <= set(differ):  # the check sees what colours
-                problems.append(f"{kind} blocks, {scheme} palette: {differ}")
-    assert not problems, "token classes drawn otherwise than the code's text:\n" + "\n".join(problems)
+            alike = [name for group in ALIKE[kind] for name in group]
+            looks = page.evaluate(TOKEN_LOOKS, [selector, sorted(PLAIN[kind] | {"s2", "mi"} | set(alike))])
+            differ = {name: [a for a, b in zip(looks[name], looks[""]) if a != b] for name in looks}
+            if differ["w"] and {a.split(":")[0] for a in differ["w"]} == {"color"}:
+                differ["w"] = []
+            drawn = [f"{name}: {differ[name]}" for name in sorted(PLAIN[kind]) if differ[name]]
+            if drawn or not (differ["s2"] and differ["mi"]):  # the check sees what colours
+                problems.append(f"{kind} blocks, {scheme} palette, plain: {drawn}")
+            for group in ALIKE[kind]:
+                if len({tuple(looks[name]) for name in group}) > 1:
+                    problems.append(f"{kind} blocks, {scheme} palette, not alike: "
+                                    f"{ {name: looks[name] for name in sorted(group)} }")
+    assert not problems, "token classes drawn otherwise than the site takes them to be:\n" + "\n".join(problems)
 
 
 def test_formulas_are_set_in_the_math_font(site, every_page_loaded):

@@ -106,8 +106,8 @@ def test_the_repository_link_stays_and_its_request_to_the_host_goes():
 
 @pytest.mark.machinery
 def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
-    """Tokens drawn in the code's own colour (names, `True`, the f of an f-string) lose their span;
-    every other token keeps its own, and the text is the same."""
+    """Tokens drawn in the code's own colour (names, `True`, the f of an f-string, punctuation, operators) lose
+    their span; neighbours drawn alike share one (the parts of an f-string); the text is the same."""
     from html import unescape
 
     from pygments import highlight
@@ -124,15 +124,15 @@ def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
     classes = lambda markup: re.findall(r'<span class="([^"]+)">', markup)  # noqa: E731
     plain = [token for token in classes(html) if token in PLAIN["highlight"]]
     assert {"n", "kc", "sa"} <= set(plain) and not set(classes(lean)) & PLAIN["highlight"]
-    assert classes(lean) == [token for token in classes(html) if token not in PLAIN["highlight"]]
-    assert {"p", "o", "nb", "si"} <= set(classes(lean))  # coloured: kept
+    assert {"p", "o"} <= set(plain) and classes(lean) == ["k", "nb", "mi", "nb", "s2", "si", "mi", "c1"]
+    assert '<span class="s2">"{</span>x<span class="si">:&gt;4}"</span>' in lean  # one string, parts
     assert "<span></span>" in html and "<span></span>" not in lean
 
 
 @pytest.mark.machinery
 def test_a_token_keeps_its_span_where_its_block_s_stylesheet_colours_it():
     """`True` is drawn as a name in Material's blocks and as a keyword in a notebook's; a built-in, coloured
-    by Material, is a plain name in a notebook. Punctuation and operators are coloured in both."""
+    by Material, is a plain name in a notebook. Punctuation and operators are coloured in a notebook only."""
     from coursekit.site.markup import lean_code
 
     tokens = ('<span class="kc">True</span><span class="p">(</span><span class="nb">len</span>'
@@ -140,8 +140,7 @@ def test_a_token_keeps_its_span_where_its_block_s_stylesheet_colours_it():
     material = f'<div class="language-python highlight"><pre><span></span><code>{tokens}</code></pre></div>'
     notebook = f'<div class="highlight-ipynb hl-python "><pre><span></span>{tokens}</pre></div>'
     assert lean_code(material + notebook) == (
-        '<div class="language-python highlight"><pre><code>True<span class="p">(</span><span class="nb">len</span>'
-        '<span class="o">+</span>x</code></pre></div>'
+        '<div class="language-python highlight"><pre><code>True(<span class="nb">len</span>+x</code></pre></div>'
         '<div class="highlight-ipynb hl-python "><pre><span class="kc">True</span><span class="p">(</span>len'
         '<span class="o">+</span>x</pre></div>')
 

@@ -90,18 +90,26 @@ def exclude_code_from_search(html: str) -> str:
 # palettes: their span shows nothing. Checked against the styles themselves in tests/test_browser.py.
 PLAIN = {
     # Material's (`.highlight`, chapter pages): `.n` (names) and `.kc` (True, None) take
-    # --md-code-hl-name-color, which is --md-code-fg-color in both palettes; `.w` (spaces), `.sa` (the f of
-    # an f-string), `.dl`, `.fm` (__init__), `.vm`, `.nx`, `.py` have no rule. Punctuation and operators are
-    # not here: `.p` and `.o` take a colour of their own, lighter than the code's in both palettes.
-    "highlight": {"n", "kc", "w", "sa", "dl", "fm", "vm", "nx", "py"},
+    # --md-code-hl-name-color, which is --md-code-fg-color in both palettes, and so do punctuation and
+    # operators (`.p`, `.o`, `.ow`), which the site's stylesheet draws in the code's colour; `.w` (spaces), `.sa`
+    # (the f of an f-string), `.dl`, `.fm` (__init__), `.vm`, `.nx`, `.py` have no rule.
+    "highlight": {"n", "kc", "p", "o", "ow", "w", "sa", "dl", "fm", "vm", "nx", "py"},
     # Jupyter's (`.highlight-ipynb`, notebook pages): `.w` takes the code's colour; no name nor variable has
     # a rule (built-ins, functions and modules included). `.kc` is a keyword there, `.sa` a string.
     "highlight-ipynb": {"n", "w", "na", "nb", "nc", "nd", "ne", "nf", "ni", "nl", "nn", "no", "nt", "nv", "nx",
                         "py", "bp", "fm", "vc", "vg", "vi", "vm"},
 }
 PLAIN_IN_ANY = set.intersection(*PLAIN.values())  # code in no block of either kind
+# Classes that Material's stylesheet draws alike (one colour variable, nothing else): neighbours of one group,
+# with at most spaces between them, share one span (`"loss {x}"` is three string tokens). Checked in the
+# browser with PLAIN.
+ALIKE = {"highlight": [{"s", "s1", "s2", "sb", "sc", "si", "ss"}, {"m", "mb", "mf", "mh", "mi", "mo"},
+                       {"k", "kd", "kn", "kp", "kr", "kt", "nd", "ni", "nl", "nt"}, {"nc", "ne", "nf", "nn"},
+                       {"nb", "no"}],
+         "highlight-ipynb": []}
 BLOCK = re.compile(r'class="(?:[^"]* )?(highlight(?:-ipynb)?)[ "]')
 TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
+NEIGHBOURS = re.compile(r'<span class="([\w-]+)">([^<]*)</span>( *)(?=<span class="([\w-]+)">)')
 # Pygments opens a block with an empty span, which keeps a first empty line from being dropped by the HTML
 # parser; before anything else it is only an element.
 OPENING_SPAN = re.compile(r"^<span></span>(?!\r?\n)")
@@ -111,16 +119,30 @@ CODE = {"code", "pre"}  # Pygments' tokens are inside one or the other (nbconver
 def lean_code(html: str) -> str:
     """Pygments puts every token of highlighted code in a span: thousands of elements on a chapter page, each
     one styled and laid out on every load. Those the block's stylesheet draws in the code's own colour
-    (`PLAIN`) show nothing and become plain text; the others keep their span."""
-    out, plain = [], PLAIN_IN_ANY
+    (`PLAIN`) show nothing and become plain text; neighbours drawn alike (`ALIKE`) share one span."""
+    out, kind = [], None
     for part, inside in regions(html, CODE):
         if inside:
+            plain = PLAIN[kind] if kind else PLAIN_IN_ANY
             part = TOKEN.sub(lambda m: m[2] if m[1] in plain else m[0], OPENING_SPAN.sub("", part))
+            part = _merge_alike(part, ALIKE[kind] if kind else [])
         else:  # the start tags before a block's code name its kind (Material's or Jupyter's)
-            kind = BLOCK.findall(part)
-            plain = PLAIN[kind[-1]] if kind else PLAIN_IN_ANY
+            kinds = BLOCK.findall(part)
+            kind = kinds[-1] if kinds else None
         out.append(part)
     return "".join(out)
+
+
+def _merge_alike(code: str, groups: list[set]) -> str:
+    group = {name: i for i, names in enumerate(groups) for name in names}
+
+    def merge(m):  # the next span opens in this one's look: this one stays open
+        same = m[1] in group and group[m[1]] == group.get(m[4])
+        return f'<span class="{m[1]}">{m[2]}{m[3]}\0' if same else m[0]
+
+    merged = NEIGHBOURS.sub(merge, code)
+    # \0 marks a span left open: the next span's opening tag goes, and its text joins this one.
+    return re.sub(r'\0<span class="[\w-]+">', "", merged)
 
 
 REPOSITORY_WIDGET = re.compile(r'(<a [^>]*class="md-source")\s+data-md-component="source"')
