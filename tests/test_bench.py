@@ -42,3 +42,28 @@ def test_the_npm_packs_it_weighs_are_pinned_to_exact_versions():
     for package, pack in NPM_PACKS.items():
         version = re.fullmatch(r"(?:@[\w-]+/)?[\w-]+@(\d+\.\d+\.\d+)", package)
         assert version and pack.endswith(f"-{version[1]}.tgz"), f"{package}: pin an exact version"
+
+
+def test_the_growth_of_the_tests_is_held_in_core_seconds_per_chapter():
+    """The full `pytest` of N chapters grows by the core-seconds each chapter adds, against its budget; wall
+    seconds are shown beside it, unbudgeted: on 2 cores they move with the machine's load."""
+    from coursekit.tools.bench import growth_rows
+
+    courses = [{"chapters": 2, "tests": 150.0, "tests, core-s": 260.0},
+               {"chapters": 10, "tests": 350.0, "tests, core-s": 260.0 + 8 * (BUDGET["tests per chapter"] + 1)}]
+    rows = {row.measure: row for row in growth_rows(courses)}
+    grown = rows["growth per chapter: tests, core-s"]
+    assert grown.value == pytest.approx(BUDGET["tests per chapter"] + 1) and grown.unit == "core-s" and grown.over
+    assert rows["growth per chapter: tests"].limit is None
+
+
+def test_core_seconds_count_what_the_children_computed():
+    import subprocess
+    import sys
+
+    from coursekit.tools.bench import core_seconds
+
+    run = [sys.executable, "-c"]
+    busy, _ = core_seconds(subprocess.run, [*run, "sum(i * i for i in range(3_000_000))"], timeout=120)
+    idle, _ = core_seconds(subprocess.run, [*run, "import time; time.sleep(0.5)"], timeout=120)
+    assert busy > 0.1 and idle < busy
