@@ -356,6 +356,57 @@ def test_a_phrase_the_glossary_excepts_is_not_its_term(docs):
     assert problems(docs) == []
 
 
+SETS = """\
+- en: training set
+  fr: ensemble d'entraînement
+  zh: 训练集
+  avoid: {fr: [ensemble d'apprentissage]}
+- en: validation set
+  fr: ensemble de validation
+  zh: 验证集
+- en: test set
+  fr: ensemble de test
+  zh: 测试集
+"""
+
+
+def split_into_sets(docs: Path, french: str) -> list[str]:
+    """The tiny page splits its data into three sets, which the French page words as `french`."""
+    edit(docs, "en", "This page sets the learning rate.",
+         "This page sets the learning rate, and splits the digits into training, validation and test sets.")
+    edit(docs, "fr", "Cette page fixe le Taux d’apprentissage.", f"Cette page fixe le Taux d’apprentissage, {french}.")
+    edit(docs, "zh", "本页设定学习率。", "本页设定学习率，并把数字分为训练集、验证集和测试集。")
+    for language in ("fr", "zh"):
+        mark(docs / language / PAGE, docs_dir=docs)
+    (docs / "glossary.yml").write_text(GLOSSARY + SETS, encoding="utf-8")
+    return problems(docs)
+
+
+@pytest.mark.parametrize("french", [
+    "et répartit les chiffres en ensembles d'entraînement, de validation et de test",
+    "et répartit les chiffres en ensembles de test, de validation et d’entraînement",
+    "et répartit les chiffres en un ensemble d'entraînement, un ensemble de validation et un ensemble de test",
+], ids=["shared-noun", "shared-noun-other-order", "each-noun"])
+def test_terms_that_share_their_head_noun(docs, french):
+    assert split_into_sets(docs, french) == []
+
+
+@pytest.mark.parametrize("french, wrong", [
+    ("et répartit les chiffres en ensembles d'entraînement, de validation et d'essai", "test set"),
+    ("et répartit les chiffres en jeux d'entraînement, de validation et de test", "training set"),
+    ("et répartit les chiffres en ensembles d'entraînement et de validation, puis garde le reste", "test set"),
+], ids=["wrong-complement", "wrong-head", "term-left-out"])
+def test_a_wrong_term_in_a_shared_noun_list_is_flagged(docs, french, wrong):
+    found = split_into_sets(docs, french)
+    assert any(f"uses '{wrong}' but not" in problem for problem in found), found
+
+
+def test_an_avoided_variant_in_a_shared_noun_list_is_flagged(docs):
+    # the variant is not where the plain phrase would be: only its shared head says it
+    found = split_into_sets(docs, "et répartit les chiffres en ensembles de test, de validation et d'apprentissage")
+    assert any("says 'ensembles de test, de validation et d'apprentissage'" in p for p in found), found
+
+
 def test_formulas_in_another_order(docs):
     text = edit(docs, "fr", "avec un pas $\\eta$.", "avec un pas $\\eta$ et $g$.")
     edit(docs, "en", "with a step $\\eta$.", "with a step $g$ and $\\eta$.")

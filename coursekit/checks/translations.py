@@ -250,14 +250,48 @@ def load_glossary(path: Path) -> list[dict]:
     return entries
 
 
+# A term whose head noun a coordinated list shares: "training, validation and test sets" says "test set",
+# and "ensembles d'entraînement, de validation et de test" says "ensemble de test". Per language: the words
+# that join the last item, and whether the head noun comes last (English) or first, before complements that
+# each start with a preposition (French). Each other item of the list is one word, after its preposition.
+SHARED_HEAD = {
+    "en": {"join": r"and|or", "head_first": False, "item": r"\w+(?:-\w+)*"},
+    "fr": {"join": r"et|ou", "head_first": True,
+           "item": r"(?:(?:de|du|des|à|au|aux|par|en|pour|sur)\s+|d['’])\w+(?:-\w+)*"},
+}
+PLURAL = "(?:e?s|x)?"
+
+
 @cache
-def _term(term: str) -> re.Pattern:
-    """How a term shows in text: case and apostrophes aside; Latin words whole, with a plural ending."""
+def _term(term: str, language: str = "en") -> re.Pattern:
+    """How a term shows in text: case and apostrophes aside; Latin words whole, with a plural ending; in a
+    language of `SHARED_HEAD`, also with its head noun shared by a coordinated list."""
     if any(_is_cjk(char) for char in term):
         return re.compile(re.escape(term).replace("'", "['’]"))
-    words = [re.escape(word).replace("'", "['’]").replace(r"\-", "[-‐\\s]?") for word in term.split()]
-    plural = "(?:e?s|x)?"
-    return re.compile(r"(?<!\w)" + r"\s+".join(word + plural for word in words) + r"(?!\w)", re.IGNORECASE)
+    words = [re.escape(word).replace("'", "['’]").replace(r"\-", "[-‐\\s]?") + PLURAL for word in term.split()]
+    forms = [r"\s+".join(words)]
+    if (shared := _shared_head(term.split(), words, language)) is not None:
+        forms.append(shared)
+    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
+
+
+def _shared_head(words: list[str], patterns: list[str], language: str) -> str | None:
+    """The pattern of the term `words` (as `patterns`) with its head noun shared by a list, or None where the
+    language has no such form or the term has no head and complement."""
+    grammar = SHARED_HEAD.get(language)
+    if grammar is None or len(words) < 2:
+        return None
+    item, join = grammar["item"], rf",?\s+(?:{grammar['join']})\s+"
+    if grammar["head_first"]:
+        if not re.match(item, " ".join(words[1:]), re.IGNORECASE):
+            return None  # no preposition after the head: an adjective, not a complement
+        head, own = patterns[0], r"\s+".join(patterns[1:])
+    else:
+        head, own = patterns[-1], r"\s+".join(patterns[:-1])
+    last = rf"(?:{item},\s+)*{item}{join}{own}"  # the term's own complement ends the list
+    inner = rf"(?:{item},\s+)*{own}(?:,\s+{item})*{join}{item}"  # it comes earlier
+    listed = f"(?:{last}|{inner})"
+    return rf"{head}\s+{listed}" if grammar["head_first"] else rf"{listed}\s+{head}"
 
 
 def _without(text: str, phrases: list[str]) -> str:
@@ -283,11 +317,11 @@ def _glossary_problems(english: SectionedPage, translated: SectionedPage, langua
             term = entry[language]
             # `except`: English phrases where the word is not the term ("for example" for "example")
             used = _term(entry["en"]).search(_without(en_text, entry.get("except") or []))
-            if used and not _term(term).search(tr_text):
+            if used and not _term(term, language).search(tr_text):
                 problems.append(Problem(translated.name, tr_section.line,
                                         f"glossary: section '{section_id}' uses '{entry['en']}' but not '{term}'"))
             for variant in (entry.get("avoid") or {}).get(language, []):
-                if found := _term(variant).search(tr_text):
+                if found := _term(variant, language).search(tr_text):
                     line = tr_section.start + tr_text.count("\n", 0, found.start()) + 1
                     problems.append(Problem(translated.name, line, f"glossary: section '{section_id}' says "
                                             f"'{found[0]}': the glossary says '{term}'"))
