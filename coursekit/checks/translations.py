@@ -243,11 +243,38 @@ def load_glossary(path: Path) -> list[dict]:
     if not path.exists():
         return []
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    seen, syllables = {}, {}
     for number, entry in enumerate(entries, start=1):
         for language in languages():
-            if not isinstance(entry.get(language), str) or not entry[language].strip():
+            term = entry.get(language)
+            if not isinstance(term, str) or not term.strip():
                 raise ValueError(f"{path}: entry {number} ({entry.get('en')!r}) has no '{language}' term")
+            if (language, term.casefold()) in seen:
+                raise ValueError(f"{path}: entry {number} ({entry['en']!r}) gives '{term}', as entry "
+                                 f"{seen[language, term.casefold()]} does: one term, one concept")
+            seen[language, term.casefold()] = number
+            if any(_is_cjk(char) for char in term):
+                _check_pinyin(entry, term, syllables, f"{path}: entry {number} ({entry['en']!r})")
     return entries
+
+
+def _check_pinyin(entry: dict, term: str, syllables: dict[str, str], where: str) -> None:
+    """`entry` spells its Chinese `term` in pinyin, one syllable per character and Latin words as they are, each
+    character read as elsewhere in the glossary (`syllables`, filled as it goes): a slip shows as a mismatch."""
+    pinyin = entry.get("pinyin")
+    if not isinstance(pinyin, str):
+        raise ValueError(f"{where}: '{term}' has no pinyin, which sorts the Chinese glossary")
+    parts = re.findall(r"[A-Za-z0-9]+|\S", term)
+    spelled = pinyin.split()
+    if len(parts) != len(spelled) or not all(re.fullmatch(r"[a-zv]+", s) for p, s in zip(parts, spelled)
+                                             if _is_cjk(p)):
+        raise ValueError(f"{where}: pinyin '{pinyin}' does not spell '{term}' one syllable per character")
+    for part, syllable in zip(parts, spelled):
+        if not _is_cjk(part):
+            if part != syllable:
+                raise ValueError(f"{where}: pinyin '{pinyin}' does not keep '{part}' as it is")
+        elif syllables.setdefault(part, syllable) != syllable:
+            raise ValueError(f"{where}: pinyin reads '{part}' as '{syllable}', elsewhere '{syllables[part]}'")
 
 
 # A term whose head noun a coordinated list shares: "training, validation and test sets" says "test set",
@@ -264,15 +291,23 @@ PLURAL = "(?:e?s|x)?"
 
 @cache
 def _term(term: str, language: str = "en") -> re.Pattern:
-    """How a term shows in text: case and apostrophes aside; Latin words whole, with a plural ending; in a
+    """How a term shows in text: case and apostrophes aside; Latin words whole, with their plural endings; in a
     language of `SHARED_HEAD`, also with its head noun shared by a coordinated list."""
     if any(_is_cjk(char) for char in term):
         return re.compile(re.escape(term).replace("'", "['’]"))
-    words = [re.escape(word).replace("'", "['’]").replace(r"\-", "[-‐\\s]?") + PLURAL for word in term.split()]
+    words = [_word(word, language) for word in term.split()]
     forms = [r"\s+".join(words)]
     if (shared := _shared_head(term.split(), words, language)) is not None:
         forms.append(shared)
     return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
+
+
+def _word(word: str, language: str) -> str:
+    """One word of a term, apostrophes and hyphens aside, with its plural endings (French -al: -aux)."""
+    pattern = re.escape(word).replace("'", "['’]").replace(r"\-", "[-‐\\s]?")
+    if language == "fr" and word.endswith("al"):
+        return pattern[:-1] + "(?:l|ux)" + PLURAL
+    return pattern + PLURAL
 
 
 def _shared_head(words: list[str], patterns: list[str], language: str) -> str | None:
@@ -329,11 +364,13 @@ def _glossary_problems(english: SectionedPage, translated: SectionedPage, langua
 
 
 def glossary_markdown(language: str, glossary: Path | None = None) -> str:
-    """The glossary as a Markdown table: the terms in `language`, alphabetically, then in the other languages."""
+    """The glossary as a Markdown table: the terms in `language`, alphabetically (Chinese terms by their pinyin),
+    then in the other languages."""
     columns = [language] + [other for other in languages() if other != language]
     names = _language_names()
-    rows = sorted(([entry[c] for c in columns] for entry in load_glossary(glossary or DOCS / "glossary.yml")),
-                  key=lambda row: _sort_key(row[0]))
+    entries = sorted(load_glossary(glossary or DOCS / "glossary.yml"), key=lambda entry: _sort_key(
+        entry.get("pinyin", entry[language]) if any(map(_is_cjk, entry[language])) else entry[language]))
+    rows = [[entry[c] for c in columns] for entry in entries]
     table = ["| " + " | ".join(names.get(c, c) for c in columns) + " |", "|" + " --- |" * len(columns)]
     table += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(table) + "\n"
