@@ -38,8 +38,8 @@ STRINGS = {
         "notebook_title": "{title} — notebook",
         "notebook_intro": "Ce notebook contient tout le code du chapitre, dans l'ordre de la page. Il s'exécute "
                           "de haut en bas sur un CPU, et sur un GPU s'il y en a un (sur Kaggle : Settings → "
-                          "Accelerator). Ses figures sont celles que trace le code lui-même : leurs légendes "
-                          "restent en anglais.",
+                          "Accelerator). Ses figures sont tracées par le code lui-même : le texte qu'elles "
+                          "portent reste en anglais.",
         "tip_title": "Notebook",
         "tip_text": "Tout le code de ce chapitre s'exécute de bout en bout dans un seul notebook.",
         "open_kaggle": "Ouvrir dans Kaggle",

@@ -140,14 +140,17 @@ GLOSSARY = """\
 - en: learning rate
   fr: taux d'apprentissage
   zh: 学习率
+  pinyin: xue xi lv
   avoid: {fr: [vitesse d'apprentissage]}
 - en: gradient descent
   fr: descente de gradient
   zh: 梯度下降
+  pinyin: ti du xia jiang
   avoid: {fr: [gradient descendant], zh: [梯度下降法]}
 - en: layer
   fr: couche
   zh: 层
+  pinyin: ceng
 """
 
 PAGE = Path("chapters/tiny.md")
@@ -347,13 +350,80 @@ def test_a_phrase_the_glossary_excepts_is_not_its_term(docs):
     for language in ("fr", "zh"):
         mark(docs / language / PAGE, docs_dir=docs)
     glossary = docs / "glossary.yml"
-    glossary.write_text(GLOSSARY + "- en: rate\n  fr: débit\n  zh: 速率\n", encoding="utf-8")
+    glossary.write_text(GLOSSARY + "- en: rate\n  fr: débit\n  zh: 速率\n  pinyin: su lv\n", encoding="utf-8")
     flagged = [p for p in problems(docs) if "'rate'" in p]
     assert len(flagged) == 2 and "uses 'rate' but not 'débit'" in flagged[0]
     # "learning rate" and "step rate" say "rate", but neither is the glossary's "rate"
-    glossary.write_text(GLOSSARY + "- en: rate\n  fr: débit\n  zh: 速率\n  except: [learning rate, step rate]\n",
+    glossary.write_text(GLOSSARY + "- en: rate\n  fr: débit\n  zh: 速率\n  pinyin: su lv\n  except: [learning rate, step rate]\n",
                         encoding="utf-8")
     assert problems(docs) == []
+
+
+SETS = """\
+- en: training set
+  fr: ensemble d'entraînement
+  zh: 训练集
+  pinyin: xun lian ji
+  avoid: {fr: [ensemble d'apprentissage]}
+- en: validation set
+  fr: ensemble de validation
+  zh: 验证集
+  pinyin: yan zheng ji
+- en: test set
+  fr: ensemble de test
+  zh: 测试集
+  pinyin: ce shi ji
+"""
+
+
+def split_into_sets(docs: Path, french: str) -> list[str]:
+    """The tiny page splits its data into three sets, which the French page words as `french`."""
+    edit(docs, "en", "This page sets the learning rate.",
+         "This page sets the learning rate, and splits the digits into training, validation and test sets.")
+    edit(docs, "fr", "Cette page fixe le Taux d’apprentissage.", f"Cette page fixe le Taux d’apprentissage, {french}.")
+    edit(docs, "zh", "本页设定学习率。", "本页设定学习率，并把数字分为训练集、验证集和测试集。")
+    for language in ("fr", "zh"):
+        mark(docs / language / PAGE, docs_dir=docs)
+    (docs / "glossary.yml").write_text(GLOSSARY + SETS, encoding="utf-8")
+    return problems(docs)
+
+
+@pytest.mark.parametrize("french", [
+    "et répartit les chiffres en ensembles d'entraînement, de validation et de test",
+    "et répartit les chiffres en ensembles de test, de validation et d’entraînement",
+    "et répartit les chiffres en un ensemble d'entraînement, un ensemble de validation et un ensemble de test",
+], ids=["shared-noun", "shared-noun-other-order", "each-noun"])
+def test_terms_that_share_their_head_noun(docs, french):
+    assert split_into_sets(docs, french) == []
+
+
+@pytest.mark.parametrize("french, wrong", [
+    ("et répartit les chiffres en ensembles d'entraînement, de validation et d'essai", "test set"),
+    ("et répartit les chiffres en jeux d'entraînement, de validation et de test", "training set"),
+    ("et répartit les chiffres en ensembles d'entraînement et de validation, puis garde le reste", "test set"),
+], ids=["wrong-complement", "wrong-head", "term-left-out"])
+def test_a_wrong_term_in_a_shared_noun_list_is_flagged(docs, french, wrong):
+    found = split_into_sets(docs, french)
+    assert any(f"uses '{wrong}' but not" in problem for problem in found), found
+
+
+def test_a_french_plural_in_aux_is_its_term(docs):
+    edit(docs, "en", "This page sets the learning rate.", "This page sets the learning rate of every channel.")
+    edit(docs, "fr", "Cette page fixe le Taux d’apprentissage.", "Cette page fixe le Taux d’apprentissage de tous les canaux.")
+    edit(docs, "zh", "本页设定学习率。", "本页设定每个通道的学习率。")
+    for language in ("fr", "zh"):
+        mark(docs / language / PAGE, docs_dir=docs)
+    (docs / "glossary.yml").write_text(GLOSSARY + "- en: channel\n  fr: canal\n  zh: 通道\n  pinyin: tong dao\n",
+                                       encoding="utf-8")
+    assert problems(docs) == []
+    edit(docs, "fr", "de tous les canaux", "de toutes les voies")
+    assert [p for p in problems(docs) if "uses 'channel' but not 'canal'" in p]
+
+
+def test_an_avoided_variant_in_a_shared_noun_list_is_flagged(docs):
+    # the variant is not where the plain phrase would be: only its shared head says it
+    found = split_into_sets(docs, "et répartit les chiffres en ensembles de test, de validation et d'apprentissage")
+    assert any("says 'ensembles de test, de validation et d'apprentissage'" in p for p in found), found
 
 
 def test_formulas_in_another_order(docs):
@@ -406,3 +476,29 @@ def test_the_glossary():
     assert "| taux d'apprentissage | learning rate | 学习率 |" in table
     firsts = [row.split(" | ")[0] for row in table[2:]]
     assert firsts.index("| époque") < firsts.index("| fonction de perte")  # accents aside
+
+
+def test_the_chinese_glossary_is_in_pinyin_order():
+    entries = {entry["zh"]: entry for entry in load_glossary(translations.DOCS / "glossary.yml")}
+    firsts = [row.split(" | ")[0].removeprefix("| ") for row in glossary_markdown("zh").splitlines()[2:]]
+    keys = [entries[term].get("pinyin", term).casefold() for term in firsts]
+    assert keys == sorted(keys)
+    # by code point, 层 (U+5C42) would come before 步幅 (U+6B65), and 卷积 before 池化
+    assert firsts.index("步幅") < firsts.index("层") < firsts.index("池化") < firsts.index("卷积")
+
+
+@pytest.mark.parametrize("entries, fault", [
+    ("- en: layer\n  fr: couche\n  zh: 层\n", "has no pinyin"),
+    ("- en: layer\n  fr: couche\n  zh: 层\n  pinyin: ceng ji\n", "one syllable per character"),
+    ("- en: layer\n  fr: couche\n  zh: 层\n  pinyin: ceng\n- en: multilayer perceptron\n"
+     "  fr: perceptron multicouche\n  zh: 多层感知机\n  pinyin: duo cheng gan zhi ji\n", "elsewhere 'ceng'"),
+    ("- en: He initialisation\n  fr: initialisation de He\n  zh: He 初始化\n  pinyin: he chu shi hua\n",
+     "does not keep 'He'"),
+    ("- en: backpropagation\n  fr: rétropropagation\n  zh: 反向传播\n  pinyin: fan xiang chuan bo\n"
+     "- en: backward pass\n  fr: passe arrière\n  zh: 反向传播\n  pinyin: fan xiang chuan bo\n", "one term, one concept"),
+], ids=["no-pinyin", "syllables-miscounted", "character-read-two-ways", "latin-word-changed", "one-term-two-concepts"])
+def test_a_faulty_glossary_entry_is_refused(tmp_path, entries, fault):
+    glossary = tmp_path / "glossary.yml"
+    glossary.write_text(entries, encoding="utf-8")
+    with pytest.raises(ValueError, match=fault):
+        load_glossary(glossary)

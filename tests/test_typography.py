@@ -6,7 +6,7 @@ import re
 import pytest
 
 from coursekit.project import languages
-from coursekit.site.typography import COPIED, NBSP, NNBSP, apply
+from coursekit.site.typography import APOSTROPHE, COPIED, NBSP, NNBSP, apply
 
 FR_CASES = [
     ("Pourquoi normaliser ?", f"Pourquoi normaliser{NNBSP}?"),
@@ -19,6 +19,9 @@ FR_CASES = [
     ("en 20 ms", f"en 20{NBSP}ms"),
     ("après 10 000 pas", f"après 10{NNBSP}000 pas"),
     ("1 234 567 exemples", f"1{NNBSP}234{NNBSP}567 exemples"),
+    ("l'image d'entrée", f"l{APOSTROPHE}image d{APOSTROPHE}entrée"),
+    ("aujourd'hui, qu'on", f"aujourd{APOSTROPHE}hui, qu{APOSTROPHE}on"),
+    ("L'Écho", f"L{APOSTROPHE}Écho"),
 ]
 
 
@@ -36,8 +39,15 @@ def test_french_spacing_in_prose(typed, shown):
     '<p><img alt="x > y : z" src="a.svg"></p>',
     "<script>if (a ? b : c) { x = 10 000 }</script>",
     "<p>taille 32 ou 64, graine 0</p>",
+    """<p><code>titre = "l'image"</code></p>""",
+    """<pre><code>print('d'après')  # l'entrée\n</code></pre>""",
+    "<p><math><mi>f'x</mi></math></p>",
+    """<p><a href="https://example.org/l'image">lien</a></p>""",
+    """<p><img alt="l'image" src="a.svg"></p>""",
+    """<p>les guillemets 'simples' et 2'30</p>""",
 ], ids=["inline-code", "code-block", "formula", "url", "attribute", "attribute-with->", "script",
-         "not-thousands"])
+         "not-thousands", "apostrophe-inline-code", "apostrophe-code-block", "apostrophe-formula",
+         "apostrophe-url", "apostrophe-attribute", "apostrophe-not-between-letters"])
 def test_french_spacing_leaves_code_math_urls_and_attributes(html):
     assert apply(html, "fr") == html
 

@@ -243,21 +243,90 @@ def load_glossary(path: Path) -> list[dict]:
     if not path.exists():
         return []
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    seen, syllables = {}, {}
     for number, entry in enumerate(entries, start=1):
         for language in languages():
-            if not isinstance(entry.get(language), str) or not entry[language].strip():
+            term = entry.get(language)
+            if not isinstance(term, str) or not term.strip():
                 raise ValueError(f"{path}: entry {number} ({entry.get('en')!r}) has no '{language}' term")
+            if (language, term.casefold()) in seen:
+                raise ValueError(f"{path}: entry {number} ({entry['en']!r}) gives '{term}', as entry "
+                                 f"{seen[language, term.casefold()]} does: one term, one concept")
+            seen[language, term.casefold()] = number
+            if any(_is_cjk(char) for char in term):
+                _check_pinyin(entry, term, syllables, f"{path}: entry {number} ({entry['en']!r})")
     return entries
 
 
+def _check_pinyin(entry: dict, term: str, syllables: dict[str, str], where: str) -> None:
+    """`entry` spells its Chinese `term` in pinyin, one syllable per character and Latin words as they are, each
+    character read as elsewhere in the glossary (`syllables`, filled as it goes): a slip shows as a mismatch."""
+    pinyin = entry.get("pinyin")
+    if not isinstance(pinyin, str):
+        raise ValueError(f"{where}: '{term}' has no pinyin, which sorts the Chinese glossary")
+    parts = re.findall(r"[A-Za-z0-9]+|\S", term)
+    spelled = pinyin.split()
+    if len(parts) != len(spelled) or not all(re.fullmatch(r"[a-zv]+", s) for p, s in zip(parts, spelled)
+                                             if _is_cjk(p)):
+        raise ValueError(f"{where}: pinyin '{pinyin}' does not spell '{term}' one syllable per character")
+    for part, syllable in zip(parts, spelled):
+        if not _is_cjk(part):
+            if part != syllable:
+                raise ValueError(f"{where}: pinyin '{pinyin}' does not keep '{part}' as it is")
+        elif syllables.setdefault(part, syllable) != syllable:
+            raise ValueError(f"{where}: pinyin reads '{part}' as '{syllable}', elsewhere '{syllables[part]}'")
+
+
+# A term whose head noun a coordinated list shares: "training, validation and test sets" says "test set",
+# and "ensembles d'entraînement, de validation et de test" says "ensemble de test". Per language: the words
+# that join the last item, and whether the head noun comes last (English) or first, before complements that
+# each start with a preposition (French). Each other item of the list is one word, after its preposition.
+SHARED_HEAD = {
+    "en": {"join": r"and|or", "head_first": False, "item": r"\w+(?:-\w+)*"},
+    "fr": {"join": r"et|ou", "head_first": True,
+           "item": r"(?:(?:de|du|des|à|au|aux|par|en|pour|sur)\s+|d['’])\w+(?:-\w+)*"},
+}
+PLURAL = "(?:e?s|x)?"
+
+
 @cache
-def _term(term: str) -> re.Pattern:
-    """How a term shows in text: case and apostrophes aside; Latin words whole, with a plural ending."""
+def _term(term: str, language: str = "en") -> re.Pattern:
+    """How a term shows in text: case and apostrophes aside; Latin words whole, with their plural endings; in a
+    language of `SHARED_HEAD`, also with its head noun shared by a coordinated list."""
     if any(_is_cjk(char) for char in term):
         return re.compile(re.escape(term).replace("'", "['’]"))
-    words = [re.escape(word).replace("'", "['’]").replace(r"\-", "[-‐\\s]?") for word in term.split()]
-    plural = "(?:e?s|x)?"
-    return re.compile(r"(?<!\w)" + r"\s+".join(word + plural for word in words) + r"(?!\w)", re.IGNORECASE)
+    words = [_word(word, language) for word in term.split()]
+    forms = [r"\s+".join(words)]
+    if (shared := _shared_head(term.split(), words, language)) is not None:
+        forms.append(shared)
+    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
+
+
+def _word(word: str, language: str) -> str:
+    """One word of a term, apostrophes and hyphens aside, with its plural endings (French -al: -aux)."""
+    pattern = re.escape(word).replace("'", "['’]").replace(r"\-", "[-‐\\s]?")
+    if language == "fr" and word.endswith("al"):
+        return pattern[:-1] + "(?:l|ux)" + PLURAL
+    return pattern + PLURAL
+
+
+def _shared_head(words: list[str], patterns: list[str], language: str) -> str | None:
+    """The pattern of the term `words` (as `patterns`) with its head noun shared by a list, or None where the
+    language has no such form or the term has no head and complement."""
+    grammar = SHARED_HEAD.get(language)
+    if grammar is None or len(words) < 2:
+        return None
+    item, join = grammar["item"], rf",?\s+(?:{grammar['join']})\s+"
+    if grammar["head_first"]:
+        if not re.match(item, " ".join(words[1:]), re.IGNORECASE):
+            return None  # no preposition after the head: an adjective, not a complement
+        head, own = patterns[0], r"\s+".join(patterns[1:])
+    else:
+        head, own = patterns[-1], r"\s+".join(patterns[:-1])
+    last = rf"(?:{item},\s+)*{item}{join}{own}"  # the term's own complement ends the list
+    inner = rf"(?:{item},\s+)*{own}(?:,\s+{item})*{join}{item}"  # it comes earlier
+    listed = f"(?:{last}|{inner})"
+    return rf"{head}\s+{listed}" if grammar["head_first"] else rf"{listed}\s+{head}"
 
 
 def _without(text: str, phrases: list[str]) -> str:
@@ -283,11 +352,11 @@ def _glossary_problems(english: SectionedPage, translated: SectionedPage, langua
             term = entry[language]
             # `except`: English phrases where the word is not the term ("for example" for "example")
             used = _term(entry["en"]).search(_without(en_text, entry.get("except") or []))
-            if used and not _term(term).search(tr_text):
+            if used and not _term(term, language).search(tr_text):
                 problems.append(Problem(translated.name, tr_section.line,
                                         f"glossary: section '{section_id}' uses '{entry['en']}' but not '{term}'"))
             for variant in (entry.get("avoid") or {}).get(language, []):
-                if found := _term(variant).search(tr_text):
+                if found := _term(variant, language).search(tr_text):
                     line = tr_section.start + tr_text.count("\n", 0, found.start()) + 1
                     problems.append(Problem(translated.name, line, f"glossary: section '{section_id}' says "
                                             f"'{found[0]}': the glossary says '{term}'"))
@@ -295,11 +364,13 @@ def _glossary_problems(english: SectionedPage, translated: SectionedPage, langua
 
 
 def glossary_markdown(language: str, glossary: Path | None = None) -> str:
-    """The glossary as a Markdown table: the terms in `language`, alphabetically, then in the other languages."""
+    """The glossary as a Markdown table: the terms in `language`, alphabetically (Chinese terms by their pinyin),
+    then in the other languages."""
     columns = [language] + [other for other in languages() if other != language]
     names = _language_names()
-    rows = sorted(([entry[c] for c in columns] for entry in load_glossary(glossary or DOCS / "glossary.yml")),
-                  key=lambda row: _sort_key(row[0]))
+    entries = sorted(load_glossary(glossary or DOCS / "glossary.yml"), key=lambda entry: _sort_key(
+        entry.get("pinyin", entry[language]) if any(map(_is_cjk, entry[language])) else entry[language]))
+    rows = [[entry[c] for c in columns] for entry in entries]
     table = ["| " + " | ".join(names.get(c, c) for c in columns) + " |", "|" + " --- |" * len(columns)]
     table += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(table) + "\n"

@@ -1,7 +1,8 @@
 """Typographic spacing of a language, applied to the built HTML so that writers type ordinary spaces.
 
 French: a narrow no-break space (U+202F) before ; ! ? and inside « », a no-break space (U+00A0) before :
-and between a number and its unit or %, a narrow no-break space between groups of thousands. Code,
+and between a number and its unit or %, a narrow no-break space between groups of thousands, and the
+typographic apostrophe (U+2019) for the straight one between two letters (l'image, aujourd'hui). Code,
 formulas, scripts, styles and the code a notebook cell copies are left as they are, and so are tags and
 their attributes (URLs included).
 """
@@ -10,7 +11,7 @@ import re
 
 from coursekit.site.html_parts import regions, rewrite_text
 
-NBSP, NNBSP = "\u00a0", "\u202f"
+NBSP, NNBSP, APOSTROPHE = "\u00a0", "\u202f", "\u2019"
 VERBATIM = {"code", "pre", "kbd", "samp", "math", "script", "style", "svg", "textarea"}
 # The text a notebook cell's copy button copies: mkdocs-jupyter's hidden copy of the cell's source, in a div
 # with no element inside, its attributes in any order.
@@ -26,6 +27,7 @@ FRENCH = [
     # 10 000, 1 234 567: groups of three digits after a space, not part of a longer number
     (re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,]?\d)"),
      lambda m: m[1] + m[2].replace(" ", NNBSP)),
+    (re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])"), APOSTROPHE),
 ]
 RULES = {"fr": FRENCH}
 
