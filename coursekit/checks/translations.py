@@ -382,14 +382,14 @@ def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
 
 def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
     """The comments and docstrings the pages of each language show that docs/comments.yml does not translate,
-    named by script and line; the translations that would change the code; the entries no page shows."""
+    named by script and line, and the translations that would change the code."""
     from coursekit.pages import comments
     from coursekit.project import SNIPPETS, shown
 
     path = docs_dir / "comments.yml"
     strings = comments.load(path)
     table_name = path.relative_to(docs_dir.parent)
-    problems, named, used, scripts = [], set(), set(), set()
+    problems, named, scripts = [], set(), set()
     for language in others:
         for page in sorted((docs_dir / language).rglob("*.md")):
             for include in model.includes(page.read_text(encoding="utf-8").splitlines()):
@@ -398,7 +398,6 @@ def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
                 script = SNIPPETS / include.path
                 scripts.add((script, language))
                 for comment in comments.shown_comments(script, include.section):
-                    used.add(comment.text)
                     if language not in strings.get(comment.text, {}) and (script, comment.line, language) not in named:
                         named.add((script, comment.line, language))
                         problems.append(Problem(shown(script), comment.line, f"{comment.kind} "
@@ -413,11 +412,6 @@ def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
         if not same:
             problems.append(Problem(shown(script), 1, f"its '{language}' comments in {table_name} change its code, "
                                     "not only what its comments and docstrings say"))
-    lines = yaml.compose(path.read_text(encoding="utf-8")) if path.exists() else None
-    for key, _ in (lines.value if lines else []):
-        if key.value not in used:
-            problems.append(Problem(table_name, key.start_mark.line + 1, f"'{_shorten(key.value)}' is the "
-                                    "English of no comment a page shows: translate its new text, or remove it"))
     return sorted(problems, key=lambda problem: (str(problem.file), problem.line))
 
 

@@ -2,7 +2,7 @@
 
 The scripts are written in English; `docs/comments.yml` gives each comment and docstring in the other
 languages, keyed by its English text (whitespace runs read as one space): an edited English comment has no
-translation until one is written for it, and the old entry is named as unused. A run of full-line comments
+translation until one is written for it. A run of full-line comments
 at one indentation is one comment; its translation's lines become the comment's lines. Only the text of
 comments and docstrings changes: `set_aside()` of a translated script is that of the English one, and the
 code runs once, in English.

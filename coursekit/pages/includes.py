@@ -126,7 +126,8 @@ def snippet_folders(markdown: str) -> set[str]:
 
 def mark_pages_with_changed_includes(files) -> None:
     """`mkdocs serve --dirty` rebuilds only the pages whose source is newer than what was built from it; a page
-    is out of date too when a snippet or an output it includes changed since."""
+    is out of date too when a snippet or an output it includes changed since, or the comments' translations."""
+    from coursekit.pages.comments import TABLE
     from coursekit.project import SNIPPETS
 
     for file in files.documentation_pages():
@@ -136,6 +137,8 @@ def mark_pages_with_changed_includes(files) -> None:
             continue  # not built yet: MkDocs builds it
         text = Path(file.abs_src_path).read_text(encoding="utf-8")
         included = [SNIPPETS / include.path for include in includes(text.splitlines())]
+        if any(path.suffix == ".py" for path in included):  # the scripts' comments in other languages
+            included.append(TABLE)
         if any(path.exists() and path.stat().st_mtime > built for path in included):
             file.is_modified = lambda: True
 
