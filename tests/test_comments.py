@@ -170,3 +170,9 @@ def test_a_translated_comment_too_wide_for_the_column_is_named(monkeypatch, lang
     name = script.relative_to(ROOT).as_posix()
     assert any(problem.startswith(f"{name}:{comment.line}: ") and f"in its '{language}' comment" in problem
                for problem in problems), problems
+
+
+def test_a_script_that_does_not_parse_shows_as_written():
+    """Its own tests name the syntax error; the pages show it, untranslated, rather than fail to build."""
+    code = "def f(:\n    return 1  # why\n"
+    assert translate(code, "fr", {"why": {"fr": "pourquoi"}}) == code

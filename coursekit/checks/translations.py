@@ -392,7 +392,11 @@ def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
     problems, named, scripts = [], set(), set()
     for language in others:
         for page in sorted((docs_dir / language).rglob("*.md")):
-            for include in model.includes(page.read_text(encoding="utf-8").splitlines()):
+            try:
+                text = decoded(page.read_bytes(), page)
+            except NotUTF8:
+                continue  # the page's own check names it
+            for include in model.includes(text.splitlines()):
                 if not include.path.endswith(".py") or not (SNIPPETS / include.path).exists():
                     continue  # a missing file is the build's and the page tests' to name
                 script = SNIPPETS / include.path
@@ -404,7 +408,12 @@ def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
                                                 f"'{_shorten(comment.text)}' has no '{language}' translation in "
                                                 f"{table_name}"))
     for script, language in sorted(scripts):
-        code = script.read_text(encoding="utf-8")
+        try:
+            code = script.read_text(encoding="utf-8")
+        except ValueError:
+            continue  # not UTF-8: the script's own tests name it
+        if comments.readable_comments(code) is None:
+            continue  # it does not parse: the same
         try:
             same = comments.set_aside(comments.translate(code, language, strings)) == comments.set_aside(code)
         except (SyntaxError, tokenize.TokenError):  # the translation broke the code

@@ -111,7 +111,8 @@ def translated_lines(code: str, language: str, strings: dict | None = None) -> l
 
 def _translated_lines(code: str, language: str, strings: dict) -> list[tuple[int, str]]:
     lines = code.split("\n")
-    if language == languages()[0]:
+    found = readable_comments(code)
+    if language == languages()[0] or found is None:  # a script that does not parse shows as written
         return list(enumerate(lines, start=1))
     out, row, col = [[1, ""]], 1, 0
 
@@ -124,7 +125,7 @@ def _translated_lines(code: str, language: str, strings: dict) -> list[tuple[int
         out[-1][1] += lines[row - 1][col:to_col]
         col = to_col
 
-    for comment in comments(code):
+    for comment in found:
         translation = strings.get(comment.text, {}).get(language)
         if not translation:
             continue
@@ -170,9 +171,21 @@ def set_aside(code: str) -> str:
     return "\n".join(text for row, text in enumerate(kept, start=1) if text or row not in touched)
 
 
+def readable_comments(code: str) -> list[Comment] | None:
+    """comments(), or None for code that does not parse (its own tests name it)."""
+    try:
+        return comments(code)
+    except (SyntaxError, tokenize.TokenError):
+        return None
+
+
 def shown_comments(path: Path, section: str | None) -> list[Comment]:
-    """The comments and docstrings of the script at `path` that an include of it (or of its `section`) shows."""
-    code = path.read_text(encoding="utf-8")
+    """The comments and docstrings of the script at `path` that an include of it (or of its `section`) shows;
+    none for a script that is not UTF-8 or does not parse (its own tests name it)."""
+    try:
+        code = path.read_text(encoding="utf-8")
+    except ValueError:
+        return []
     rows, inside = set(), section is None
     for number, text in enumerate(code.split("\n"), start=1):
         marker = SECTION_MARKER.match(text)
@@ -180,4 +193,4 @@ def shown_comments(path: Path, section: str | None) -> list[Comment]:
             inside = marker["edge"] == "start"
         elif inside:
             rows.add(number)
-    return [comment for comment in comments(code) if comment.line in rows]
+    return [comment for comment in readable_comments(code) or [] if comment.line in rows]
