@@ -150,7 +150,8 @@ def test_an_edited_english_comment_leaves_its_translations_stale_and_named(tmp_p
 
 def test_a_translation_that_changes_the_code_is_named(tmp_path, monkeypatch):
     script = '# --8<-- [start:one]\ndef f():\n    """Say why."""\n    return 1\n# --8<-- [end:one]\n'
-    problems = plant(tmp_path, monkeypatch, script, '"Say why.": {fr: "Fin.\\"\\"\\" + \\"\\"\\"", zh: 说明原因。}\n')
+    closes_the_docstring = '"Fin.\\"\\"\\" + \\"\\"\\""'
+    problems = plant(tmp_path, monkeypatch, script, f'"Say why.": {{fr: {closes_the_docstring}, zh: 说明原因。}}\n')
     assert problems == [f"{tmp_path}/snippets/demo/demo.py:1: its 'fr' comments in docs/comments.yml change its "
                         "code, not only what its comments and docstrings say"]
 
