@@ -49,7 +49,8 @@ STRINGS = {
         "download": "Télécharger le .ipynb",
         "import_kaggle": "Pour l'exécuter sur Kaggle, créez-y un notebook puis choisissez File → Import Notebook.",
         "home_title": "L'exécuter chez soi",
-        "home_text": "Le nom de fichier au-dessus de chaque bloc mène au script complet dont il provient. Avec "
+        "home_text": "Le nom de fichier au-dessus de chaque bloc mène au script complet dont il provient, tel "
+                     "qu'il est écrit, avec ses commentaires en anglais. Avec "
                      "Python {python} ou plus récent, installez ce qu'utilise ce chapitre, aux versions qui ont "
                      "produit ses sorties, puis lancez l'un de ses scripts :",
         "home_provenance": "Les sorties de cette page ont été produites avec {versions}. Son code a été vérifié "
@@ -81,7 +82,8 @@ STRINGS = {
         "download": "下载 .ipynb",
         "import_kaggle": "若要在 Kaggle 上运行：在 Kaggle 新建笔记本，然后选择 File → Import Notebook。",
         "home_title": "在自己的电脑上运行",
-        "home_text": "每个代码块上方的文件名都链接到该代码块所在的完整脚本。使用 Python {python} 或更新版本，"
+        "home_text": "每个代码块上方的文件名都链接到该代码块所在的完整脚本，即脚本原文，注释为英文。"
+                     "使用 Python {python} 或更新版本，"
                      "按生成本章输出时的版本安装本章用到的包，然后运行其中任一脚本：",
         "home_provenance": "本页的输出由 {versions} 生成。其代码最近一次检查所用的设备：{devices}。",
         "device_cpu": "CPU",

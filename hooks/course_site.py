@@ -17,9 +17,10 @@ from coursekit.checks import translations
 from coursekit.execution import stale_outputs
 from coursekit.notebooks import hosts as notebook_hosts
 from coursekit.notebooks import site_pages as notebook_pages
-from coursekit.pages.includes import IncludeError, included_scripts, mark_pages_with_changed_includes
+from coursekit.pages.includes import (IncludeError, expand_scripts, included_scripts,
+                                      mark_pages_with_changed_includes)
 from coursekit.project import (FrontMatterError, NotUTF8, check_pages, front_matter, language_of, language_of_uri,
-                               languages, notebooks)
+                               languages, notebooks, read_text)
 from coursekit.site import downloads, highlight, jinja_cache, mathfont, mathml, offline, search, typography
 from coursekit.site import markup as page_markup
 
@@ -107,6 +108,11 @@ def on_page_markdown(markdown, page, config, files):
         page_link = get_relative_url(notebook.src_uri, page.file.src_uri)
         tip = notebook_hosts.notebook_tip(notebook_id, language, config, page_link, download)
         markdown = page_markup.after_title(markdown, tip + "\n" + downloads.run_at_home(markdown, language))
+    if language != languages()[0]:  # the scripts' comments in the page's language; pymdownx expands the rest
+        try:
+            markdown = expand_scripts(markdown, page.file.abs_src_path, language)
+        except IncludeError as error:
+            raise PluginError(str(error)) from None
     return markdown
 
 
@@ -119,7 +125,8 @@ def on_page_content(html, page, config, files):
         else:
             html = page_markup.exclude_code_from_search(mathml.convert_arithmatex(html))
             to_root = "../" * page.url.count("/")  # the page's folder depth below the site's root
-            html = downloads.link_file_names(html, included_scripts(page.markdown), to_root)
+            scripts = included_scripts(read_text(Path(page.file.abs_src_path)))  # its includes are expanded
+            html = downloads.link_file_names(html, scripts, to_root)
     except mathml.MathError as error:
         raise PluginError(mathml.located(error, page.file.abs_src_path)) from None
     html = typography.apply(page_markup.lean_code(html), language)

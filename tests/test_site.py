@@ -130,15 +130,18 @@ def test_search_index_holds_the_prose_and_not_the_code(site):
 @per_chapter
 @pytest.mark.parametrize("language", languages())
 def test_every_code_block_of_a_chapter_is_on_its_built_page(site, language, chapter):
-    """Each block the page's Markdown runs is on the built page, whole (however the build handled it)."""
+    """Each block the page's Markdown runs is on the built page, whole (however the build handled it), its
+    comments in the page's language."""
     from html import unescape
 
     from coursekit.pages.codeblocks import collect
+    from coursekit.pages.includes import expand_file
 
     source = next(path for path, notebook in chapter_pages().items()
                   if notebook == chapter and path.parts[1] == language)
     shown = unescape(re.sub(r"<[^>]+>", "", page(site, language, chapter_page(chapter))))
-    missing = [block.where for block in collect(source) if block.block.code.strip() not in shown]
+    missing = [block.where for block in collect(source, expand_file(source, language))
+               if block.block.code.strip() not in shown]
     assert not missing, f"code blocks missing from the built page: {missing}"
 
 

@@ -13,6 +13,7 @@ The glossary (docs/glossary.yml) fixes how each term of the course is said in ea
 import hashlib
 import re
 import sys
+import tokenize
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -418,6 +419,7 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
             problems += _punctuation_problems(translated, language)
             problems += _output_title_problems(translated, language)
     problems += _figure_problems(docs_dir, others)
+    problems += _comment_problems(docs_dir, others)
     return problems
 
 
@@ -447,6 +449,50 @@ def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
                                  f"which has no '{language}' translation here")
                          for text in missing(strings.get(name, {}), drawn, language)]
     return problems
+
+
+def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
+    """The comments and docstrings the pages of each language show that docs/comments.yml does not translate,
+    named by script and line, and the translations that would change the code."""
+    from coursekit.pages import comments
+    from coursekit.project import SNIPPETS, shown
+
+    path = docs_dir / "comments.yml"
+    strings = comments.load(path)
+    table_name = path.relative_to(docs_dir.parent)
+    problems, named, scripts = [], set(), set()
+    for language in others:
+        for page in sorted((docs_dir / language).rglob("*.md")):
+            try:
+                text = decoded(page.read_bytes(), page)
+            except NotUTF8:
+                continue  # the page's own check names it
+            for include in model.includes(text.splitlines()):
+                if not include.path.endswith(".py") or not (SNIPPETS / include.path).exists():
+                    continue  # a missing file is the build's and the page tests' to name
+                script = SNIPPETS / include.path
+                scripts.add((script, language))
+                for comment in comments.shown_comments(script, include.section):
+                    if language not in strings.get(comment.text, {}) and (script, comment.line, language) not in named:
+                        named.add((script, comment.line, language))
+                        problems.append(Problem(shown(script), comment.line, f"{comment.kind} "
+                                                f"'{_shorten(comment.text)}' has no '{language}' translation in "
+                                                f"{table_name}"))
+    for script, language in sorted(scripts):
+        try:
+            code = script.read_text(encoding="utf-8")
+        except ValueError:
+            continue  # not UTF-8: the script's own tests name it
+        if comments.readable_comments(code) is None:
+            continue  # it does not parse: the same
+        try:
+            same = comments.set_aside(comments.translate(code, language, strings)) == comments.set_aside(code)
+        except (SyntaxError, tokenize.TokenError):  # the translation broke the code
+            same = False
+        if not same:
+            problems.append(Problem(shown(script), 1, f"its '{language}' comments in {table_name} change its code, "
+                                    "not only what its comments and docstrings say"))
+    return sorted(problems, key=lambda problem: (str(problem.file), problem.line))
 
 
 # Chinese prose takes full-width punctuation (，。：；？！（）), with no space after it: half-width punctuation

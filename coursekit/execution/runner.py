@@ -2,7 +2,9 @@
 
 A block and the `cont` blocks after it form a chain that runs in one namespace, in order, each block's
 output captured on its own. Chains are cached by their code: when the French and Chinese pages show the
-same code as the English one (the translation checker makes sure they do), it runs once.
+same code as the English one (the translation checker makes sure they do), it runs once. The blocks are read
+with the scripts as written: the comments a French or Chinese page shows in its language (comments.py) change
+nothing that runs.
 
 Each chain runs in a child process, in a scratch folder (worker), each block within its limit: CPU_SECONDS
 seconds, or what `<!--pytest.mark.timeout(SECONDS)-->` on the line before the block gives it.

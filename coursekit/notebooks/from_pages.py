@@ -12,6 +12,7 @@ import nbformat
 
 from coursekit.execution import cache, runner, worker
 from coursekit.pages.codeblocks import collect
+from coursekit.pages.comments import set_aside
 from coursekit.pages.includes import expand_file, snippet_folders
 from coursekit.pages.model import ATTR_LIST, EXTERNAL, HEADING, HEADING_ID, IMAGE, LINK, MARKER, fences
 from coursekit.project import FRONT_MATTER, ROOT, SNIPPETS, chapter_pages, language_of, notebook_path, read_text
@@ -21,9 +22,9 @@ ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>
 
 
 def build(page: Path) -> nbformat.NotebookNode:
-    """The notebook of `page`, without outputs."""
-    lines = expand_file(page)
+    """The notebook of `page`, without outputs; the scripts' comments in the page's language."""
     language = language_of(page)
+    lines = expand_file(page, language)
     python = [block for block in collect(page, lines) if block.block.syntax == "python"]
     code_at = {block.line: block.block.code for block in python}
     limits_at = {block.line: runner.limit(block) for block in python if runner.limit(block) != worker.CPU_SECONDS}
@@ -211,16 +212,25 @@ def sources(notebook: nbformat.NotebookNode) -> list:
 
 def refresh() -> list[Path]:
     """Write the notebook of every chapter page whose committed one no longer matches it. The languages of a
-    chapter share its code cells: those run once, and every language's notebook gets their outputs."""
-    changed, runs = [], {}  # code cells' sources -> the notebook that ran them
+    chapter share their code cells, comments and docstrings aside: those run once, and every language's notebook
+    gets their outputs."""
+    changed, runs = [], {}  # code cells' sources, comments aside -> a notebook that ran them
     for page, notebook_id in chapter_pages().items():
         path = notebook_path(page, notebook_id)
         fresh = build(page)
-        if path.exists() and sources(nbformat.read(path, as_version=4)) == sources(fresh):
+        committed = nbformat.read(path, as_version=4) if path.exists() else None
+        if committed is not None and sources(committed) == sources(fresh):
             continue
-        code = tuple((cell.source, cell.metadata.get("timeout")) for cell in _code_cells(fresh))
-        if code in runs:
-            for cell, ran in zip(_code_cells(fresh), _code_cells(runs[code])):
+        code = _code(fresh)
+        if committed is not None and _code(committed) == code:  # only comments changed: its outputs hold
+            runs.setdefault(code, committed)
+            earlier = committed
+        else:
+            earlier = runs.get(code)
+        if earlier is not None:
+            if "language_info" in earlier.metadata:  # what the kernel said of itself when it ran them
+                fresh.metadata["language_info"] = earlier.metadata["language_info"]
+            for cell, ran in zip(_code_cells(fresh), _code_cells(earlier)):
                 cell.outputs, cell.execution_count = ran.outputs, ran.execution_count
         else:
             runs[code] = execute(fresh, str(path.relative_to(ROOT)))
@@ -228,6 +238,11 @@ def refresh() -> list[Path]:
         nbformat.write(fresh, path)
         changed.append(path)
     return changed
+
+
+def _code(notebook: nbformat.NotebookNode) -> tuple:
+    """What a notebook runs: its code cells, comments and docstrings set aside, with their limits."""
+    return tuple((set_aside(cell.source), cell.metadata.get("timeout")) for cell in _code_cells(notebook))
 
 
 def _code_cells(notebook: nbformat.NotebookNode) -> list:

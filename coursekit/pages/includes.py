@@ -8,7 +8,7 @@ from pathlib import Path
 
 import markdown
 
-from coursekit.pages.model import Line, includes
+from coursekit.pages.model import INCLUDE, Line, includes
 from coursekit.project import ROOT, markdown_extension_config, read_text
 
 MARKER = "--8<--"
@@ -29,28 +29,66 @@ _PREPROCESSOR = None
 _OPTIONS = None  # what it was made from: another configuration (`mkdocs serve`, `-f`) makes another
 
 
-def expand(text: str, source: Path | str) -> list[Line]:
-    """Expand every single-line include of `text`; `source` names the page in errors."""
+def _configure() -> None:
+    """The preprocessor, made again when the site's configuration changed."""
     global _PREPROCESSOR, _OPTIONS
     options = markdown_extension_config("pymdownx.snippets")
     if _PREPROCESSOR is None or options != _OPTIONS:
         _PREPROCESSOR, _OPTIONS = _preprocessor(options), options
+
+
+def expand(text: str, source: Path | str, language: str | None = None) -> list[Line]:
+    """Expand every single-line include of `text`; `source` names the page in errors. With `language`, the
+    scripts' comments and docstrings are in that language (comments.py), as its pages show them."""
+    _configure()
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
         if MARKER not in line:
             out.append(Line(line, number))
-            continue
-        try:
-            _PREPROCESSOR.seen = set()
-            expanded = _PREPROCESSOR.run([line])
-        except UnicodeDecodeError:  # the included file: say which, and where
-            raise IncludeError(f"{source}:{number}: {_not_utf8(line)}") from None
-        except Exception as error:  # pymdownx raises SnippetMissingError and friends
-            raise IncludeError(f"{source}:{number}: {error}") from error
-        if expanded == [line] and line.strip().startswith(MARKER):
-            raise IncludeError(f"{source}:{number}: include was not expanded: {line.strip()}")
-        out.extend(Line(text, number) for text in expanded)
+        else:
+            out.extend(Line(text, number) for text in _expanded(line, number, source, language))
     return out
+
+
+def _expanded(line: str, number: int, source: Path | str, language: str | None) -> list[str]:
+    """The lines an include line at page line `number` expands to."""
+    try:
+        _PREPROCESSOR.seen = set()
+        _PREPROCESSOR.read_lines = _reader(language)
+        expanded = _PREPROCESSOR.run([line])
+    except UnicodeDecodeError:  # the included file: say which, and where
+        raise IncludeError(f"{source}:{number}: {_not_utf8(line)}") from None
+    except Exception as error:  # pymdownx raises SnippetMissingError and friends
+        raise IncludeError(f"{source}:{number}: {error}") from error
+    if expanded == [line] and line.strip().startswith(MARKER):
+        raise IncludeError(f"{source}:{number}: include was not expanded: {line.strip()}")
+    return expanded
+
+
+def _reader(language: str | None):
+    """pymdownx.snippets' way of reading an included file, a script's comments in `language`."""
+    from pymdownx.snippets import SnippetPreprocessor
+
+    from coursekit.pages import comments
+
+    def read_lines(path):
+        lines = SnippetPreprocessor.read_lines(_PREPROCESSOR, path)
+        if language is None or not str(path).endswith(".py"):
+            return lines
+        return comments.translate("\n".join(lines), language).split("\n")
+
+    return read_lines
+
+
+def expand_scripts(markdown: str, source: Path | str, language: str) -> str:
+    """`markdown` with each include of a script replaced by the script's text, its comments in `language`: what
+    pymdownx.snippets would show, translated. Other includes stay for it to expand."""
+    _configure()
+    out = []
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        m = INCLUDE.match(line)
+        out += _expanded(line, number, source, language) if m and m["path"].endswith(".py") else [line]
+    return "\n".join(out)
 
 
 def _not_utf8(line: str) -> str:
@@ -64,9 +102,9 @@ def _not_utf8(line: str) -> str:
     return "an included file is not UTF-8"
 
 
-def expand_file(page: Path) -> list[Line]:
+def expand_file(page: Path, language: str | None = None) -> list[Line]:
     path = page if Path(page).is_absolute() else ROOT / page
-    return expand(read_text(path), page)
+    return expand(read_text(path), page, language)
 
 
 def included_scripts(text: str) -> dict[str, str]:
@@ -88,7 +126,8 @@ def snippet_folders(markdown: str) -> set[str]:
 
 def mark_pages_with_changed_includes(files) -> None:
     """`mkdocs serve --dirty` rebuilds only the pages whose source is newer than what was built from it; a page
-    is out of date too when a snippet or an output it includes changed since."""
+    is out of date too when a snippet or an output it includes changed since, or the comments' translations."""
+    from coursekit.pages.comments import TABLE
     from coursekit.project import SNIPPETS
 
     for file in files.documentation_pages():
@@ -98,6 +137,8 @@ def mark_pages_with_changed_includes(files) -> None:
             continue  # not built yet: MkDocs builds it
         text = Path(file.abs_src_path).read_text(encoding="utf-8")
         included = [SNIPPETS / include.path for include in includes(text.splitlines())]
+        if any(path.suffix == ".py" for path in included):  # the scripts' comments in other languages
+            included.append(TABLE)
         if any(path.exists() and path.stat().st_mtime > built for path in included):
             file.is_modified = lambda: True
 

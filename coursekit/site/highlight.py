@@ -1,6 +1,6 @@
-"""Code coloured once per build: every language's page shows the same code blocks and outputs, and
-Pygments, the slowest step of turning a page's Markdown into HTML, would colour each of them once per
-language (static-i18n builds the languages in one process, one after the other)."""
+"""Code coloured once per build: every language's page shows the same outputs and, comments aside, the same
+code blocks, and Pygments, the slowest step of turning a page's Markdown into HTML, would colour each of them
+once per language (static-i18n builds the languages in one process, one after the other)."""
 
 MAX_BLOCKS = 20_000  # blocks kept; `mkdocs serve` runs for hours, and its edits make new ones
 

@@ -113,6 +113,15 @@ WORDS = {
     },
     "fr": {
         "wrap": 110,
+        # The script's comments, for docs/comments.yml (by their English text).
+        "comments": {
+            "the same numbers on every run": "les mêmes nombres à chaque exécution",
+            "CUDA, MPS, ... or the CPU": "CUDA, MPS, ... ou le CPU",
+            "drawn on the CPU: the same on any device": "tiré sur le CPU : le même sur tout appareil",
+            "running[k - 1]: the mean of the first k numbers": "running[k - 1] : la moyenne des k premiers nombres",
+            "the page shows the figure's file, docs/assets/figures/<figure_name>.svg":
+                "la page montre le fichier de la figure,\ndocs/assets/figures/<figure_name>.svg",
+        },
         "chapter_title": "Apprentissage profond {{number}} — {{title}}",
         "what": "sa première section, la moyenne de nombres tirés au hasard.",
         "description": "La moyenne de nombres tirés au hasard, une première section que remplaceront celles "
@@ -138,6 +147,14 @@ WORDS = {
     },
     "zh": {
         "wrap": 0,
+        "comments": {
+            "the same numbers on every run": "每次运行数字相同",
+            "CUDA, MPS, ... or the CPU": "CUDA、MPS……或 CPU",
+            "drawn on the CPU: the same on any device": "在 CPU 上抽取：在任何设备上都相同",
+            "running[k - 1]: the mean of the first k numbers": "running[k - 1]：前 k 个数的均值",
+            "the page shows the figure's file, docs/assets/figures/<figure_name>.svg":
+                "页面展示该图的文件 docs/assets/figures/<figure_name>.svg",
+        },
         "chapter_title": "深度学习 {{number}}——{{title}}",
         "what": "随机数的平均值，本章的第一节。",
         "description": "随机数的平均值，这是有待替换为本章正文的第一节。",
@@ -250,11 +267,34 @@ def create(name: str, titles: dict[str, str]) -> list[Path]:
         targets[key].parent.mkdir(parents=True, exist_ok=True)
         targets[key].write_text(fill(template, **common, title=english_title), encoding="utf-8")
         written.append(targets[key])
+    written += _add_comment_translations()
     written.append(_add_to_nav(name))
     written += _add_to_outlines(name, number, titles)
     for language in languages()[1:]:
         translations.mark(targets[language])
     return written
+
+
+def _add_comment_translations() -> list[Path]:
+    """The script's comments that docs/comments.yml does not translate yet, added to it from WORDS."""
+    import yaml
+
+    from coursekit.pages import comments
+
+    table = comments.load(comments.TABLE)
+    others = languages()[1:]
+    new = {english: {language: WORDS[language]["comments"][english] for language in others}
+           for english in WORDS[others[0]]["comments"] if english not in table} if others else {}
+    if not new:
+        return []
+    def quoted(text: str) -> str:
+        return yaml.safe_dump(text, allow_unicode=True, width=10**6, default_style='"').strip()
+
+    lines = [f"{quoted(english)}:\n" + "".join(f"  {language}: {quoted(said)}\n" for language, said in by.items())
+             for english, by in new.items()]
+    text = comments.TABLE.read_text(encoding="utf-8") if comments.TABLE.exists() else ""
+    comments.TABLE.write_text(text + "".join(lines), encoding="utf-8")
+    return [comments.TABLE]
 
 
 LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
