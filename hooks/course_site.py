@@ -90,7 +90,10 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError(str(error)) from None
     markdown = page_markup.mark_continued_blocks(markdown, language)
     if page.file.src_uri.endswith("/glossary.md"):
-        markdown = markdown.rstrip("\n") + "\n\n" + translations.glossary_markdown(language)
+        try:
+            markdown = markdown.rstrip("\n") + "\n\n" + translations.glossary_markdown(language)
+        except ValueError as error:  # the glossary file's own mistake, named with its entry
+            raise PluginError(str(error)) from None
     if language != languages()[0]:
         markdown = page_markup.localise_figures(markdown, language)
         stale = translations.stale_sections(page.file.abs_src_path)

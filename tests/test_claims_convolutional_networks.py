@@ -446,3 +446,170 @@ def test_the_network_with_a_stride_learns_about_as_well(digits, exercises):
 def test_for_a_symmetric_kernel_convolution_and_correlation_agree():
     signal, kernel = np.array([0, 1, 2, 4, 2, 1, 0, 3]), np.array([1, 2, 1])
     assert np.array_equal(np.convolve(signal, kernel, "valid"), np.correlate(signal, kernel, "valid"))
+
+
+# Second edition: the claims of the sections added or rewritten
+
+def test_the_mlp_with_relu_prints_the_same_accuracies_with_a_rounding_sized_change(digits, accuracies):
+    """The note on tanh: the first section's ReLU MLP, trained again with every product off in its last digits,
+    prints what the page prints."""
+    torch.manual_seed(0)  # the MLP's start on the page
+    with nudged_products():
+        nudged, epoch = digits["fit"](digits["MLP"]().to(digits["device"]))
+    printed = [f"{digits['shifted_accuracy'](nudged, pixels):.1%}" for pixels in (0, 1, 2)]
+    assert printed == [f"{accuracy:.1%}" for accuracy in accuracies["mlp"]]
+
+
+def test_the_cnn_has_640_units_with_an_activation_per_image_and_the_mlp_32(digits):
+    units = []
+    hooks = [layer.register_forward_hook(lambda layer, inputs, output: units.append(output[0].numel()))
+             for layer in digits["cnn"].features if isinstance(layer, nn.Tanh)]
+    try:
+        digits["cnn"](digits["splits"]["test"][0][:1].to(digits["device"]))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    assert units == [6 * 8 * 8, 16 * 4 * 4] and sum(units) == 640
+    assert digits["mlp"].hidden.out_features == 32
+
+
+def test_locality_then_weight_sharing_divide_the_parameters_of_the_first_layer(digits):
+    """24,960 for a linear layer; 9,984 with each output wired to its own 5x5 patch; 156 shared."""
+    first = digits["cnn"].features[0]
+    positions = 8 * 8
+    dense = sum(p.numel() for p in nn.Linear(64, first.out_channels * positions).parameters())
+    local = first.out_channels * positions * (first.in_channels * 5 * 5 + 1)
+    shared = sum(p.numel() for p in first.parameters())
+    assert (dense, local, shared) == (24960, 9984, 156)
+    assert dense / local == pytest.approx(2.5) and local / shared == pytest.approx(64)
+
+
+def test_every_window_of_the_second_convolution_reaches_into_the_padding(digits):
+    second = digits["cnn"].features[3]
+    covered = F.unfold(torch.ones(1, 1, 4, 4), kernel_size=second.kernel_size, padding=second.padding).sum(dim=1)
+    assert (covered < 25).all()
+    assert covered[0, 0].item() == pytest.approx(9)  # the corner window: 9 units of the map
+
+
+def test_a_1x1_convolution_is_a_linear_layer_applied_at_every_position():
+    torch.manual_seed(0)
+    conv = nn.Conv2d(6, 10, kernel_size=1).double()
+    linear = nn.Linear(6, 10).double()
+    with torch.no_grad():
+        linear.weight.copy_(conv.weight[:, :, 0, 0])
+        linear.bias.copy_(conv.bias)
+        x = torch.randn(2, 6, 5, 7, dtype=torch.float64)
+        by_position = linear(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+    torch.testing.assert_close(conv(x), by_position)
+    assert sum(p.numel() for p in conv.parameters()) == 10 * (6 + 1)
+
+
+def test_global_average_pooling_gives_the_same_logits_while_the_maps_stay_inside_the_frame(digits):
+    """With other weights than the page's, and other digits: any move that keeps the ink, and the 2 pixels
+    around it that a 5x5 kernel reaches, inside the frame leaves the logits as they were; one more pixel, and
+    they change (the condition the page states is needed)."""
+    torch.manual_seed(5)
+    convolutions = nn.Sequential(*copy.deepcopy(digits["convolutions"])).double()
+    for layer in convolutions:
+        if hasattr(layer, "reset_parameters"):
+            layer.reset_parameters()
+    net = nn.Sequential(convolutions, nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    for index in range(4):
+        digit = F.pad(digits["splits"]["test"][0][index:index + 1].double(), (4, 4, 4, 4))
+        cols = digit[0, 0].sum(dim=0).nonzero()
+        room = 16 - 1 - cols.max().item() - 2  # blank columns right of the ink, less the kernel's reach
+        with torch.no_grad():
+            logits = net(digit)
+            for dx in range(1, room + 1):
+                torch.testing.assert_close(net(digits["shifted"](digit, dx, 0)), logits, rtol=1e-12, atol=1e-12)
+            beyond = net(digits["shifted"](digit, room + 1, 0))
+        assert not torch.allclose(beyond, logits, rtol=1e-6, atol=1e-6)
+
+
+def test_a_cnn_ending_with_global_average_pooling_trained_on_centred_digits(digits, accuracies):
+    """44% of the digits moved by two pixels against the CNN's 27.5%, but 60% of those moved by one, and 94% of the
+    unmoved: fewer than the CNN's."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.MaxPool2d(2),
+                        nn.Conv2d(6, 16, 3, padding=1), nn.Tanh(), nn.Conv2d(16, 10, 1),
+                        nn.AdaptiveAvgPool2d(1), nn.Flatten()).to(digits["device"])
+    net, _ = digits["fit"](net)
+    gap = [digits["shifted_accuracy"](net, pixels) for pixels in (0, 1, 2)]
+    cnn = accuracies["cnn"]
+    assert [round(100 * a) for a in gap] == [94, 60, 44]
+    assert gap[2] > cnn[2] + 0.1 and gap[1] < cnn[1] and gap[0] < cnn[0]
+
+
+def test_two_kernels_only_became_edge_like_and_they_were_the_most_tilted_at_the_start(digits):
+    """The first and fourth weigh one side against the other (the test above); the other four do not, in any of
+    the four directions; and at the start, the first and fourth were already the most tilted of the six."""
+    trained = digits["cnn"].features[0].weight.detach().cpu()[:, 0].double()
+    torch.manual_seed(0)
+    initial = digits["CNN"]().features[0].weight.detach()[:, 0].double()
+
+    def tilt(kernel):
+        return max(abs(side_against_side(kernel, side)) for side in SIDES.values())
+
+    assert all(tilt(trained[index]) < 0.5 for index in (1, 2, 4, 5))
+    start = [tilt(kernel) for kernel in initial]
+    assert sorted(range(6), key=start.__getitem__)[-2:] in ([0, 3], [3, 0]), start
+
+
+@pytest.mark.parametrize("padding, kernel", [(0, (3, 3)), (2, (3, 3)), (1, (2, 3))])
+def test_batched_gradients_by_hand_are_autograds_with_other_paddings_and_kernels(backprop, padding, kernel):
+    rng = np.random.default_rng(padding * 10 + sum(kernel))
+    x, k, b = rng.normal(size=(3, 2, 7, 6)), rng.normal(size=(4, 2, *kernel)), rng.normal(size=4)
+    tensors = [torch.tensor(a, requires_grad=True) for a in (x, k, b)]
+    y = F.conv2d(*tensors, padding=padding)
+    g = rng.normal(size=y.shape)
+    (y * torch.tensor(g)).sum().backward()
+    for mine, t in zip(backprop["backward_batched"](x, k, g, padding), tensors):
+        np.testing.assert_allclose(mine, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_agree_catches_a_wrong_gradient_and_passes_rounding(backprop):
+    """The planted faults: a pooling gradient of G/2 rather than G/4, the maximum's gradient sent to the smallest
+    cell, an input gradient not cropped of its padding in the right place; rounding-sized changes pass."""
+    agree, pool_backward, x4, g2 = backprop["agree"], backprop["pool_backward"], backprop["x4"], backprop["g2"]
+    average = pool_backward(x4, g2, "average")
+    assert not agree(2 * average, average)
+    to_the_smallest = pool_backward(-x4, g2, "max")  # the largest of -x: the smallest of x
+    assert not agree(to_the_smallest, pool_backward(x4, g2, "max"))
+    dx = backprop["mine"][0]
+    shifted = np.roll(dx, 1, axis=-1)
+    assert not agree(shifted, dx)
+    assert agree(dx * (1 + 4 * np.finfo(np.float64).eps), dx)
+
+
+def test_the_strided_convolution_as_a_matrix_has_the_transposed_convolution_as_its_transpose(backprop):
+    """y = W x with k^2 non-zero entries per row, and W.T g is conv_transpose2d(g, k), with a stride too."""
+    rng = np.random.default_rng(7)
+    k = torch.tensor(rng.normal(size=(1, 1, 3, 3)))
+    for stride in (1, 2):
+        basis = torch.eye(81, dtype=torch.float64).view(81, 1, 9, 9)
+        W = F.conv2d(basis, k, stride=stride).flatten(1).T  # column m: the map of basis image m
+        assert W.count_nonzero(dim=1).tolist() == [9] * W.shape[0]
+        g = torch.tensor(rng.normal(size=(1, 1, *F.conv2d(basis[:1], k, stride=stride).shape[-2:])))
+        torch.testing.assert_close((W.T @ g.flatten()).view(9, 9),
+                                   F.conv_transpose2d(g, k, stride=stride)[0, 0])
+    assert np.count_nonzero(backprop["W"], axis=1).tolist() == [9] * 36
+
+
+def test_rows_and_columns_under_no_window_get_a_zero_gradient():
+    """n + 2p - k = 10 - 3 = 7, not a multiple of s = 2: the last 7 mod 2 = 1 row and column are under no window."""
+    x = torch.randn(1, 1, 10, 10, dtype=torch.float64, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    kernel = torch.randn(1, 1, 3, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    y = F.conv2d(x, kernel, stride=2)
+    y.sum().backward()
+    assert not x.grad[0, 0, -1].any() and not x.grad[0, 0, :, -1].any()
+    assert x.grad[0, 0, :-1, :-1].all()
+    assert F.conv_transpose2d(torch.ones_like(y), kernel, stride=2).shape[-1] == 9
+    assert F.conv_transpose2d(torch.ones_like(y), kernel, stride=2, output_padding=1).shape[-1] == 10
+
+
+def test_max_pooling_with_a_tie_sends_the_whole_gradient_to_one_cell_of_the_window():
+    """"When two cells of a window tie, ... PyTorch picks one": the window's G goes whole to a single cell."""
+    x = torch.tensor([[[[1.0, 3.0], [3.0, 0.0]]]], requires_grad=True)
+    (F.max_pool2d(x, 2) * 5).sum().backward()
+    assert x.grad.count_nonzero() == 1 and x.grad.sum().item() == pytest.approx(5)
+    assert x.grad[0, 0, 0, 1].item() + x.grad[0, 0, 1, 0].item() == pytest.approx(5)

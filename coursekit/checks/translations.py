@@ -259,13 +259,16 @@ def load_glossary(path: Path) -> list[dict]:
     return entries
 
 
+CJK_OR_WORD = r"[\u2e80-\u9fff\uf900-\ufaff]|[^\u2e80-\u9fff\uf900-\ufaff]+"  # a character, or a word as it is (1×1)
+
+
 def _check_pinyin(entry: dict, term: str, syllables: dict[str, str], where: str) -> None:
     """`entry` spells its Chinese `term` in pinyin, one syllable per character and Latin words as they are, each
     character read as elsewhere in the glossary (`syllables`, filled as it goes): a slip shows as a mismatch."""
     pinyin = entry.get("pinyin")
     if not isinstance(pinyin, str):
         raise ValueError(f"{where}: '{term}' has no pinyin, which sorts the Chinese glossary")
-    parts = re.findall(r"[A-Za-z0-9]+|\S", term)
+    parts = [part for chunk in term.split() for part in re.findall(CJK_OR_WORD, chunk)]
     spelled = pinyin.split()
     if len(parts) != len(spelled) or not all(re.fullmatch(r"[a-zv]+", s) for p, s in zip(parts, spelled)
                                              if _is_cjk(p)):
@@ -597,7 +600,11 @@ def main(argv: list[str]) -> int:
     if argv not in ([], ["check"]):
         print(__doc__, file=sys.stderr)
         return 2
-    problems = check(DOCS)
+    try:
+        problems = check(DOCS)
+    except ValueError as error:  # the glossary's own mistake, named with its entry
+        print(error, file=sys.stderr)
+        return 2
     for problem in problems:
         print(problem)
     if not problems:

@@ -76,9 +76,11 @@ yt = F.conv2d(xt, kt, bt)
 
 
 def agree(mine, theirs):
-    """Largest gap below 1e-4 of the largest gradient: rounding, on any
-    device; a wrong formula is off by far more."""
-    return np.abs(mine - theirs).max() < 1e-4 * np.abs(theirs).max()
+    """Largest gap below a hundred machine epsilons of the largest
+    gradient, as in chapter 2: rounding only; a wrong formula is off by
+    far more."""
+    eps = np.finfo(np.float64).eps
+    return np.abs(mine - theirs).max() < 100 * eps * np.abs(theirs).max()
 
 
 print("autograd agrees:", all(
@@ -88,3 +90,66 @@ gt = torch.tensor(g[None, None]).to(dev64)
 print("dE/dx is the transposed convolution of g:", agree(
     dx, F.conv_transpose2d(gt, kt.detach())[0, 0].cpu().numpy()))
 # --8<-- [end:autograd]
+
+# --8<-- [start:batched]
+def backward_batched(x, k, g, padding):
+    """Gradients for N images of C_in channels, x (N, C_in, H, W), kernels
+    k (C_out, C_in, kh, kw), stride 1 and `padding`; g = dE/dy."""
+    p, (kh, kw) = padding, k.shape[-2:]
+    x_padded = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    # windows[n, c, i, j] is the (kh, kw) patch under output position i, j
+    windows = sliding_window_view(x_padded, (kh, kw), axis=(2, 3))
+    dk = np.einsum("noij,ncijuv->ocuv", g, windows)  # sum over n, i, j
+    db = g.sum(axis=(0, 2, 3))                       # sum over n, i, j
+    g_padded = np.pad(g, ((0, 0), (0, 0), (kh - 1,) * 2, (kw - 1,) * 2))
+    g_windows = sliding_window_view(g_padded, (kh, kw), axis=(2, 3))
+    flipped = k[:, :, ::-1, ::-1]
+    dx_padded = np.einsum("noijuv,ocuv->ncij", g_windows, flipped)  # sum o
+    h, w = x.shape[-2:]
+    return dx_padded[:, :, p:p + h, p:p + w], dk, db  # crop the padding
+
+
+xb = rng.normal(size=(2, 3, 6, 6))          # N = 2 images, C_in = 3
+kb = rng.normal(size=(4, 3, 3, 3))          # C_out = 4 kernels
+bb = rng.normal(size=4)
+gb = rng.normal(size=(2, 4, 6, 6))          # dE/dy, padding 1 keeps 6x6
+mine = backward_batched(xb, kb, gb, padding=1)
+tensors = [torch.tensor(a).to(dev64).requires_grad_() for a in (xb, kb, bb)]
+(F.conv2d(*tensors, padding=1) * torch.tensor(gb).to(dev64)).sum().backward()
+for name, by_hand, t in zip(["x", "k", "b"], mine, tensors):
+    print(f"d{name} {by_hand.shape}: autograd agrees:",
+          agree(by_hand, t.grad.cpu().numpy()))
+# --8<-- [end:batched]
+
+# --8<-- [start:matrix]
+# Column m of W is the map of the image with a 1 at pixel m, 0 elsewhere:
+# since the map is linear in the image, corr2d(x, k) = W @ x, flattened.
+basis = np.eye(x.size).reshape(x.size, *x.shape)
+W = np.stack([corr2d(e, k).ravel() for e in basis], axis=1)
+print("W:", W.shape, "with", np.count_nonzero(W), "non-zero entries")
+print("y = W x:", np.allclose(W @ x.ravel(), corr2d(x, k).ravel()))
+print("dE/dx = W.T g:", agree(dx.ravel(), W.T @ g.ravel()))
+# --8<-- [end:matrix]
+
+# --8<-- [start:pooling]
+def pool_backward(x, g, kind):
+    """dE/dx through a 2x2 pooling of stride 2, given g = dE/dy."""
+    h, w = x.shape
+    windows = x.reshape(h // 2, 2, w // 2, 2)  # windows[i, :, j, :]
+    g_each = g[:, None, :, None]               # one G_ij for its window
+    if kind == "average":  # every cell weighs 1/4 in the mean
+        dx = np.broadcast_to(g_each / 4, windows.shape)
+    else:  # max: the output is the largest cell; the others do not count
+        dx = (windows == windows.max(axis=(1, 3), keepdims=True)) * g_each
+    return dx.reshape(h, w)
+
+
+x4 = rng.normal(size=(4, 4))  # no two cells equal: one largest per window
+g2 = np.array([[1.0, 2.0], [3.0, 4.0]])
+print("max pooling, dE/dx:\n", pool_backward(x4, g2, "max"))
+for kind, pool in [("average", F.avg_pool2d), ("max", F.max_pool2d)]:
+    x4t = torch.tensor(x4[None, None]).to(dev64).requires_grad_()
+    (pool(x4t, 2) * torch.tensor(g2).to(dev64)).sum().backward()
+    print(f"{kind} pooling: autograd agrees:",
+          agree(pool_backward(x4, g2, kind), x4t.grad[0, 0].cpu().numpy()))
+# --8<-- [end:pooling]

@@ -158,6 +158,25 @@ for pixels, label in [(0, "0"), (1, "1 pixel"), (2, "2 pixels")]:
     print(f"{label:<10}" + "".join(f"{acc:7.1%}" for acc in row))
 # --8<-- [end:train]
 
+# --8<-- [start:global-pooling]
+torch.manual_seed(0)
+convolutions = [nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Tanh(),
+                nn.Conv2d(6, 10, kernel_size=1)]  # 1x1: 10 maps of scores
+ends = {"global average pooling": nn.Sequential(
+            nn.AdaptiveAvgPool2d(1), nn.Flatten()),  # one mean per map
+        "flatten and linear": nn.Sequential(
+            nn.Flatten(), nn.Linear(10 * 16 * 16, 10))}
+digit = nn.functional.pad(splits["test"][0][:1], (4, 4, 4, 4))  # 16x16
+print("logits unchanged, digit moved by 1, 2, 3 pixels:")
+for name, end in ends.items():
+    net = nn.Sequential(*convolutions, end).to(device)
+    with torch.no_grad():
+        logits = net(digit.to(device))
+        same = [torch.allclose(net(shifted(digit, dx, 0).to(device)),
+                               logits, atol=1e-5) for dx in (1, 2, 3)]
+    print(f"  {name:<23}", same)
+# --8<-- [end:global-pooling]
+
 # --8<-- [start:filters]
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
