@@ -188,6 +188,7 @@ def test_each_edge_map_of_the_zero_responds_mostly_along_its_own_edges(convoluti
     assert vertical.max() == vertical[1:7].max()  # its strongest responses: on the sides
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")  # PyTorch warns it may copy the input
 def test_padding_same_keeps_the_size_and_puts_an_even_kernels_extra_row_on_the_right_and_bottom():
     x = torch.randn(1, 1, 9, 9, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
     for k in (3, 4, 5):
