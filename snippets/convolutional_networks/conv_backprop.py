@@ -140,6 +140,7 @@ def pool_backward(x, g, kind):
     if kind == "average":  # every cell weighs 1/4 in the mean
         dx = np.broadcast_to(g_each / 4, windows.shape)
     else:  # max: the output is the largest cell; the others do not count
+        # a tie sends G to every tied cell, where PyTorch picks one
         dx = (windows == windows.max(axis=(1, 3), keepdims=True)) * g_each
     return dx.reshape(h, w)
 

@@ -62,7 +62,8 @@ def fit(model, epochs=18):
     shuffling = torch.Generator().manual_seed(0)
     loader = DataLoader(TensorDataset(*splits["train"]), batch_size=32,
                         shuffle=True, generator=shuffling)
-    best_loss = float("inf")
+    best_loss, best_epoch = float("inf"), 0
+    best = copy.deepcopy(model.state_dict())
     for epoch in range(1, epochs + 1):
         model.train()
         for Xb, yb in loader:
@@ -140,11 +141,12 @@ torch.manual_seed(0)  # the same start, as a script or after the blocks above
 cnn = CNN().to(device)
 x = splits["train"][0][:32].to(device)  # a batch of 32 images
 print(f"{'input':<10}{tuple(x.shape)}")
-for layer in [*cnn.features, nn.Flatten(), cnn.output]:
-    x = layer(x)
-    count = sum(p.numel() for p in layer.parameters())
-    shape = f"{type(layer).__name__:<10}{str(tuple(x.shape)):<16}"
-    print(f"{shape}{count:5d} parameters" if count else shape.rstrip())
+with torch.inference_mode():
+    for layer in [*cnn.features, nn.Flatten(), cnn.output]:
+        x = layer(x)
+        count = sum(p.numel() for p in layer.parameters())
+        shape = f"{type(layer).__name__:<10}{str(tuple(x.shape)):<16}"
+        print(f"{shape}{count:5d} parameters" if count else shape.rstrip())
 for name, model in [("CNN", cnn), ("MLP", mlp)]:
     print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters")
 # --8<-- [end:cnn]
@@ -170,7 +172,7 @@ digit = nn.functional.pad(splits["test"][0][:1], (4, 4, 4, 4))  # 16x16
 print("logits unchanged, digit moved by 1, 2, 3 pixels:")
 for name, end in ends.items():
     net = nn.Sequential(*convolutions, end).to(device)
-    with torch.no_grad():
+    with torch.inference_mode():
         logits = net(digit.to(device))
         same = [torch.allclose(net(shifted(digit, dx, 0).to(device)),
                                logits, atol=1e-5) for dx in (1, 2, 3)]
