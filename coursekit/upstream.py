@@ -51,6 +51,9 @@ MATERIAL_WORKER_MESSAGES = {"SETUP": 0, "QUERY": 2}
 MATERIAL_POLYFILLS = "polyfills"  # the key of `extra` whose scripts its offline plugin adds iframe-worker to
 
 PYMDOWNX_HIGHLIGHT = ("pymdownx.highlight", "highlight")  # the module, and its name for Pygments' highlight
+# pymdownx.snippets' preprocessor: the method that reads an included file's lines, and the set of the files it
+# is including (cleared before each include).
+PYMDOWNX_SNIPPETS = ("pymdownx.snippets", "SnippetPreprocessor", "read_lines", "seen")
 
 REACH_INS = (
     ReachIn("nbconvert", ("7.17.2",),
@@ -101,6 +104,11 @@ REACH_INS = (
     ReachIn("pymdown-extensions", ("12.3", "13.1.2"),
             "pymdownx.highlight calls Pygments through its module's name `highlight`, with (code, lexer, formatter)",
             "code coloured once per build rather than once per language", "coursekit/site/highlight.py"),
+    ReachIn("pymdown-extensions", ("12.3", "13.1.2"),
+            "SnippetPreprocessor.read_lines(path) returns an included file's lines, and run() reads every included "
+            "file through it; its `seen` holds the files being included",
+            "a French or Chinese page shows the scripts' comments in its language, read as the include reads them",
+            "coursekit/pages/includes.py"),
 )
 
 

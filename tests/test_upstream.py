@@ -54,3 +54,5 @@ def test_each_name_reached_is_there():
     assert all(pattern.match for pattern in upstream.html_tag_patterns()) and "img" in upstream.empty_elements()
     module, name = upstream.PYMDOWNX_HIGHLIGHT
     assert callable(getattr(import_module(module), name))
+    module, preprocessor, read_lines, _ = upstream.PYMDOWNX_SNIPPETS
+    assert callable(getattr(getattr(import_module(module), preprocessor), read_lines))

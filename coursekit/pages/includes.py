@@ -10,8 +10,10 @@ import markdown
 
 from coursekit.pages.model import INCLUDE, Line, includes
 from coursekit.project import ROOT, markdown_extension_config, read_text
+from coursekit.upstream import PYMDOWNX_SNIPPETS
 
 MARKER = "--8<--"
+_, _, READ_LINES, SEEN = PYMDOWNX_SNIPPETS  # the preprocessor's reader and its files being included
 
 
 class IncludeError(Exception):
@@ -53,8 +55,8 @@ def expand(text: str, source: Path | str, language: str | None = None) -> list[L
 def _expanded(line: str, number: int, source: Path | str, language: str | None) -> list[str]:
     """The lines an include line at page line `number` expands to."""
     try:
-        _PREPROCESSOR.seen = set()
-        _PREPROCESSOR.read_lines = _reader(language)
+        setattr(_PREPROCESSOR, SEEN, set())
+        setattr(_PREPROCESSOR, READ_LINES, _reader(language))
         expanded = _PREPROCESSOR.run([line])
     except UnicodeDecodeError:  # the included file: say which, and where
         raise IncludeError(f"{source}:{number}: {_not_utf8(line)}") from None
@@ -67,12 +69,10 @@ def _expanded(line: str, number: int, source: Path | str, language: str | None) 
 
 def _reader(language: str | None):
     """pymdownx.snippets' way of reading an included file, a script's comments in `language`."""
-    from pymdownx.snippets import SnippetPreprocessor
-
     from coursekit.pages import comments
 
     def read_lines(path):
-        lines = SnippetPreprocessor.read_lines(_PREPROCESSOR, path)
+        lines = getattr(type(_PREPROCESSOR), READ_LINES)(_PREPROCESSOR, path)
         if language is None or not str(path).endswith(".py"):
             return lines
         return comments.translate("\n".join(lines), language).split("\n")
