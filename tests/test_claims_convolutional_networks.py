@@ -330,7 +330,7 @@ def test_with_relu_the_printed_accuracies_move_with_a_rounding_sized_change(digi
     plain, nudged = printed(nudged=False), printed(nudged=True)
     assert [f"{a:.1%}" for a in plain] != [f"{a:.1%}" for a in nudged]
     tanh = [digits["shifted_accuracy"](digits["cnn"], pixels) for pixels in (0, 1, 2)]
-    for relu in (plain, nudged):  # "ours trains as well with it": within a few points of tanh's
+    for relu in (plain, nudged):  # "about as well (within a few points)" as tanh's
         assert all(abs(a - b) < 0.05 for a, b in zip(relu, tanh)), (relu, tanh)
 
 
@@ -679,3 +679,60 @@ def test_max_pooling_with_a_tie_sends_the_whole_gradient_to_one_cell_of_the_wind
     (F.max_pool2d(x, 2) * 5).sum().backward()
     assert x.grad.count_nonzero() == 1 and x.grad.sum().item() == pytest.approx(5)
     assert x.grad[0, 0, 0, 1].item() + x.grad[0, 0, 1, 0].item() == pytest.approx(5)
+
+
+def test_the_gradient_of_a_last_unit_is_concentrated_near_the_centre_of_its_field():
+    """The effective receptive field: with the page's stack measuring the field (weights of 1, average
+    pooling), the central 8x8 pixels of the 16x16 field, a quarter of it, carry more than half of the gradient,
+    its centre far more than its corner."""
+    stack = nn.Sequential(nn.Conv2d(1, 1, 5, padding=2), nn.AvgPool2d(2),
+                          nn.Conv2d(1, 1, 5, padding=2), nn.AvgPool2d(2)).double()
+    for conv in (stack[0], stack[2]):
+        nn.init.ones_(conv.weight)
+    pixels = torch.zeros(1, 1, 24, 24, dtype=torch.float64, requires_grad=True)
+    stack(pixels)[0, 0, 3, 3].backward()
+    grad = pixels.grad[0, 0].abs()
+    rows, cols = grad.nonzero().unbind(1)
+    field = grad[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    assert field.shape == (16, 16)
+    assert field[4:12, 4:12].sum() > 0.5 * field.sum()  # a quarter of the pixels
+    assert field[7:9, 7:9].min() > 50 * field[0, 0]
+
+
+def test_a_1x1_bottleneck_before_a_3x3_layer_needs_about_a_third_of_the_parameters():
+    def count(*layers):
+        return sum(p.numel() for layer in layers for p in layer.parameters())
+
+    direct = count(nn.Conv2d(256, 64, 3, padding=1))
+    bottleneck = count(nn.Conv2d(256, 64, 1), nn.Conv2d(64, 64, 3, padding=1))
+    assert direct == 147_520
+    assert count(nn.Conv2d(256, 64, 1)) == 16_448 and count(nn.Conv2d(64, 64, 3)) == 36_928
+    assert bottleneck == 53_376
+    assert bottleneck / direct == pytest.approx(1 / 3, abs=0.05)
+
+
+def test_after_a_bias_and_tanh_a_second_padded_layer_needs_the_ink_farther_from_the_border(digits):
+    """Padding counts as blank on the input only: with two padded 5x5 convolutions, the units of the second
+    within 2 pixels of the border see padding, and reach 4 pixels of the input: a move keeping the ink 6 pixels
+    from the border leaves the logits, one that keeps it 5 away, where one convolution would not, changes them."""
+    torch.manual_seed(1)
+    net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.Conv2d(6, 6, 5, padding=2), nn.Tanh(),
+                        nn.Conv2d(6, 10, 1), nn.AdaptiveAvgPool2d(1), nn.Flatten()).double()
+    digit = F.pad(digits["splits"]["test"][0][:1].double(), (8, 8, 8, 8))  # 24x24
+    cols = digit[0, 0].sum(dim=0).nonzero()
+    room = 24 - 1 - cols.max().item() - 6  # blank columns right of the ink, less padding and reach
+    with torch.no_grad():
+        logits = net(digit)
+        for dx in range(1, room + 1):
+            torch.testing.assert_close(net(digits["shifted"](digit, dx, 0)), logits, rtol=1e-12, atol=1e-12)
+        beyond = net(digits["shifted"](digit, room + 1, 0))
+    assert not torch.allclose(beyond, logits, rtol=1e-6, atol=1e-6)
+
+
+def test_the_transposed_convolution_does_not_undo_the_convolution():
+    torch.manual_seed(0)
+    x = torch.randn(1, 1, 8, 8, dtype=torch.float64)
+    kernel = torch.randn(1, 1, 3, 3, dtype=torch.float64)
+    back = F.conv_transpose2d(F.conv2d(x, kernel, padding=1), kernel, padding=1)
+    assert back.shape == x.shape
+    assert not torch.allclose(back, x, rtol=0.1, atol=0.1)
