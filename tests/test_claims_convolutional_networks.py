@@ -573,14 +573,7 @@ def test_global_average_pooling_gives_the_same_logits_while_the_maps_stay_inside
     net = nn.Sequential(convolutions, nn.AdaptiveAvgPool2d(1), nn.Flatten())
     for index in range(4):
         digit = F.pad(digits["splits"]["test"][0][index:index + 1].double(), (4, 4, 4, 4))
-        cols = digit[0, 0].sum(dim=0).nonzero()
-        room = 16 - 1 - cols.max().item() - 2  # blank columns right of the ink, less the kernel's reach
-        with torch.no_grad():
-            logits = net(digit)
-            for dx in range(1, room + 1):
-                torch.testing.assert_close(net(digits["shifted"](digit, dx, 0)), logits, rtol=1e-12, atol=1e-12)
-            beyond = net(digits["shifted"](digit, room + 1, 0))
-        assert not torch.allclose(beyond, logits, rtol=1e-6, atol=1e-6)
+        _logits_kept_while_the_ink_keeps(net, digit, 2, digits["shifted"])  # the kernel's reach
 
 
 def test_a_cnn_ending_with_global_average_pooling_trained_on_centred_digits(digits, accuracies):
@@ -713,20 +706,13 @@ def test_a_1x1_bottleneck_before_a_3x3_layer_needs_about_a_third_of_the_paramete
 
 def test_after_a_bias_and_tanh_a_second_padded_layer_needs_the_ink_farther_from_the_border(digits):
     """Padding counts as blank on the input only: with two padded 5x5 convolutions, the units of the second
-    within 2 pixels of the border see padding, and reach 4 pixels of the input: a move keeping the ink 6 pixels
+    two outermost rows and columns see padding, and reach 4 pixels of the input: a move keeping the ink 6 pixels
     from the border leaves the logits, one that keeps it 5 away, where one convolution would not, changes them."""
     torch.manual_seed(1)
     net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.Conv2d(6, 6, 5, padding=2), nn.Tanh(),
                         nn.Conv2d(6, 10, 1), nn.AdaptiveAvgPool2d(1), nn.Flatten()).double()
     digit = F.pad(digits["splits"]["test"][0][:1].double(), (8, 8, 8, 8))  # 24x24
-    cols = digit[0, 0].sum(dim=0).nonzero()
-    room = 24 - 1 - cols.max().item() - 6  # blank columns right of the ink, less padding and reach
-    with torch.no_grad():
-        logits = net(digit)
-        for dx in range(1, room + 1):
-            torch.testing.assert_close(net(digits["shifted"](digit, dx, 0)), logits, rtol=1e-12, atol=1e-12)
-        beyond = net(digits["shifted"](digit, room + 1, 0))
-    assert not torch.allclose(beyond, logits, rtol=1e-6, atol=1e-6)
+    _logits_kept_while_the_ink_keeps(net, digit, 6, digits["shifted"])  # padding seen, and reach
 
 
 def test_the_transposed_convolution_does_not_undo_the_convolution():
@@ -736,3 +722,16 @@ def test_the_transposed_convolution_does_not_undo_the_convolution():
     back = F.conv_transpose2d(F.conv2d(x, kernel, padding=1), kernel, padding=1)
     assert back.shape == x.shape
     assert not torch.allclose(back, x, rtol=0.1, atol=0.1)
+
+
+def _logits_kept_while_the_ink_keeps(net, digit, margin, shifted):
+    """Moved right while its ink stays `margin` pixels from the border, `digit` keeps its logits; one pixel
+    further, they change."""
+    cols = digit[0, 0].sum(dim=0).nonzero()
+    room = digit.shape[-1] - 1 - cols.max().item() - margin  # blank columns right of the ink, less the margin
+    with torch.no_grad():
+        logits = net(digit)
+        for dx in range(1, room + 1):
+            torch.testing.assert_close(net(shifted(digit, dx, 0)), logits, rtol=1e-12, atol=1e-12)
+        beyond = net(shifted(digit, room + 1, 0))
+    assert not torch.allclose(beyond, logits, rtol=1e-6, atol=1e-6)
