@@ -284,7 +284,7 @@ def test_max_pooling_would_hide_pixels_from_the_measured_field(pooling):
 def test_weight_sharing_saves_a_hundredfold_on_the_first_layer(digits):
     dense = nn.Linear(64, 6 * 8 * 8)
     first = digits["cnn"].features[0]
-    assert sum(p.numel() for p in dense.parameters()) == 24960  # "about 25,000"
+    assert sum(p.numel() for p in dense.parameters()) == 24960  # "24,960 parameters"
     assert sum(p.numel() for p in first.parameters()) == 156
 
 
