@@ -496,9 +496,30 @@ def test_the_chinese_glossary_is_in_pinyin_order():
      "does not keep 'He'"),
     ("- en: backpropagation\n  fr: rétropropagation\n  zh: 反向传播\n  pinyin: fan xiang chuan bo\n"
      "- en: backward pass\n  fr: passe arrière\n  zh: 反向传播\n  pinyin: fan xiang chuan bo\n", "one term, one concept"),
-], ids=["no-pinyin", "syllables-miscounted", "character-read-two-ways", "latin-word-changed", "one-term-two-concepts"])
+    ("- en: 1×1 convolution\n  fr: convolution 1×1\n  zh: 1×1 卷积\n  pinyin: 1 × 1 juan ji\n",
+     "one syllable per character"),
+], ids=["no-pinyin", "syllables-miscounted", "character-read-two-ways", "latin-word-changed", "one-term-two-concepts",
+        "word-split"])
 def test_a_faulty_glossary_entry_is_refused(tmp_path, entries, fault):
     glossary = tmp_path / "glossary.yml"
     glossary.write_text(entries, encoding="utf-8")
     with pytest.raises(ValueError, match=fault):
         load_glossary(glossary)
+
+
+def test_a_word_of_signs_and_digits_is_one_word_of_the_pinyin(tmp_path):
+    """`1×1 卷积` reads `1×1 juan ji`: what is not Chinese stays whole, as it is written."""
+    glossary = tmp_path / "glossary.yml"
+    glossary.write_text("- en: 1×1 convolution\n  fr: convolution 1×1\n  zh: 1×1 卷积\n  pinyin: 1×1 juan ji\n",
+                        encoding="utf-8")
+    assert load_glossary(glossary)[0]["pinyin"] == "1×1 juan ji"
+
+
+def test_a_faulty_glossary_stops_the_checker_on_one_line(tmp_path, monkeypatch, capsys):
+    from coursekit.checks import translations
+
+    (tmp_path / "glossary.yml").write_text("- en: layer\n  fr: couche\n  zh: 层\n", encoding="utf-8")
+    monkeypatch.setattr(translations, "DOCS", tmp_path)
+    assert translations.main([]) == 2
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "glossary.yml: entry 1 ('layer')" in said[0] and "has no pinyin" in said[0], said

@@ -281,17 +281,15 @@ def _add_comment_translations() -> list[Path]:
 
     from coursekit.pages import comments
 
-    table = comments.load(comments.TABLE)
-    others = languages()[1:]
-    new = {english: {language: WORDS[language]["comments"][english] for language in others}
-           for english in WORDS[others[0]]["comments"] if english not in table} if others else {}
-    if not new:
-        return []
     def quoted(text: str) -> str:
         return yaml.safe_dump(text, allow_unicode=True, width=10**6, default_style='"').strip()
 
-    lines = [f"{quoted(english)}:\n" + "".join(f"  {language}: {quoted(said)}\n" for language, said in by.items())
-             for english, by in new.items()]
+    table, others = comments.load(comments.TABLE), languages()[1:]
+    new = [english for english in (WORDS[others[0]]["comments"] if others else {}) if english not in table]
+    if not new:
+        return []
+    lines = [f"{quoted(english)}:\n" + "".join(f"  {language}: {quoted(WORDS[language]['comments'][english])}\n"
+                                             for language in others) for english in new]
     text = comments.TABLE.read_text(encoding="utf-8") if comments.TABLE.exists() else ""
     comments.TABLE.write_text(text + "".join(lines), encoding="utf-8")
     return [comments.TABLE]
