@@ -92,6 +92,11 @@ def random_print_refreshed(project):
     run(project, "coursekit", "refresh")
 
 
+def glossary_without_pinyin(project):
+    with (project / "docs/glossary.yml").open("a", encoding="utf-8") as glossary:
+        glossary.write("- en: widget\n  fr: gadget\n  zh: 小部件\n")
+
+
 BUILD = {  # fault -> the line the strict build ends on
     "malformed front matter": (malformed_front_matter, "docs/fr/chapters/demo.md:4: front matter is not valid YAML: "
                                                        "expected ',' or ']', but got ':'"),
@@ -103,6 +108,7 @@ BUILD = {  # fault -> the line the strict build ends on
                                                      "a ^ or _ with nothing after it"),
     "unknown TeX command": (formula(r"\sigam(x)"), r"docs/en/chapters/demo.md:7: formula '\sigam(x)': unknown "
                                                    r"command \sigam: check its spelling"),
+    "glossary entry without pinyin": (glossary_without_pinyin, "docs/glossary.yml: entry "),
 }
 
 PYTEST = {  # fault -> the line pytest names it with

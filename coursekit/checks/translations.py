@@ -25,7 +25,7 @@ import yaml
 from coursekit.pages import model
 from coursekit.pages.model import FORMULA, blank
 from coursekit.project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, language_settings,
-                               languages)
+                               languages, shown)
 
 ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
 TITLE = re.compile(r'\s*title="[^"]*"')
@@ -244,18 +244,18 @@ def load_glossary(path: Path) -> list[dict]:
     if not path.exists():
         return []
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    seen, syllables = {}, {}
+    seen, syllables, name = {}, {}, shown(path)
     for number, entry in enumerate(entries, start=1):
         for language in languages():
             term = entry.get(language)
             if not isinstance(term, str) or not term.strip():
-                raise ValueError(f"{path}: entry {number} ({entry.get('en')!r}) has no '{language}' term")
+                raise ValueError(f"{name}: entry {number} ({entry.get('en')!r}) has no '{language}' term")
             if (language, term.casefold()) in seen:
-                raise ValueError(f"{path}: entry {number} ({entry['en']!r}) gives '{term}', as entry "
+                raise ValueError(f"{name}: entry {number} ({entry['en']!r}) gives '{term}', as entry "
                                  f"{seen[language, term.casefold()]} does: one term, one concept")
             seen[language, term.casefold()] = number
             if any(_is_cjk(char) for char in term):
-                _check_pinyin(entry, term, syllables, f"{path}: entry {number} ({entry['en']!r})")
+                _check_pinyin(entry, term, syllables, f"{name}: entry {number} ({entry['en']!r})")
     return entries
 
 
