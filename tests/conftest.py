@@ -79,6 +79,18 @@ def session_jobs(scratch: Path) -> dict:
     }
 
 
+def pytest_sessionstart(session):
+    """The site build starts before collection (some seconds of it, in each worker) where the run surely
+    needs it: it collects every test of the default paths (no file, `-k` or `-m` chosen), and is not the
+    machinery's, which builds sites of its own."""
+    config = session.config
+    whole = (config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
+             and not config.option.markexpr and not config.getoption("machinery"))
+    if whole and not config.option.collectonly and not hasattr(config, "workerinput"):
+        config.stash[JOBS] = session_jobs(config.stash[SCRATCH])
+        config.stash[JOBS]["built"].start()
+
+
 def pytest_collection_finish(session):
     """Start the jobs the collected tests need, as soon as they are collected, so they run beside the tests
     (in one process of the session: the others wait for their outcome). Collecting only starts nothing."""
@@ -86,7 +98,7 @@ def pytest_collection_finish(session):
     # A notebook is run for the tests that take its chapter as a parameter.
     needed |= {f"notebook-{item.callspec.params['chapter']}" for item in session.items
                if "executed_notebook" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")}
-    jobs = session_jobs(session.config.stash[SCRATCH])
+    jobs = session.config.stash.get(JOBS, None) or session_jobs(session.config.stash[SCRATCH])
     session.config.stash[JOBS] = jobs
     if session.config.option.collectonly:
         return
@@ -211,4 +223,4 @@ def every_page_loaded(site, base_url, browser, pytestconfig, tmp_path_factory):
                   for folder in chapters().values()]
     weighed = {path for pages in by_chapter for path in pages if path in paths}
     shots = next((set(pages) & weighed for pages in by_chapter if set(pages) & weighed), set())
-    return visit_every_page(browser, base_url, paths, weighed, shots, tmp_path_factory.mktemp("screenshots"))
+    return visit_every_page(browser, base_url, paths, weighed, shots, tmp_path_factory.mktemp("screenshots"), site)

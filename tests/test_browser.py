@@ -150,6 +150,7 @@ TOKEN_LOOKS = """([selector, classes]) => {
 }"""
 
 
+@pytest.mark.site  # the site's stylesheet against its markup, the first chapter standing for all: `pytest --site`
 def test_code_left_without_a_span_looks_as_the_code_does(base_url, context):
     """Each token class whose span the site drops (`PLAIN` in coursekit/site/markup.py) is drawn as the code's
     own text by its kind of block, in both palettes (spaces, which draw nothing, in any colour); the classes

@@ -3,7 +3,8 @@ chapters, nor the checks of the site as a whole (`--site`) or of the machinery (
 
 import pytest
 
-from coursekit.project import chapters, runs
+from coursekit.pages.includes import snippet_folders
+from coursekit.project import chapter_pages, chapters, read_text, runs
 from coursekit.testing.chapters import chapter_of
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
@@ -94,6 +95,19 @@ def test_the_runs_of_the_workflow_together_run_everything_once_a_run(suite):
     for run, tests in found.items():
         if run.startswith("--chapter"):
             assert each_page <= tests and not tests & (found["--site"] | found["--machinery"]) - each_page, run
+
+
+def test_a_chapter_run_does_not_import_the_files_of_another_chapter(pytester):
+    """Another chapter's claims would all be left out: their file is not imported (torch and all)."""
+    second_page = next(page for page, notebook in chapter_pages().items() if notebook == SECOND)
+    folder = sorted(snippet_folders(read_text(second_page)))[0]
+    pytester.makeconftest('pytest_plugins = ["coursekit.testing.chapters"]')
+    pytester.makepyfile(**{f"test_claims_{folder}": "raise RuntimeError('imported')",
+                           "test_course": "def test_across_chapters():\n    pass\n"})
+    pytester.runpytest("--chapter", FIRST, "-p", "no:xdist").assert_outcomes(passed=1)
+    result = pytester.runpytest("--chapter", SECOND, "-p", "no:xdist")  # its own chapter's run imports it
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*RuntimeError: imported*"])
 
 
 @pytest.mark.parametrize("options", [("--machinery", "--chapter", FIRST), ("--site", "--chapter", FIRST),

@@ -96,10 +96,13 @@ def test_an_untranslated_figure_string_fails_naming_figure_and_string(tmp_path):
     entry = next(line for line in table.splitlines() if line.startswith("  ") and "fr: " in line)
     english = entry.strip().split(":")[0]
     (docs / "figures.yml").write_text(table.replace(entry, f"  {english}: {{zh: 译文}}"), encoding="utf-8")
-    problems = [str(p) for p in translations._figure_problems(docs, ["fr", "zh"])]
+    problems = [str(p) for p in translations._figure_problems(docs, ["fr", "zh"], None)]
     assert len(problems) == 1, problems
     assert f"draws '{english}', which has no 'fr' translation" in problems[0]
     assert problems[0].startswith("docs/figures.yml:")
+    name = problems[0].split("figure '")[1].split("'")[0]  # a page's check: the figures it shows
+    assert [str(p) for p in translations._figure_problems(docs, ["fr", "zh"], {name})] == problems
+    assert translations._figure_problems(docs, ["fr", "zh"], {"another-figure"}) == []
 
 
 @pytest.mark.parametrize("text, needed", [("raw", True), ("SGD (1 example)", True), ("z", False), ("f(z)", False),

@@ -5,8 +5,10 @@ A page to be weighed opens in a browser context of its own, so with an empty cac
 visit, and is weighed once the network is quiet, before anything else runs on it; its context is closed once
 its checks are done. The other pages share one context (an empty cache costs a load some tenths of a second
 more) and stay open while the next ones load; at the end, their network is left to settle, so a late
-request is still seen. On each page, in this order: the lines of code wider than the column, the formulas'
-layout once the fonts are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked
+request is still seen. Locally, a page whose HTML and files are unchanged since it passed is not loaded
+again (`page_cache`); there, each page loads in a context of its own, so that its requests are all its own.
+
+On each page, in this order: the lines of code wider than the column, the formulas' layout once the fonts are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked
 for, the system preference switched to dark, axe's colour rules and the dark screenshot.
 """
 
@@ -14,6 +16,7 @@ import base64
 import math
 from pathlib import Path
 
+from coursekit.checks import page_cache
 from coursekit.checks.a11y import check_page
 from coursekit.checks.browser import VIEWPORT, Traffic
 
@@ -127,62 +130,118 @@ def screenshot(page, file: Path) -> dict:
 
 
 def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], shots: set[str],
-                     folder: Path) -> dict:
+                     folder: Path, site: Path | None = None) -> dict:
     """Load each of `paths` (relative to `base_url`) once and measure it: those in `weigh` as a first visit,
     with an empty cache (the others share a context, and its cache); screenshots of those in `shots` go to
-    `folder`. Returns, by kind, what was found (see the module's docstring)."""
+    `folder`. Given the `site` folder served, a page whose result is in the cache (`page_cache`) is not
+    loaded: then every page loads in a context of its own. Returns, by kind, what was found (see the
+    module's docstring)."""
     from axe_playwright_python.sync_playwright import Axe
 
     found = {"problems": [], "third_party": [], "overflowing": [], "axe": [], "maths": {}, "weights": {},
              "shots": {}, "count": len(paths)}
     seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
-    axe, opened, shared = Axe(), [], None
+    axe, opened, shared, kept = Axe(), [], None, site is not None and page_cache.enabled()
+    on_pages = []  # (path, what was found on it, its key or None), merged once every context is collected
 
     def new_context():
         context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
         opened.append(context)
         return context, Traffic(context)
 
-    def shoot(page, path, scheme):
+    def shoot(page, path, scheme, mine):
         if path in shots:
             name = (path.strip("/") or "home").replace("/", "-")
-            found["shots"][path, scheme] = screenshot(page, folder / f"{name}-{scheme}.png")
+            mine["shots"][path, scheme] = screenshot(page, folder / f"{name}-{scheme}.png")
 
-    def collect(context, traffic):  # once its pages are done
+    def collect(context, traffic, mine):  # once its pages are done
         traffic.settle(context.pages[0])
-        found["third_party"] += traffic.third_party
-        found["problems"] += [f"request failed: {failure}" for failure in traffic.failures]
-        found["problems"] += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
+        mine["third_party"] += traffic.third_party
+        mine["problems"] += [f"request failed: {failure}" for failure in traffic.failures]
+        mine["problems"] += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
         opened.remove(context)
         context.close()
 
     try:
         for path in paths:
-            url = base_url + path
-            if path in weigh:
+            digest = page_cache.key(site, path, browser.version, seen, weigh=path in weigh,
+                                    shot=path in shots) if kept else None
+            if digest and (entry := page_cache.recall(site, digest)):
+                _merge(found, _rebased(entry["found"], entry["base_url"], base_url, folder))
+                for scheme, kinds in entry["seen"].items():
+                    seen[scheme][:] = kinds
+                continue
+            url, mine = base_url + path, _nothing()
+            own = path in weigh or kept
+            if own:
                 context, traffic = new_context()
             else:
                 shared = shared or new_context()
                 context, traffic = shared
             page = context.new_page()
-            page.on("console", lambda m, url=url: m.type == "error" and found["problems"].append(f"{url}: console: {m.text}"))
-            page.on("pageerror", lambda e, url=url: found["problems"].append(f"{url}: script error: {e}"))
+            page.on("console", lambda m, url=url, mine=mine: m.type == "error"
+                    and mine["problems"].append(f"{url}: console: {m.text}"))
+            page.on("pageerror", lambda e, url=url, mine=mine: mine["problems"].append(f"{url}: script error: {e}"))
             page.goto(url)
             if path in weigh:  # before anything else runs on the page
                 traffic.settle(page)
-                found["weights"][path] = traffic.weight()
-            found["overflowing"] += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
-            found["maths"][path] = math_layout(page)
-            found["axe"] += check_page(axe, page, path, "light", True, seen["light"])
-            shoot(page, path, "light")
+                mine["weights"][path] = traffic.weight()
+            mine["overflowing"] += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
+            mine["maths"][path] = math_layout(page)
+            mine["axe"] += check_page(axe, page, path, "light", True, seen["light"])
+            shoot(page, path, "light", mine)
             in_palette(page, "dark")
-            found["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
-            shoot(page, path, "dark")
-            if path in weigh:
-                collect(context, traffic)
+            mine["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
+            shoot(page, path, "dark", mine)
+            if own:
+                collect(context, traffic, mine)
+                if digest and not any(mine[kind] for kind in CLEAN):
+                    page_cache.keep(site, digest, base_url, traffic.requests, _with_shots(mine), seen)
+            on_pages.append(mine)
         if shared:
-            collect(*shared)
+            collect(*shared, found)
     finally:
         for context in opened:
             context.close()
+    for mine in on_pages:
+        _merge(found, mine)
     return found
+
+
+CLEAN = ("problems", "third_party", "overflowing", "axe")  # what a page kept in the cache has none of
+
+
+def _nothing() -> dict:
+    return {"problems": [], "third_party": [], "overflowing": [], "axe": [], "maths": {}, "weights": {}, "shots": {}}
+
+
+def _merge(found: dict, mine: dict) -> None:
+    for kind, value in mine.items():
+        if kind in found and isinstance(value, list):
+            found[kind] += value
+        elif kind in found:
+            found[kind].update(value)
+
+
+def _with_shots(mine: dict) -> dict:
+    """What was found on a page, its screenshots' images with it (the cache keeps no path of this run)."""
+    shots = {where: dict(shot, png=Path(shot["file"]).read_bytes()) for where, shot in mine["shots"].items()}
+    return dict(mine, shots=shots)
+
+
+def _rebased(found: dict, old_base: str, base_url: str, folder: Path) -> dict:
+    """What the cache kept of a page, as this run would have found it: its addresses on this run's server,
+    its screenshots written to `folder`."""
+    def moved(url: str) -> str:
+        return base_url + url[len(old_base):] if url.startswith(old_base) else url
+
+    weights = {path: dict(weight, urls=[moved(url) for url in weight["urls"]],
+                          sizes={moved(url): size for url, size in weight["sizes"].items()})
+               for path, weight in found["weights"].items()}
+    shots = {}
+    for (path, scheme), shot in found["shots"].items():
+        folder.mkdir(parents=True, exist_ok=True)
+        file = folder / Path(shot["file"]).name
+        file.write_bytes(shot["png"])
+        shots[path, scheme] = {name: value for name, value in shot.items() if name != "png"} | {"file": str(file)}
+    return dict(found, weights=weights, shots=shots)

@@ -392,12 +392,16 @@ def _sort_key(term: str) -> str:
 
 # Checking, marking, and the command line.
 
-def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
-    """Every difference between the English pages under `docs_dir` and their translations."""
+def check(docs_dir: Path = DOCS, glossary: Path | None = None, pages: list[str] | None = None) -> list[Problem]:
+    """Every difference between the English pages under `docs_dir` and their translations; with `pages`
+    (paths in the English folder, `chapters/x.md`), those of these pages only: their text, the comments of
+    the code they include and the strings of the figures they show."""
     terms = load_glossary(glossary or docs_dir / "glossary.yml")
     default, *others = languages()
     problems = []
-    for english_path in sorted((docs_dir / default).rglob("*.md")):
+    english_paths = sorted((docs_dir / default).rglob("*.md")) if pages is None else [
+        docs_dir / default / page for page in pages]
+    for english_path in english_paths:
         try:
             english = SectionedPage(english_path, name=english_path.relative_to(docs_dir.parent))
         except NotUTF8 as error:
@@ -421,9 +425,14 @@ def check(docs_dir: Path = DOCS, glossary: Path | None = None) -> list[Problem]:
             problems += _glossary_problems(english, translated, language, terms)
             problems += _punctuation_problems(translated, language)
             problems += _output_title_problems(translated, language)
-    problems += _figure_problems(docs_dir, others)
-    problems += _comment_problems(docs_dir, others)
+    shown = None if pages is None else {name for path in english_paths if path.exists()
+                                        for name in FIGURE.findall(path.read_text(encoding="utf-8"))}
+    problems += _figure_problems(docs_dir, others, shown)
+    problems += _comment_problems(docs_dir, others, pages)
     return problems
+
+
+FIGURE = re.compile(r"assets/figures/([^/.\s\"')]+)\.svg")  # a committed figure a page shows, by name
 
 
 def _where(error: Exception) -> tuple[str, int, str]:
@@ -432,8 +441,9 @@ def _where(error: Exception) -> tuple[str, int, str]:
     return file, int(line), message.strip()
 
 
-def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
-    """Strings a committed figure draws that figures.yml does not translate, named by figure."""
+def _figure_problems(docs_dir: Path, others: list[str], names: set[str] | None) -> list[Problem]:
+    """Strings a committed figure draws that figures.yml does not translate, named by figure (of `names`
+    only, where given)."""
     from coursekit.figures.compare import texts
     from coursekit.figures.language import missing, table
 
@@ -443,8 +453,8 @@ def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
     problems = []
     for svg in sorted((docs_dir / "assets" / "figures").glob("*.svg")):
         name = svg.stem
-        if "." in name:
-            continue  # a translated drawing
+        if "." in name or (names is not None and name not in names):
+            continue  # a translated drawing, or one of another page
         line = next((n for n, text in enumerate(lines, start=1) if text.startswith(f"{name}:")), 1)
         drawn = texts(svg.read_bytes())
         for language in others:
@@ -454,9 +464,10 @@ def _figure_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
     return problems
 
 
-def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
-    """The comments and docstrings the pages of each language show that docs/comments.yml does not translate,
-    named by script and line, and the translations that would change the code."""
+def _comment_problems(docs_dir: Path, others: list[str], pages: list[str] | None = None) -> list[Problem]:
+    """The comments and docstrings the pages of each language show (of `pages` only, where given) that
+    docs/comments.yml does not translate, named by script and line, and the translations that would change
+    the code."""
     from coursekit.pages import comments
     from coursekit.project import SNIPPETS, shown
 
@@ -465,7 +476,8 @@ def _comment_problems(docs_dir: Path, others: list[str]) -> list[Problem]:
     table_name = path.relative_to(docs_dir.parent)
     problems, named, scripts = [], set(), set()
     for language in others:
-        for page in sorted((docs_dir / language).rglob("*.md")):
+        for page in sorted((docs_dir / language).rglob("*.md")) if pages is None else [
+                docs_dir / language / page for page in pages if (docs_dir / language / page).exists()]:
             try:
                 text = decoded(page.read_bytes(), page)
             except NotUTF8:

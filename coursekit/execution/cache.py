@@ -97,14 +97,17 @@ def _path(kind: str, digest: str) -> Path:
 MISS = object()
 
 
-def load(kind: str, digest: str):
-    """The value stored under the key, or MISS (also when the cache is off, or the entry unreadable)."""
+def load(kind: str, digest: str, valid=lambda value: True):
+    """The value stored under the key, or MISS (also when the cache is off, the entry unreadable, or not
+    `valid`: what a key cannot hold in advance, checked on the value)."""
     if not enabled():
         return MISS
     try:
         with open(_path(kind, digest), "rb") as entry:
             value = pickle.load(entry)
     except Exception:  # noqa: BLE001 - missing, cut short, from another version of a library: run it again
+        value = MISS
+    if value is MISS or not valid(value):
         stats[kind, "miss"] += 1
         return MISS
     stats[kind, "hit"] += 1

@@ -13,6 +13,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -55,6 +56,11 @@ def table(path: Path = TABLE) -> dict:
 
 def comments(code: str) -> list[Comment]:
     """The comments and docstrings of `code`, in order; section markers are not comments."""
+    return list(_comments(code))
+
+
+@lru_cache(maxsize=256)  # a script is read for each include of it, in each language, by several checks
+def _comments(code: str) -> tuple[Comment, ...]:
     lines = code.split("\n")
     tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     found = []
@@ -71,7 +77,7 @@ def comments(code: str) -> list[Comment]:
         else:
             found.append(Comment((row, col), end, text, "comment", inline))
     found += _docstrings(code, tokens)
-    return sorted(found, key=lambda comment: comment.start)
+    return tuple(sorted(found, key=lambda comment: comment.start))
 
 
 def _docstrings(code: str, tokens: list) -> list[Comment]:

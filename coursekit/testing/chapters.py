@@ -98,6 +98,17 @@ def wanted(config, text: str) -> bool:
     return not chosen or chapter_of(text) in chosen
 
 
+def pytest_ignore_collect(collection_path, config):
+    """With `--chapter`, a file that names another chapter and not a selected one is not even imported (its
+    tests would all be left out below): another chapter's pages and claims."""
+    chosen = config.stash.get(SELECTED, [])
+    if chosen and collection_path.is_file() and collection_path.is_relative_to(config.rootpath):
+        chapter = chapter_of(collection_path.relative_to(config.rootpath).as_posix())
+        if chapter is not None and chapter not in chosen:
+            return True
+    return None
+
+
 def _run_of(item) -> str:
     """"machinery", "site", "every run" (a site check of each page a run loads) or "chapter" (the tests of
     the chapters it names, or of every chapter where it names none)."""
