@@ -21,6 +21,7 @@ from pathlib import Path
 
 from coursekit.budgets import BUDGET, KB
 from coursekit.checks.browser import gzip_size
+from coursekit.execution import cache
 from coursekit.project import DOCS, ROOT, chapters, languages, site_prefix, snippet_scripts
 from coursekit.site.build import build_site
 from coursekit.tools.scratch_course import first_chapters
@@ -223,9 +224,13 @@ def bench_course(count: int, scratch: Path, with_tests: bool = True) -> dict:
                                    f"serve_rebuild; print(serve_rebuild(Path('{scratch / label[:4]}'), "
                                    f"Path('{english}'), dirty={dirty}))"))
     if with_tests:
+        # Every run afresh: the copied chapters' code is the same as their originals', which the execution cache
+        # would hand them, as it would not a chapter of its own.
+        tests_env = dict(env, **{cache.OFF: "1"})
         for label, extra in (("tests", []), ("one chapter's tests", ["--chapter", ids[-1]])):
             cpu, (seconds, done) = core_seconds(timed, subprocess.run, [sys.executable, "-m", "pytest", "-q", *extra],
-                                                cwd=project, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+                                                cwd=project, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+                                                env=tests_env)
             summary, failures = run_outcome(done.stdout)
             figures[label] = seconds if done.returncode == 0 else f"failed after {seconds:.0f} s: {summary}"
             figures[f"{label}, core-s"] = cpu if done.returncode == 0 else figures[label]
