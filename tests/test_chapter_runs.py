@@ -4,7 +4,7 @@ chapters, nor the checks of the site as a whole (`--site`) or of the machinery (
 import pytest
 
 from coursekit.pages.includes import snippet_folders
-from coursekit.project import chapter_pages, chapters, read_text, runs
+from coursekit.project import ROOT, chapter_pages, chapters, read_text, runs
 from coursekit.testing.chapters import chapter_of
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
@@ -97,15 +97,17 @@ def test_the_runs_of_the_workflow_together_run_everything_once_a_run(suite):
             assert each_page <= tests and not tests & (found["--site"] | found["--machinery"]) - each_page, run
 
 
-def test_a_chapter_run_does_not_import_the_files_of_another_chapter(pytester):
+def test_a_chapter_run_does_not_import_the_files_of_another_chapter(pytester, monkeypatch):
     """Another chapter's claims would all be left out: their file is not imported (torch and all)."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # coursekit, for the runs in processes of their own
     second_page = next(page for page, notebook in chapter_pages().items() if notebook == SECOND)
     folder = sorted(snippet_folders(read_text(second_page)))[0]
     pytester.makeconftest('pytest_plugins = ["coursekit.testing.chapters"]')
     pytester.makepyfile(**{f"test_claims_{folder}": "raise RuntimeError('imported')",
                            "test_course": "def test_across_chapters():\n    pass\n"})
-    pytester.runpytest("--chapter", FIRST, "-p", "no:xdist").assert_outcomes(passed=1)
-    result = pytester.runpytest("--chapter", SECOND, "-p", "no:xdist")  # its own chapter's run imports it
+    # In a process of their own: this one has imported the real claims module of that name.
+    pytester.runpytest_subprocess("--chapter", FIRST, "-p", "no:xdist").assert_outcomes(passed=1)
+    result = pytester.runpytest_subprocess("--chapter", SECOND, "-p", "no:xdist")  # its own chapter's run imports it
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*RuntimeError: imported*"])
 
