@@ -172,6 +172,16 @@ def site(built):
     return built.site
 
 
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """An execution cache of the test's own, empty and turned on (whatever `CI` says), its counts from zero."""
+    monkeypatch.setattr(cache, "FOLDER", tmp_path / "cache")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv(cache.OFF, raising=False)
+    monkeypatch.setattr(cache, "stats", cache.Counter())
+    return tmp_path / "cache"
+
+
 @pytest.fixture(scope="session")
 def script_runs():
     """Each snippet run once as a script, shared by the tests that look at its results."""

@@ -30,16 +30,12 @@ plt.show()
 
 
 @pytest.fixture
-def own_cache(tmp_path, monkeypatch):
-    """An empty cache of this test's own, turned on, its counts from zero; the pins a file of the test's."""
-    monkeypatch.setattr(cache, "FOLDER", tmp_path / "cache")
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv(cache.OFF, raising=False)
-    monkeypatch.setattr(cache, "stats", cache.Counter())
+def own_cache(empty_cache, tmp_path, monkeypatch):
+    """An empty cache of this test's own (conftest.py); the pins a file of the test's."""
     pins = tmp_path / "requirements.txt"
     pins.write_text("numpy==1.0\n", encoding="utf-8")
     monkeypatch.setattr(cache, "PINS", [pins])
-    return tmp_path / "cache"
+    return empty_cache
 
 
 @pytest.fixture

@@ -23,12 +23,9 @@ def _page(text: str, more: str = "") -> str:
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
-    """Two pages sharing a stylesheet, and a cache of this test's own, turned on, its counts from zero."""
-    monkeypatch.setattr(cache, "FOLDER", tmp_path / "cache")
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv(cache.OFF, raising=False)
-    monkeypatch.setattr(cache, "stats", cache.Counter())
+def site(empty_cache, tmp_path, monkeypatch):
+    """Two pages sharing a stylesheet, with a cache of this test's own (conftest.py), the checks' code a file of
+    the test's."""
     checks = tmp_path / "checks.py"
     checks.write_text("# the checks' code\n", encoding="utf-8")
     monkeypatch.setattr(page_cache, "CHECKS", [checks])
