@@ -8,8 +8,9 @@ more) and stay open while the next ones load; at the end, their network is left 
 request is still seen. Locally, a page whose HTML and files are unchanged since it passed is not loaded
 again (`page_cache`); there, each page loads in a context of its own, so that its requests are all its own.
 
-On each page, in this order: the lines of code wider than the column, the formulas' layout once the fonts are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked
-for, the system preference switched to dark, axe's colour rules and the dark screenshot.
+On each page, in this order: the lines of code wider than the column, the formulas' layout once the fonts
+are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked for, the system preference
+switched to dark, axe's colour rules and the dark screenshot.
 """
 
 import base64
@@ -142,7 +143,7 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
              "shots": {}, "count": len(paths)}
     seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
     axe, opened, shared, kept = Axe(), [], None, site is not None and page_cache.enabled()
-    on_pages = []  # (path, what was found on it, its key or None), merged once every context is collected
+    on_pages = []  # what was found on each page loaded, merged once every context is collected
 
     def new_context():
         context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
