@@ -20,6 +20,7 @@ from pathlib import Path
 from coursekit.checks import page_cache
 from coursekit.checks.a11y import check_page
 from coursekit.checks.browser import VIEWPORT, Traffic
+from coursekit.execution import cache
 
 PALETTE = {"light": "default", "dark": "slate"}  # Material's color schemes
 
@@ -139,10 +140,9 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
     module's docstring)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    found = {"problems": [], "third_party": [], "overflowing": [], "axe": [], "maths": {}, "weights": {},
-             "shots": {}, "count": len(paths)}
+    found = dict(_nothing(), count=len(paths))
     seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
-    axe, opened, shared, kept = Axe(), [], None, site is not None and page_cache.enabled()
+    axe, opened, shared, kept = Axe(), [], None, site is not None and cache.enabled()
     on_pages = []  # what was found on each page loaded, merged once every context is collected
 
     def new_context():
@@ -213,6 +213,7 @@ CLEAN = ("problems", "third_party", "overflowing", "axe")  # what a page kept in
 
 
 def _nothing() -> dict:
+    """What the pass finds, by kind, before it finds anything."""
     return {"problems": [], "third_party": [], "overflowing": [], "axe": [], "maths": {}, "weights": {}, "shots": {}}
 
 

@@ -21,14 +21,6 @@ KIND = "page"
 CHECKS = [ROOT / "coursekit" / "checks"]
 
 
-def enabled() -> bool:
-    return cache.enabled()
-
-
-def _html(site: Path, path: str) -> Path:
-    return site / path / "index.html"
-
-
 def _sha(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()
 
@@ -36,7 +28,7 @@ def _sha(file: Path) -> str:
 def key(site: Path, path: str, browser_version: str, seen: dict, **mode) -> str:
     """The key of the pass on the page at `path` (relative to the site's root): `seen` is what the colour
     rules had measured before it, `mode` what the pass does on it."""
-    page = {"path": path, "html": _sha(_html(site, path))}
+    page = {"path": path, "html": _sha(site / path / "index.html")}
     return cache.key(KIND, page, cache.files(CHECKS), {}, browser=browser_version,
                      seen={scheme: sorted(kinds) for scheme, kinds in seen.items()}, **mode)
 
