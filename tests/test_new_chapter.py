@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from coursekit.checks.code_width import COLUMN
+from coursekit.execution import cache
 from coursekit.project import ROOT
 from coursekit.tools.scratch_course import first_chapters
 
@@ -36,6 +37,12 @@ def project(tmp_path_factory, built):
     renders = ROOT / ".cache" / "mkdocs-jupyter"
     if renders.is_dir():
         shutil.copytree(renders, project / ".cache" / "mkdocs-jupyter", ignore=shutil.ignore_patterns("*.json.*"))
+    # Its runs are keyed by content, with paths relative to the project: the copy shares the project's
+    # cache, so the scaffold's code and pages run again only when what they read changed (never under CI).
+    if cache.enabled():
+        cache.FOLDER.mkdir(parents=True, exist_ok=True)
+        (project / ".cache").mkdir(exist_ok=True)
+        (project / ".cache" / "executions").symlink_to(cache.FOLDER, target_is_directory=True)
     PRINTED["new-chapter"] = run(project, "coursekit", "new-chapter", "first-demo", "--title", "A demo",
                                  "--title-fr", "Une démo")
     return project

@@ -1,0 +1,84 @@
+"""A claims test that passed is not run again while nothing it reads has changed (coursekit/testing/outcomes.py):
+on a project of its own, each input changed in turn runs it again, and nothing else does."""
+
+import pytest
+
+from coursekit.testing import outcomes
+
+pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
+
+CLAIM = """
+import os
+from pathlib import Path
+
+
+def test_the_value_is_one():
+    with open(os.environ["RUNS"], "a") as runs:  # outside the project: counts the runs, unrecorded
+        runs.write("x")
+    assert Path("data/value.txt").read_text().strip() == "1"
+"""
+
+
+@pytest.fixture
+def project(pytester, empty_cache, tmp_path_factory, monkeypatch):
+    """A project with a claims test that reads a data file, its snippet folder, and a page it does not read;
+    the machinery in the key is a copy of its own, to change."""
+    machinery = tmp_path_factory.mktemp("machinery")
+    (machinery / "module.py").write_text("x = 1\n")
+    monkeypatch.setattr(outcomes, "MACHINERY", machinery)
+    monkeypatch.setattr(outcomes, "_opened", set())
+    runs = tmp_path_factory.mktemp("runs") / "runs.txt"
+    runs.touch()
+    monkeypatch.setenv("RUNS", str(runs))
+    pytester.makeconftest("")
+    pytester.makepyfile(test_claims_demo=CLAIM)
+    for name, text in {"data/value.txt": "1\n", "snippets/demo/script.py": "print(1)\n",
+                       "docs/page.md": "# A page\n"}.items():
+        (pytester.path / name).parent.mkdir(parents=True, exist_ok=True)
+        (pytester.path / name).write_text(text)
+    pytester.machinery = machinery
+    pytester.runs = lambda: len(runs.read_text())
+    return pytester
+
+
+def run(project, passed=1, failed=0):
+    project.runpytest("-p", "coursekit.testing.outcomes", "-n0", "-p", "no:randomly").assert_outcomes(
+        passed=passed, failed=failed)
+    return project.runs()
+
+
+def test_a_passed_claim_runs_again_only_when_what_it_reads_changes(project):
+    assert run(project) == 1
+    assert run(project) == 1, "unchanged, it ran again"
+    (project.path / "docs/page.md").write_text("# A page, edited\n")
+    assert run(project) == 1, "a file it does not read changed, and it ran again"
+    changes = {
+        "a file it opened": lambda: (project.path / "data/value.txt").write_text("1 \n"),
+        "its snippet folder": lambda: (project.path / "snippets/demo/script.py").write_text("print(2)\n"),
+        "its own code": lambda: project.makepyfile(test_claims_demo=CLAIM + "\n# edited\n"),
+        "a conftest": lambda: project.makeconftest("# edited\n"),
+        "the machinery": lambda: (project.machinery / "module.py").write_text("x = 2\n"),
+    }
+    for count, (what, change) in enumerate(changes.items(), start=2):
+        change()
+        assert run(project) == count, f"{what} changed, and it passed from the cache"
+        assert run(project) == count, f"after {what} changed, its new pass was not kept"
+
+
+def test_a_failed_claim_runs_every_time(project):
+    (project.path / "data/value.txt").write_text("2\n")
+    assert run(project, passed=0, failed=1) == 1
+    assert run(project, passed=0, failed=1) == 2
+
+
+@pytest.mark.parametrize("switch", ["CI", "COURSE_NO_CACHE"])
+def test_under_ci_or_turned_off_every_claim_runs(project, monkeypatch, switch):
+    monkeypatch.setenv(switch, "1")
+    assert run(project) == 1
+    assert run(project) == 2
+
+
+def test_only_claims_tests_are_kept(project):
+    project.makepyfile(test_claims_demo="", test_other=CLAIM)
+    assert run(project) == 1
+    assert run(project) == 2
