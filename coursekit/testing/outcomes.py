@@ -55,19 +55,19 @@ def key(item) -> str:
 
 
 def _project_files(paths: set[str], root: Path) -> dict[str, str]:
-    """Path -> SHA-256 of each file of the project among `paths` (not the cache's own files)."""
+    """Path relative to `root` -> SHA-256 of each file of the project among `paths` (not the cache's own),
+    so that a copy of the project with its cache reads its own files."""
     found = {}
     for name in list(paths):  # reading them opens them: they join the set
-        path = Path(name)
-        path = path if path.is_absolute() else Path.cwd() / path
+        path = Path.cwd() / name  # an absolute name stays as it is
         if path.is_relative_to(root) and not path.is_relative_to(root / ".cache") and path.is_file():
-            found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
 
 
-def _unchanged(read: dict[str, str]) -> bool:
+def _unchanged(read: dict[str, str], root: Path) -> bool:
     try:
-        return all(hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest for path, digest in read.items())
+        return all(hashlib.sha256((root / name).read_bytes()).hexdigest() == digest for name, digest in read.items())
     except OSError:
         return False
 
@@ -91,7 +91,8 @@ def pytest_pyfunc_call(pyfuncitem):
     if not kept(pyfuncitem):
         return None
     pyfuncitem.stash[KEY] = key(pyfuncitem)
-    found = cache.load(KIND, pyfuncitem.stash[KEY], valid=lambda entry: _unchanged(entry["read"]))
+    found = cache.load(KIND, pyfuncitem.stash[KEY],
+                       valid=lambda entry: _unchanged(entry["read"], pyfuncitem.config.rootpath))
     pyfuncitem.stash[HIT] = found is not cache.MISS
     return True if pyfuncitem.stash[HIT] else None
 
