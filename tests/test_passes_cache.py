@@ -11,11 +11,20 @@ CLAIM = """
 import os
 from pathlib import Path
 
+import pytest
 
-def test_the_value_is_one():
+
+@pytest.fixture
+def value():
     with open(os.environ["RUNS"], "a") as runs:  # outside the project: counts the runs, unrecorded
         runs.write("x")
-    assert Path("data/value.txt").read_text().strip() == "1"
+    return Path("data/value.txt").read_text().strip()
+
+
+def test_the_value_is_one(value):
+    with open(os.environ["RUNS"], "a") as runs:
+        runs.write("y")
+    assert value == "1"
 """
 
 
@@ -37,8 +46,15 @@ def project(pytester, empty_cache, tmp_path_factory, monkeypatch):
         (pytester.path / name).parent.mkdir(parents=True, exist_ok=True)
         (pytester.path / name).write_text(text)
     pytester.machinery = machinery
-    pytester.runs = lambda: len(runs.read_text())
+    pytester.runs = lambda: _runs(runs.read_text())
     return pytester
+
+
+def _runs(marks: str) -> int:
+    """How many times the claim ran: its fixture set up ("x") and its body called ("y") as often."""
+    setups, calls = marks.count("x"), marks.count("y")
+    assert setups == calls, f"its fixture was set up {setups} times, its body called {calls} times"
+    return calls
 
 
 def run(project, passed=1, failed=0):

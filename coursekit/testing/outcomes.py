@@ -86,15 +86,21 @@ def pytest_runtest_protocol(item, nextitem):
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A kept test whose inputs are unchanged since it last passed passes from the cache: its fixtures are
+    not set up (a script's run from the cache imports what its namespace holds) and its body is not called."""
+    if not kept(item):
+        return
+    item.stash[KEY] = key(item)
+    found = cache.load(KIND, item.stash[KEY], valid=lambda entry: _unchanged(entry["read"], item.config.rootpath))
+    item.stash[HIT] = found is not cache.MISS
+    if item.stash[HIT]:
+        item.setup = lambda: None  # the fixtures' turn in pytest's setup of the item
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
-    """A kept test whose inputs are unchanged since it last passed passes from the cache, uncalled."""
-    if not kept(pyfuncitem):
-        return None
-    pyfuncitem.stash[KEY] = key(pyfuncitem)
-    found = cache.load(KIND, pyfuncitem.stash[KEY],
-                       valid=lambda entry: _unchanged(entry["read"], pyfuncitem.config.rootpath))
-    pyfuncitem.stash[HIT] = found is not cache.MISS
-    return True if pyfuncitem.stash[HIT] else None
+    return True if pyfuncitem.stash.get(HIT, False) else None
 
 
 @pytest.hookimpl(wrapper=True)
