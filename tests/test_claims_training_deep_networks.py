@@ -97,7 +97,7 @@ def test_the_residual_block_with_a_projection_matches_its_formula(depth):
 
 
 def test_exercise_1_batch_norm_output_variance_is_var_over_var_plus_eps(exercises):
-    x, out, bn = exercises["batch"], exercises["normalised"], exercises["bn"]
+    x, out, bn = exercises["inputs"], exercises["normalised"], exercises["bn"]
     var = x.var(dim=0, unbiased=False)
     expected = var / (var + bn.eps)
     assert torch.allclose(out.var(dim=0, unbiased=False), expected, rtol=2e-3)
@@ -156,3 +156,10 @@ def test_exercise_3_with_random_f_the_input_gradient_is_about_four_times_the_out
     # The printed ratio, from the chain with its random weights (computed before they were zeroed)
     lines = exercises["random_ratio"]
     assert lines == pytest.approx(3.7, abs=0.1)
+
+
+def test_layer_norm_computes_the_same_in_training_and_evaluation_mode(depth):
+    ln, x = depth["ln"], depth["x"]
+    with torch.no_grad():
+        in_training = ln.train()(x)
+        assert torch.allclose(ln.eval()(x), in_training, atol=1e-6)

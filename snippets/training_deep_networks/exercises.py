@@ -12,11 +12,11 @@ device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
 # --8<-- [start:bn-statistics]
 # 32 examples; feature 2 varies by about 0.003, its variance near eps
 scales = torch.tensor([2.0, 0.5, 0.003])
-batch = (1 + scales * torch.randn(32, 3)).to(device)
+inputs = (1 + scales * torch.randn(32, 3)).to(device)
 bn = nn.BatchNorm1d(3).to(device).train()  # gamma = 1, beta = 0
-normalised = bn(batch)
+normalised = bn(inputs)
 print("batch's variance:   ",
-      [f"{v:.2g}" for v in batch.var(dim=0).tolist()])
+      [f"{v:.2g}" for v in inputs.var(dim=0).tolist()])
 print("output mean 0:      ", torch.allclose(
     normalised.mean(dim=0), torch.zeros(3, device=device), atol=1e-3))
 print("variance, 1/N:      ", [f"{v:.3f}" for v in
