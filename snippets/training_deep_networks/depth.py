@@ -129,11 +129,12 @@ import matplotlib.pyplot as plt
 
 
 def plot_curves(names, figure_name):
-    fig, ax = plt.subplots(figsize=(6, 3.2), num=figure_name)
+    fig, ax = plt.subplots(figsize=(7.5, 3.2), num=figure_name)
     for name in names:
         ax.plot(range(1, 21), curves[name], label=name, marker=".")
-    ax.set(xlabel="epoch", ylabel="training loss", yscale="log")
-    ax.legend()
+    ax.set(xlabel="epoch", ylabel="training loss", yscale="log",
+           xticks=[1, 5, 10, 15, 20])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # beside
     fig.tight_layout()
     plt.show()
 
