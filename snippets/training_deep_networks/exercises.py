@@ -103,16 +103,20 @@ degradation = {}  # depth: (training loss, validation loss)
 print("depth  train loss  val loss")
 for depth in (1, 2, 3, 5):
     model = plain_net(depth)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.02, momentum=0.9)
+    # the page's SGD with momentum, written out: v = 0.9 v + g, w -= 0.02 v
+    velocities = [torch.zeros_like(w) for w in model.parameters()]
     shuffling = torch.Generator().manual_seed(0)
     X_, y_ = data["train"]
     for epoch in range(20):  # the page's budget
         model.train()
         order = torch.randperm(len(y_), generator=shuffling).to(device)
         for batch in order.split(128):
-            optimizer.zero_grad()
+            model.zero_grad()
             criterion(model(X_[batch]), y_[batch]).backward()
-            optimizer.step()
+            with torch.no_grad():
+                for w, v in zip(model.parameters(), velocities):
+                    v.mul_(0.9).add_(w.grad)
+                    w.sub_(0.02 * v)
     model.eval()
     with torch.inference_mode():
         losses = [criterion(model(data[name][0]), data[name][1]).item()
