@@ -152,10 +152,9 @@ def test_the_best_deep_networks_reach_a_training_loss_ten_times_lower_than_the_s
         assert curves["shallow"][-1] / curves[fixed][-1] > 8
 
 
-def test_exercise_3_with_random_f_the_input_gradient_is_about_four_times_the_outputs(exercises):
-    # The printed ratio, from the chain with its random weights (computed before they were zeroed)
-    lines = exercises["random_ratio"]
-    assert lines == pytest.approx(3.7, abs=0.1)
+def test_exercise_3_with_random_f_the_input_gradient_is_about_3_7_times_the_outputs(exercises):
+    # The ratio of the two printed norms, with the chain's random weights (before they were zeroed)
+    assert exercises["random_ratio"] == pytest.approx(3.7, abs=0.1)
 
 
 def test_layer_norm_computes_the_same_in_training_and_evaluation_mode(depth):
