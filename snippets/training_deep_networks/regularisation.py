@@ -142,9 +142,10 @@ runs = [("Adam", torch.optim.Adam, 0.0),
         ("Adam + L2", torch.optim.Adam, 0.01),
         ("AdamW", torch.optim.AdamW, 0.01),
         ("AdamW", torch.optim.AdamW, 1.0)]
+adam = {}
 for name, Optimiser, lam in runs:
     torch.manual_seed(0)
-    model = MLP().to(device)
+    adam[name, lam] = model = MLP().to(device)
     at_start = blank_weights(model)
     fit(model, Optimiser(decay_groups(model, lam), lr=0.01), epochs=100)
     report(f"{name}, {lam:g}", model,
@@ -183,12 +184,14 @@ for drop in (InvertedDropout(0.5), nn.Dropout(0.5)):
 
 # --8<-- [start:dropout-trained]
 header()
-dropped = {}
+dropped, dropout_losses = {}, {}
 for p in (0.1, 0.3, 0.5):
     torch.manual_seed(0)
     dropped[p] = MLP(InvertedDropout(p)).to(device)
     fit(dropped[p], sgd(dropped[p].parameters()))
-    val_losses[p] = report(f"dropout p = {p}", dropped[p])
+    dropout_losses[p] = report(f"dropout p = {p}", dropped[p])
+print("p chosen on the validation set:",
+      min(dropout_losses, key=dropout_losses.get))
 # --8<-- [end:dropout-trained]
 
 # --8<-- [start:early-stopping]
