@@ -220,8 +220,8 @@ torch.manual_seed(0)
 early = MLP().to(device)
 stopped, kept = fit_early(early, sgd(early.parameters()), patience=20)
 print(f"stopped at epoch {stopped}, kept the weights of epoch {kept}")
-header()
-report("early stopping", early)
+header(f"{'norm':>7}")
+report("early stopping", early, f"{weight_norm(early):7.2f}")
 # --8<-- [end:early-stopping]
 
 # --8<-- [start:augmentation]

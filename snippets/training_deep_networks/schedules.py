@@ -94,7 +94,7 @@ for name, (rates, losses, _) in runs.items():
 left.set(xlabel="epoch", ylabel="learning rate", xticks=[1, 5, 10, 15, 20])
 right.set(xlabel="epoch", ylabel="validation loss", yscale="log",
           xticks=[1, 5, 10, 15, 20])
-left.legend()
+right.legend(loc="upper right")
 fig.tight_layout()
 plt.show()
 # --8<-- [end:figure]
