@@ -29,7 +29,8 @@ print(f"(1 - eta * lam) ** {steps}: {(1 - eta * lam) ** steps:.4f}")
 # --8<-- [start:dropout-moments]
 x, draws = 3.0, 1_000_000
 for p in (0.2, 0.5):
-    keep = (torch.rand(draws) >= p).float().to(device)  # drawn on the CPU
+    # drawn on the CPU
+    keep = (torch.rand(draws) >= p).float().to(device)
     out = x * keep / (1 - p)  # inverted dropout of one input, many times
     print(f"p = {p}: mean {out.mean().item():.2f} (x = {x}), "
           f"variance {out.var().item():.2f} "
