@@ -111,6 +111,7 @@ def test_inverted_dropout_keeps_the_expected_value(regularisation):
 
 
 def test_nn_dropout_has_the_same_structure(regularisation):
+    torch.manual_seed(3)
     x = torch.rand(10_000) + 0.5
     for p in (0.2, 0.5):
         drop = torch.nn.Dropout(p).train()
@@ -192,6 +193,12 @@ def test_exercise_dropout_moments(exercises_regularisation):
     out, x, p = ns["out"].cpu(), ns["x"], 0.5
     assert out.mean().item() == pytest.approx(x, rel=0.01)
     assert out.var().item() == pytest.approx(x ** 2 * p / (1 - p), rel=0.01)
+    # the exact values, from the two-point distribution, for both p of the exercise
+    for p, variance in [(0.2, 2.25), (0.5, 9.0)]:
+        values, probabilities = torch.tensor([0.0, x / (1 - p)]), torch.tensor([p, 1 - p])
+        mean = (values * probabilities).sum()
+        assert mean.item() == pytest.approx(x)
+        assert ((values - mean) ** 2 * probabilities).sum().item() == pytest.approx(variance)
 
 
 def test_exercise_schedule_rates(exercises_regularisation):
