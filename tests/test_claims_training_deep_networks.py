@@ -162,3 +162,209 @@ def test_layer_norm_computes_the_same_in_training_and_evaluation_mode(depth):
     with torch.no_grad():
         in_training = ln.train()(x)
         assert torch.allclose(ln.eval()(x), in_training, atol=1e-6)
+
+
+# Regularisation and schedules
+
+
+@pytest.fixture(scope="module")
+def regularisation(script_runs):
+    return script_runs(CHAPTER / "regularisation.py").namespace
+
+
+@pytest.fixture(scope="module")
+def schedules(script_runs):
+    return script_runs(CHAPTER / "schedules.py").namespace
+
+
+@pytest.fixture(scope="module")
+def exercises_regularisation(script_runs):
+    return script_runs(CHAPTER / "exercises_regularisation.py").namespace
+
+
+def accuracies(ns, model):
+    """Training and validation accuracy of one of the page's models."""
+    return [ns["evaluate"](model, *ns["splits"][name])[1] for name in ("train", "val")]
+
+
+def test_the_small_training_set_is_memorised_and_validation_lags(regularisation):
+    train, val = accuracies(regularisation, regularisation["plain"])
+    assert train == pytest.approx(1.0)
+    assert train - val > 0.05
+    # 15 images of each digit
+    assert torch.bincount(regularisation["splits"]["train"][1]).tolist() == [15] * 10
+
+
+def test_weight_decay_shrinks_the_weights_norm(regularisation):
+    ns = regularisation
+    norms = [ns["weight_norm"](ns["decayed"][lam]) for lam in sorted(ns["decayed"])]
+    assert all(later < earlier for earlier, later in zip(norms, norms[1:]))
+    # lambda is the one of lowest validation loss, and a decay helps it over no decay
+    losses = ns["val_losses"]
+    assert ns["best_lam"] > 0 and losses[ns["best_lam"]] < losses[0.0]
+
+
+def test_weight_decay_leaves_the_biases_alone(regularisation):
+    ns = regularisation
+    groups = ns["decay_groups"](ns["MLP"](), 0.1)
+    assert [len(g["params"]) for g in groups] == [2, 2]
+    assert all(p.ndim == 2 for p in groups[0]["params"]) and all(p.ndim == 1 for p in groups[1]["params"])
+    assert groups[1]["weight_decay"] == pytest.approx(0.0)
+
+
+def test_sgd_weight_decay_is_the_l2_gradient(regularisation):
+    """One SGD step with weight_decay lam equals one step on the loss plus lam/2 |w|^2: a shrink by 1 - eta lam
+    on top of the loss's step."""
+    torch.manual_seed(1)
+    w0 = torch.randn(5, 3)
+    target = torch.randn(5, 3)
+    eta, lam = 0.1, 0.3
+    a = torch.nn.Parameter(w0.clone())
+    opt = torch.optim.SGD([a], lr=eta, weight_decay=lam)
+    ((a - target) ** 2).sum().backward()
+    opt.step()
+    b = torch.nn.Parameter(w0.clone())
+    (((b - target) ** 2).sum() + lam / 2 * (b ** 2).sum()).backward()
+    expected = w0 - eta * b.grad
+    assert torch.allclose(a.detach(), expected, atol=1e-6)
+    assert torch.allclose(expected, (1 - eta * lam) * w0 - eta * 2 * (w0 - target), atol=1e-6)
+
+
+def test_adamw_shrinks_blank_weights_by_one_minus_eta_lambda_per_step(regularisation):
+    ns = regularisation
+    blank = ns["blank"]
+    torch.manual_seed(0)
+    start = ns["MLP"]().hidden.weight.detach()[:, blank.cpu()]
+    adamw = ns["adam"]["AdamW", 1.0].hidden.weight.detach().cpu()[:, blank.cpu()]
+    assert torch.allclose(adamw, start * (1 - 0.01 * 1.0) ** 100, rtol=1e-4, atol=1e-7)
+    plain = ns["adam"]["Adam", 0.0].hidden.weight.detach().cpu()[:, blank.cpu()]
+    assert torch.allclose(plain, start, atol=1e-7)  # no gradient, no decay: untouched
+    # Adam with an L2 term takes them to zero, at any size of lambda
+    assert ns["blank_weights"](ns["adam"]["Adam + L2", 0.01]) < 0.01 * start.abs().mean().item()
+
+
+def test_inverted_dropout_keeps_the_expected_value(regularisation):
+    ns = regularisation
+    torch.manual_seed(2)
+    x = torch.rand(50)
+    for p in (0.1, 0.5, 0.8):
+        drop = ns["InvertedDropout"](p).train()
+        mean = torch.stack([drop(x) for _ in range(20_000)]).mean(dim=0)
+        # each mean of 20,000 draws of variance x^2 p / (1 - p): within 5 standard errors
+        assert torch.all((mean - x).abs() < 5 * x * (p / (1 - p) / 20_000) ** 0.5 + 1e-6)
+        assert torch.equal(drop.eval()(x), x)
+
+
+def test_nn_dropout_has_the_same_structure(regularisation):
+    torch.manual_seed(3)
+    x = torch.rand(10_000) + 0.5
+    for p in (0.2, 0.5):
+        drop = torch.nn.Dropout(p).train()
+        out = drop(x)
+        kept = out != 0
+        assert torch.allclose(out[kept], x[kept] / (1 - p))
+        assert abs((~kept).float().mean().item() - p) < 0.03
+        assert torch.equal(drop.eval()(x), x)
+
+
+def test_dropout_is_chosen_on_validation_and_does_not_hurt(regularisation):
+    ns = regularisation
+    losses = ns["dropout_losses"]
+    best = min(losses, key=losses.get)
+    assert losses[best] < ns["val_losses"][0.0]
+
+
+def test_early_stopping_keeps_the_best_epoch(regularisation):
+    ns = regularisation
+    assert ns["stopped"] - ns["kept"] == 20
+    assert ns["stopped"] < 300
+    # the kept weights are better on validation than those of the full 300 epochs
+    assert ns["evaluate"](ns["early"], *ns["splits"]["val"])[0] < ns["val_losses"][0.0]
+
+
+def test_shifted_moves_with_zero_fill(regularisation):
+    shifted = regularisation["shifted"]
+    image = torch.arange(1.0, 17.0).view(1, 1, 4, 4)
+    right = shifted(image, 1, 0)
+    assert torch.equal(right[..., :, 1:], image[..., :, :-1])
+    assert torch.all(right[..., :, 0] == 0)
+    up = shifted(image, 0, -1)
+    assert torch.equal(up[..., :-1, :], image[..., 1:, :])
+    assert torch.all(up[..., -1, :] == 0)
+
+
+def test_augmentation_helps_both_networks_on_moved_digits(regularisation):
+    ns = regularisation
+    results = {}
+    for Net, epochs in [(ns["MLP"], 300), (ns["CNN"], 120)]:
+        for train in (ns["fit"], ns["fit_augmented"]):
+            torch.manual_seed(0)
+            model = Net().to(ns["device"])
+            train(model, ns["sgd"](model.parameters()), epochs=epochs)
+            results[Net.__name__, train.__name__] = ns["moved_accuracy"](model)
+    for net in ("MLP", "CNN"):
+        assert results[net, "fit_augmented"] > results[net, "fit"] + 0.25
+
+
+def test_schedules_follow_their_formulas(schedules):
+    runs, peak = schedules["runs"], schedules["PEAK"]
+    assert runs["constant"][0] == pytest.approx([peak] * 20)
+    assert runs["step"][0] == pytest.approx([peak * 0.1 ** (k // 8) for k in range(20)])
+    warm = runs["warm-up, cosine"][0]
+    assert warm[:3] == pytest.approx([peak / 10, peak * 0.55, peak])  # linear from peak / 10
+    assert warm[2:] == pytest.approx([peak * (1 + math.cos(math.pi * k / 18)) / 2 for k in range(18)])
+
+
+def test_warm_up_cosine_ends_lowest_on_validation(schedules):
+    final = {name: losses[-1] for name, (_, losses, _) in schedules["runs"].items()}
+    assert final["warm-up, cosine"] < min(final["constant"], final["step"])
+
+
+def test_exercise_weight_decay_alone(exercises_regularisation):
+    ns = exercises_regularisation
+    # the solution's first block: plain SGD, weight decay alone, 50 steps of eta = lam = 0.1
+    layer = torch.nn.Linear(64, 100)
+    start = layer.weight.detach().clone()
+    optimizer = torch.optim.SGD([layer.weight], lr=0.1, weight_decay=0.1)
+    for _ in range(50):
+        layer.weight.grad = torch.zeros_like(layer.weight)
+        optimizer.step()
+    assert torch.allclose(layer.weight.detach(), start * 0.99 ** 50, rtol=1e-5)  # every entry, not only the norm
+    assert ns["start"] > 0 and (1 - 0.1 * 0.1) ** 50 == pytest.approx(0.605, abs=5e-4)
+
+
+def test_exercise_dropout_moments(exercises_regularisation):
+    ns = exercises_regularisation
+    out, x, p = ns["out"].cpu(), ns["x"], 0.5
+    assert out.mean().item() == pytest.approx(x, rel=0.01)
+    assert out.var().item() == pytest.approx(x ** 2 * p / (1 - p), rel=0.01)
+    # the exact values, from the two-point distribution, for both p of the exercise
+    for p, variance in [(0.2, 2.25), (0.5, 9.0)]:
+        values, probabilities = torch.tensor([0.0, x / (1 - p)]), torch.tensor([p, 1 - p])
+        mean = (values * probabilities).sum()
+        assert mean.item() == pytest.approx(x)
+        assert ((values - mean) ** 2 * probabilities).sum().item() == pytest.approx(variance)
+
+
+def test_exercise_schedule_rates(exercises_regularisation):
+    rates = exercises_regularisation["rates"]
+    assert rates["step"] == pytest.approx([0.3 * 0.1 ** (k // 8) for k in range(20)])
+    assert rates["cosine"] == pytest.approx([0.3 * (1 + math.cos(math.pi * k / 20)) / 2 for k in range(20)])
+
+
+def test_exercise_adam_l2_ignores_lambda_and_adamw_does_not():
+    def run(Optimiser, lam, steps=100, eta=0.01):
+        w = torch.nn.Parameter(torch.ones(1))
+        optimizer = Optimiser([w], lr=eta, weight_decay=lam)
+        trace = []
+        for _ in range(steps):
+            w.grad = torch.zeros_like(w)
+            optimizer.step()
+            trace.append(w.item())
+        return trace
+
+    big, small = run(torch.optim.Adam, 0.1), run(torch.optim.Adam, 0.001)
+    assert big[0] == pytest.approx(0.99) and small[0] == pytest.approx(0.99)  # a first step of eta
+    assert big == pytest.approx(small, abs=1e-3)  # lambda cancels in m / sqrt(v)
+    for lam in (0.1, 0.001):
+        assert run(torch.optim.AdamW, lam)[-1] == pytest.approx((1 - 0.01 * lam) ** 100, rel=1e-5)
