@@ -157,7 +157,8 @@ def spreads(model):
 
 
 xavier = nets["deep, Xavier"] = plain_net(10, init=nn.init.xavier_uniform_)
-columns = {"default": spreads(deep), "Xavier": spreads(xavier)}
+fresh = plain_net(10)  # the default start: same draws as deep, untrained
+columns = {"default": spreads(fresh), "Xavier": spreads(xavier)}
 curves["deep, Xavier"] = fit(xavier)
 columns["trained"] = spreads(xavier)
 print("layer  default   Xavier  trained")
@@ -220,14 +221,17 @@ normed = nets["deep, batch norm"] = plain_net(10, batch_norm=True)
 curves["deep, batch norm"] = fit(normed)
 report("deep, batch norm")
 # In training mode, a copy (its running statistics would move), on
-# validation batches of 8: each image normalised with 7 others
+# validation batches of 8, 32 and 128: each image normalised with others
 in_training_mode = copy.deepcopy(normed).train()
 X_val_, y_val_ = splits["val"]
+right_by_size = {}
 with torch.inference_mode():
-    predicted = torch.cat([in_training_mode(batch).argmax(dim=1)
-                           for batch in X_val_.split(8)])
-print(f"val right in training mode: {(predicted == y_val_).sum().item()}"
-      "/359")
+    for size in (8, 32, 128):
+        predicted = torch.cat([in_training_mode(batch).argmax(dim=1)
+                               for batch in X_val_.split(size)])
+        right_by_size[size] = (predicted == y_val_).sum().item()
+        print(f"val right in training mode, batches of {size:3d}: "
+              f"{right_by_size[size]}/359")
 # --8<-- [end:bn-net]
 
 # --8<-- [start:layer-norm]
