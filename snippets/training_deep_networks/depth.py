@@ -157,7 +157,8 @@ def spreads(model):
 
 
 xavier = nets["deep, Xavier"] = plain_net(10, init=nn.init.xavier_uniform_)
-fresh = plain_net(10)  # the default start: same draws as deep, untrained
+# the default start, untrained: the same draws as deep before training
+fresh = plain_net(10)
 columns = {"default": spreads(fresh), "Xavier": spreads(xavier)}
 curves["deep, Xavier"] = fit(xavier)
 columns["trained"] = spreads(xavier)
