@@ -140,6 +140,7 @@ def blank_weights(model):
 header(f"{'norm':>7}{'blank':>7}")
 runs = [("Adam", torch.optim.Adam, 0.0),
         ("Adam + L2", torch.optim.Adam, 0.01),
+        ("Adam + L2", torch.optim.Adam, 0.003),
         ("AdamW", torch.optim.AdamW, 0.01),
         ("AdamW", torch.optim.AdamW, 1.0)]
 adam = {}
@@ -185,7 +186,7 @@ for drop in (InvertedDropout(0.5), nn.Dropout(0.5)):
 # --8<-- [start:dropout-trained]
 header()
 dropped, dropout_losses = {}, {}
-for p in (0.1, 0.3, 0.5):
+for p in (0.1, 0.3, 0.5, 0.7):
     torch.manual_seed(0)
     dropped[p] = MLP(InvertedDropout(p)).to(device)
     fit(dropped[p], sgd(dropped[p].parameters()))
@@ -223,6 +224,21 @@ print(f"stopped at epoch {stopped}, kept the weights of epoch {kept}")
 header(f"{'norm':>7}")
 report("early stopping", early, f"{weight_norm(early):7.2f}")
 # --8<-- [end:early-stopping]
+
+# --8<-- [start:test]
+# every network trained above, by name; the validation set picks one
+trained = ([(f"SGD, lambda = {lam:g}", m) for lam, m in decayed.items()]
+           + [(f"{name}, {lam:g}", m) for (name, lam), m in adam.items()]
+           + [(f"dropout p = {p}", m) for p, m in dropped.items()]
+           + [("early stopping", early)])
+name, chosen = min(trained,
+                   key=lambda run: evaluate(run[1], *splits["val"])[0])
+# the test set, used once, on the chosen network only
+test = torch.tensor(X_test, dtype=torch.float32), torch.tensor(y_test)
+_, val_acc = evaluate(chosen, *splits["val"])
+_, test_acc = evaluate(chosen, *test)
+print(f"chosen: {name}; validation {val_acc:.1%}, test {test_acc:.1%}")
+# --8<-- [end:test]
 
 # --8<-- [start:augmentation]
 def shifted(images, dx, dy):
@@ -292,6 +308,6 @@ for Net, epochs in [(MLP, 300), (CNN, 120)]:
         train(model, sgd(model.parameters()), epochs=epochs)
         _, train_acc = evaluate(model, *splits["train"])
         _, val_acc = evaluate(model, *splits["val"])
-        print(f"{Net.__name__ + label:<18}{train_acc:8.0%}{val_acc:8.0%}"
-              f"{moved_accuracy(model):12.0%}")
+        print(f"{Net.__name__ + label:<18}{train_acc:8.1%}{val_acc:8.1%}"
+              f"{moved_accuracy(model):12.1%}")
 # --8<-- [end:augmentation]
