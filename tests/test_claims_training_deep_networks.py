@@ -255,9 +255,9 @@ def test_the_test_set_is_used_once_on_the_validation_choice(regularisation):
     val_losses = [ns["evaluate"](model, *ns["splits"]["val"])[0] for _, model in ns["trained"]]
     assert len(ns["trained"]) == 15
     assert ns["evaluate"](ns["chosen"], *ns["splits"]["val"])[0] == pytest.approx(min(val_losses))
-    assert ns["name"] == "Adam + L2, 0.003"
+    assert ns["chosen_name"] == "Adam + L2, 0.003"
     # the validation accuracy of the chosen network is the optimistic one in this run
-    assert ns["test_acc"] < ns["val_acc"]
+    assert ns["chosen_test"] < ns["chosen_val"]
 
 
 def test_inverted_dropout_keeps_the_expected_value(regularisation):

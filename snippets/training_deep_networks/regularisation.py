@@ -231,13 +231,14 @@ trained = ([(f"SGD, lambda = {lam:g}", m) for lam, m in decayed.items()]
            + [(f"{name}, {lam:g}", m) for (name, lam), m in adam.items()]
            + [(f"dropout p = {p}", m) for p, m in dropped.items()]
            + [("early stopping", early)])
-name, chosen = min(trained,
-                   key=lambda run: evaluate(run[1], *splits["val"])[0])
+chosen_name, chosen = min(
+    trained, key=lambda run: evaluate(run[1], *splits["val"])[0])
 # the test set, used once, on the chosen network only
 test = torch.tensor(X_test, dtype=torch.float32), torch.tensor(y_test)
-_, val_acc = evaluate(chosen, *splits["val"])
-_, test_acc = evaluate(chosen, *test)
-print(f"chosen: {name}; validation {val_acc:.1%}, test {test_acc:.1%}")
+_, chosen_val = evaluate(chosen, *splits["val"])
+_, chosen_test = evaluate(chosen, *test)
+print(f"chosen: {chosen_name}; validation {chosen_val:.1%}, "
+      f"test {chosen_test:.1%}")
 # --8<-- [end:test]
 
 # --8<-- [start:augmentation]
