@@ -252,12 +252,15 @@ def test_adam_l2_tuned_does_about_as_well_as_adamw(regularisation):
 
 def test_the_test_set_is_used_once_on_the_validation_choice(regularisation):
     ns = regularisation
-    val_losses = [ns["evaluate"](model, *ns["splits"]["val"])[0] for _, model in ns["trained"]]
-    assert len(ns["trained"]) == 15
+    models = [*ns["decayed"].values(), *ns["adam"].values(), *ns["dropped"].values(), ns["early"]]
+    val_losses = [ns["evaluate"](model, *ns["splits"]["val"])[0] for model in models]
+    assert len(models) == 15
     assert ns["evaluate"](ns["chosen"], *ns["splits"]["val"])[0] == pytest.approx(min(val_losses))
-    assert ns["chosen_name"] == "Adam + L2, 0.003"
+    assert ns["chosen"] is ns["adam"]["Adam + L2", 0.003]
     # the validation accuracy of the chosen network is the optimistic one in this run
-    assert ns["chosen_test"] < ns["chosen_val"]
+    val_acc = ns["evaluate"](ns["chosen"], *ns["splits"]["val"])[1]
+    test_acc = ns["evaluate"](ns["chosen"], *ns["splits"]["test"])[1]
+    assert test_acc < val_acc
 
 
 def test_inverted_dropout_keeps_the_expected_value(regularisation):

@@ -25,7 +25,8 @@ X_small, _, y_small, _ = train_test_split(
     X_train, y_train, train_size=150, stratify=y_train, random_state=0)
 splits = {name: (torch.tensor(X_, dtype=torch.float32), torch.tensor(y_))
           for name, X_, y_ in [("train", X_small, y_small),
-                               ("val", X_val, y_val)]}
+                               ("val", X_val, y_val),
+                               ("test", X_test, y_test)]}
 print({name: tuple(X_.shape) for name, (X_, _) in splits.items()})
 
 
@@ -226,19 +227,11 @@ report("early stopping", early, f"{weight_norm(early):7.2f}")
 # --8<-- [end:early-stopping]
 
 # --8<-- [start:test]
-# every network trained above, by name; the validation set picks one
-trained = ([(f"SGD, lambda = {lam:g}", m) for lam, m in decayed.items()]
-           + [(f"{name}, {lam:g}", m) for (name, lam), m in adam.items()]
-           + [(f"dropout p = {p}", m) for p, m in dropped.items()]
-           + [("early stopping", early)])
-chosen_name, chosen = min(
-    trained, key=lambda run: evaluate(run[1], *splits["val"])[0])
-# the test set, used once, on the chosen network only
-test = torch.tensor(X_test, dtype=torch.float32), torch.tensor(y_test)
-_, chosen_val = evaluate(chosen, *splits["val"])
-_, chosen_test = evaluate(chosen, *test)
-print(f"chosen: {chosen_name}; validation {chosen_val:.1%}, "
-      f"test {chosen_test:.1%}")
+# of all the networks above, the validation set picks one
+chosen = min([*decayed.values(), *adam.values(), *dropped.values(), early],
+             key=lambda model: evaluate(model, *splits["val"])[0])
+for name in ("val", "test"):  # the test set: once, on the chosen network
+    print(name, f"{evaluate(chosen, *splits[name])[1]:.1%}")
 # --8<-- [end:test]
 
 # --8<-- [start:augmentation]
@@ -309,6 +302,6 @@ for Net, epochs in [(MLP, 300), (CNN, 120)]:
         train(model, sgd(model.parameters()), epochs=epochs)
         _, train_acc = evaluate(model, *splits["train"])
         _, val_acc = evaluate(model, *splits["val"])
-        print(f"{Net.__name__ + label:<18}{train_acc:8.1%}{val_acc:8.1%}"
-              f"{moved_accuracy(model):12.1%}")
+        print(f"{Net.__name__ + label:<18}{train_acc:8.0%}{val_acc:8.0%}"
+              f"{moved_accuracy(model):12.0%}")
 # --8<-- [end:augmentation]
