@@ -279,6 +279,26 @@ def test_adamw_shrinks_blank_weights_by_one_minus_eta_lambda_per_step(regularisa
     assert ns["blank_weights"](ns["adam"]["Adam + L2", 0.01]) < 0.01 * start.abs().mean().item()
 
 
+def test_adam_l2_tuned_does_about_as_well_as_adamw(regularisation):
+    ns = regularisation
+    loss = {key: ns["evaluate"](model, *ns["splits"]["val"])[0] for key, model in ns["adam"].items()}
+    assert loss["Adam + L2", 0.003] < loss["Adam + L2", 0.01]
+    assert abs(loss["Adam + L2", 0.003] - loss["AdamW", 1.0]) < 0.03
+
+
+def test_the_test_set_is_used_once_on_the_validation_choice(regularisation):
+    ns = regularisation
+    models = [*ns["decayed"].values(), *ns["adam"].values(), *ns["dropped"].values(), ns["early"]]
+    val_losses = [ns["evaluate"](model, *ns["splits"]["val"])[0] for model in models]
+    assert len(models) == 15
+    assert ns["evaluate"](ns["chosen"], *ns["splits"]["val"])[0] == pytest.approx(min(val_losses))
+    assert ns["chosen"] is ns["adam"]["Adam + L2", 0.003]
+    # the validation accuracy of the chosen network is the optimistic one in this run
+    val_acc = ns["evaluate"](ns["chosen"], *ns["splits"]["val"])[1]
+    test_acc = ns["evaluate"](ns["chosen"], *ns["splits"]["test"])[1]
+    assert test_acc < val_acc
+
+
 def test_inverted_dropout_keeps_the_expected_value(regularisation):
     ns = regularisation
     torch.manual_seed(2)
@@ -308,6 +328,8 @@ def test_dropout_is_chosen_on_validation_and_does_not_hurt(regularisation):
     losses = ns["dropout_losses"]
     best = min(losses, key=losses.get)
     assert losses[best] < ns["val_losses"][0.0]
+    # the chosen p lies inside the grid: a larger p does worse again
+    assert min(losses) < best < max(losses)
 
 
 def test_early_stopping_keeps_the_best_epoch(regularisation):
@@ -331,15 +353,19 @@ def test_shifted_moves_with_zero_fill(regularisation):
 
 def test_augmentation_helps_both_networks_on_moved_digits(regularisation):
     ns = regularisation
-    results = {}
+    results, as_is = {}, {}
     for Net, epochs in [(ns["MLP"], 300), (ns["CNN"], 120)]:
         for train in (ns["fit"], ns["fit_augmented"]):
             torch.manual_seed(0)
             model = Net().to(ns["device"])
             train(model, ns["sgd"](model.parameters()), epochs=epochs)
             results[Net.__name__, train.__name__] = ns["moved_accuracy"](model)
+            as_is[Net.__name__, train.__name__] = ns["evaluate"](model, *ns["splits"]["val"])[1]
     for net in ("MLP", "CNN"):
         assert results[net, "fit_augmented"] > results[net, "fit"] + 0.25
+    # on the digits as they are: the CNN gains, the MLP changes by less than three points (about ten images)
+    assert as_is["CNN", "fit_augmented"] > as_is["CNN", "fit"]
+    assert abs(as_is["MLP", "fit_augmented"] - as_is["MLP", "fit"]) < 0.03
 
 
 def test_schedules_follow_their_formulas(schedules):

@@ -25,7 +25,8 @@ X_small, _, y_small, _ = train_test_split(
     X_train, y_train, train_size=150, stratify=y_train, random_state=0)
 splits = {name: (torch.tensor(X_, dtype=torch.float32), torch.tensor(y_))
           for name, X_, y_ in [("train", X_small, y_small),
-                               ("val", X_val, y_val)]}
+                               ("val", X_val, y_val),
+                               ("test", X_test, y_test)]}
 print({name: tuple(X_.shape) for name, (X_, _) in splits.items()})
 
 
@@ -140,6 +141,7 @@ def blank_weights(model):
 header(f"{'norm':>7}{'blank':>7}")
 runs = [("Adam", torch.optim.Adam, 0.0),
         ("Adam + L2", torch.optim.Adam, 0.01),
+        ("Adam + L2", torch.optim.Adam, 0.003),
         ("AdamW", torch.optim.AdamW, 0.01),
         ("AdamW", torch.optim.AdamW, 1.0)]
 adam = {}
@@ -185,7 +187,7 @@ for drop in (InvertedDropout(0.5), nn.Dropout(0.5)):
 # --8<-- [start:dropout-trained]
 header()
 dropped, dropout_losses = {}, {}
-for p in (0.1, 0.3, 0.5):
+for p in (0.1, 0.3, 0.5, 0.7):
     torch.manual_seed(0)
     dropped[p] = MLP(InvertedDropout(p)).to(device)
     fit(dropped[p], sgd(dropped[p].parameters()))
@@ -223,6 +225,14 @@ print(f"stopped at epoch {stopped}, kept the weights of epoch {kept}")
 header(f"{'norm':>7}")
 report("early stopping", early, f"{weight_norm(early):7.2f}")
 # --8<-- [end:early-stopping]
+
+# --8<-- [start:test]
+# of all the networks above, the validation set picks one
+chosen = min([*decayed.values(), *adam.values(), *dropped.values(), early],
+             key=lambda model: evaluate(model, *splits["val"])[0])
+for name in ("val", "test"):  # the test set: once, on the chosen network
+    print(name, f"{evaluate(chosen, *splits[name])[1]:.1%}")
+# --8<-- [end:test]
 
 # --8<-- [start:augmentation]
 def shifted(images, dx, dy):

@@ -6,8 +6,8 @@ import torch
 import torch.nn as nn
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
-from torch.optim.lr_scheduler import (CosineAnnealingLR, LinearLR,
-                                      SequentialLR, StepLR)
+from torch.optim.lr_scheduler import (CosineAnnealingLR, LambdaLR,
+                                      LinearLR, SequentialLR, StepLR)
 from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(0)  # same initial weights and same shuffling on every run
@@ -30,7 +30,8 @@ EPOCHS, PEAK = 20, 0.3
 
 
 def constant(optimizer):
-    return LinearLR(optimizer, start_factor=1.0, total_iters=0)
+    """The rate multiplied by 1 at every epoch."""
+    return LambdaLR(optimizer, lambda epoch: 1.0)
 
 
 def step_decay(optimizer):
