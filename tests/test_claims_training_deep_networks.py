@@ -395,19 +395,6 @@ def test_exercise_weight_decay_alone(exercises_regularisation):
     assert ns["start"] > 0 and (1 - 0.1 * 0.1) ** 50 == pytest.approx(0.605, abs=5e-4)
 
 
-def test_exercise_dropout_moments(exercises_regularisation):
-    ns = exercises_regularisation
-    out, x, p = ns["out"].cpu(), ns["x"], 0.5
-    assert out.mean().item() == pytest.approx(x, rel=0.01)
-    assert out.var().item() == pytest.approx(x ** 2 * p / (1 - p), rel=0.01)
-    # the exact values, from the two-point distribution, for both p of the exercise
-    for p, variance in [(0.2, 2.25), (0.5, 9.0)]:
-        values, probabilities = torch.tensor([0.0, x / (1 - p)]), torch.tensor([p, 1 - p])
-        mean = (values * probabilities).sum()
-        assert mean.item() == pytest.approx(x)
-        assert ((values - mean) ** 2 * probabilities).sum().item() == pytest.approx(variance)
-
-
 def test_exercise_schedule_rates(exercises_regularisation):
     rates = exercises_regularisation["rates"]
     assert rates["step"] == pytest.approx([0.3 * 0.1 ** (k // 8) for k in range(20)])

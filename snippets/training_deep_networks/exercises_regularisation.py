@@ -1,4 +1,4 @@
-"""Solutions to exercises 5 to 8 of "Training deep networks":
+"""Solutions to exercises 5 to 7 of "Training deep networks":
 regularisation and learning-rate schedules."""
 
 # --8<-- [start:setup]
@@ -25,17 +25,6 @@ print(f"norm after {steps} steps / at the start: "
       f"{w.detach().norm().item() / start:.4f}")
 print(f"(1 - eta * lam) ** {steps}: {(1 - eta * lam) ** steps:.4f}")
 # --8<-- [end:decay-alone]
-
-# --8<-- [start:dropout-moments]
-x, draws = 3.0, 1_000_000
-for p in (0.2, 0.5):
-    # drawn on the CPU
-    keep = (torch.rand(draws) >= p).float().to(device)
-    out = x * keep / (1 - p)  # inverted dropout of one input, many times
-    print(f"p = {p}: mean {out.mean().item():.2f} (x = {x}), "
-          f"variance {out.var().item():.2f} "
-          f"(x^2 p / (1 - p) = {x**2 * p / (1 - p):.2f})")
-# --8<-- [end:dropout-moments]
 
 # --8<-- [start:step-decay]
 from torch.optim.lr_scheduler import CosineAnnealingLR, StepLR
