@@ -168,6 +168,16 @@ def test_a_cell_whose_output_arrives_late_keeps_it(monkeypatch):
 
 
 @pytest.mark.machinery
+def test_a_kernel_talks_through_sockets_of_its_own_not_ports():
+    """Each chapter's notebook runs at once in the tests: kernels on TCP ports chosen at random can pick the
+    same port, and one dies before it replies ("Address already in use")."""
+    code = "import json\nfrom ipykernel.connect import get_connection_info\n" \
+           "print(json.loads(get_connection_info())['transport'])"
+    ran = execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code, id="transport")]))
+    assert printed(ran.cells[0]) == "ipc\n"
+
+
+@pytest.mark.machinery
 def test_a_cell_whose_output_never_arrives_fails_naming_it(monkeypatch):
     output_arriving_late(monkeypatch, 60)  # given up on after LIMIT
     monkeypatch.setattr(worker, "CPU_SECONDS", 1)

@@ -125,6 +125,7 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
     import tempfile
     from unittest import mock
 
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -140,7 +141,12 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
         # computes nothing.
         # A cell's output comes after its reply, on another channel: on a busy machine seconds after it, past
         # nbclient's 4 s, after which it would go on without it. Wait as long as a cell may compute, then fail.
-        client = NotebookClient(notebook, timeout_func=lambda cell: cell_limit(cell) * worker.CLOCK_FACTOR,
+        # Its channels are sockets in the scratch folder (where there are such sockets: not on Windows): ports
+        # picked at random by notebooks started at once can collide ("Address already in use"), and the
+        # kernel dies before it answers.
+        sockets = {"transport": "ipc", "ip": os.path.join(scratch, "kernel")} if os.name == "posix" else {}
+        kernel = KernelManager(kernel_name="python3", **sockets)
+        client = NotebookClient(notebook, km=kernel, timeout_func=lambda cell: cell_limit(cell) * worker.CLOCK_FACTOR,
                                 kernel_name="python3", allow_errors=False, iopub_timeout=worker.CPU_SECONDS,
                                 raise_on_iopub_timeout=True,
                                 resources={"metadata": {"path": scratch}}, on_cell_start=started)
