@@ -125,8 +125,8 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
     import tempfile
     from unittest import mock
 
-    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
+    from traitlets.config import Config
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     current = {}
@@ -144,9 +144,10 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
         # Its channels are sockets in the scratch folder (where there are such sockets: not on Windows): ports
         # picked at random by notebooks started at once can collide ("Address already in use"), and the
         # kernel dies before it answers.
+        # nbclient makes the kernel's manager from its own config, and so shuts the kernel down at the end.
         sockets = {"transport": "ipc", "ip": os.path.join(scratch, "kernel")} if os.name == "posix" else {}
-        kernel = KernelManager(kernel_name="python3", **sockets)
-        client = NotebookClient(notebook, km=kernel, timeout_func=lambda cell: cell_limit(cell) * worker.CLOCK_FACTOR,
+        client = NotebookClient(notebook, config=Config({"KernelManager": sockets}),
+                                timeout_func=lambda cell: cell_limit(cell) * worker.CLOCK_FACTOR,
                                 kernel_name="python3", allow_errors=False, iopub_timeout=worker.CPU_SECONDS,
                                 raise_on_iopub_timeout=True,
                                 resources={"metadata": {"path": scratch}}, on_cell_start=started)
