@@ -126,8 +126,8 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
     from unittest import mock
 
     from nbclient import NotebookClient
-    from traitlets.config import Config
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from traitlets.config import Config
 
     current = {}
 
