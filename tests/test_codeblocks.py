@@ -139,6 +139,21 @@ def test_every_block_has_a_limit_by_default_and_one_on_the_clock(tmp_path, monke
 
 
 @pytest.mark.machinery
+def test_a_block_over_its_limit_is_stopped_once(tmp_path, monkeypatch):
+    """Computing time and the clock each have a timer: whichever stops the block, the other is off, so it
+    cannot fire again while the first one's stop is reported (on a busy machine it did, and the harness
+    failed instead of naming the block)."""
+    monkeypatch.setattr(worker, "CPU_SECONDS", 1)
+    code = ("import signal\ntry:\n    while True:\n        pass\nexcept BaseException:\n"
+            "    print(signal.getitimer(signal.ITIMER_PROF), signal.getitimer(signal.ITIMER_REAL))\n"
+            "    raise\n")
+    page = write(tmp_path, f"{FENCE}python\n{code}{FENCE}\n")
+    (result,) = run(collect(page))
+    assert "limit" in result.error and result.where == f"{page}:1", result.error
+    assert result.output == "(0.0, 0.0) (0.0, 0.0)\n", result.output
+
+
+@pytest.mark.machinery
 def test_a_block_that_waits_without_computing_stops_at_twice_its_limit_on_the_clock(tmp_path):
     """A reader's block that waits for a child (a sleep, a server) computes nothing: no CPU limit catches it,
     the clock does, at twice the block's limit."""

@@ -383,6 +383,7 @@ def _child(job, args, wait: float, grace: float, scratch: str, connection: Conne
     current = {}
 
     def over_time(signum, frame):
+        timers(0)  # the other timer must not fire again while this one's exception is reported
         waited = current["seconds"] * wait if signum == signal.SIGALRM else None
         raise OverTime(current["where"], current["seconds"], waited)
 
