@@ -362,6 +362,23 @@ def test_a_phrase_the_glossary_excepts_is_not_its_term(docs):
     assert problems(docs) == []
 
 
+
+def test_a_quoted_phrase_the_glossary_excepts_keeps_an_avoided_variant(docs):
+    """An English title quoted on a French page keeps its words: the variant the glossary avoids is flagged
+    outside the phrases its entry excepts, not inside them."""
+    entry = "- en: minibatch\n  fr: mini-lot\n  zh: 小批量\n  pinyin: xiao pi liang\n  avoid: {fr: [minibatch]}\n"
+    (docs / "glossary.yml").write_text(GLOSSARY + entry + "  except: [large minibatch SGD]\n", encoding="utf-8")
+    title = " (Accurate, large minibatch SGD)."
+    edit(docs, "en", "This page sets the learning rate.", "This page sets the learning rate" + title)
+    edit(docs, "fr", "le Taux d’apprentissage.", "le Taux d’apprentissage" + title)
+    edit(docs, "zh", "学习率。", "学习率" + title)
+    for language in ("fr", "zh"):
+        mark(docs / language / PAGE, docs_dir=docs)
+    assert problems(docs) == []
+    text = edit(docs, "fr", "Cette page", "Par minibatch, cette page")
+    assert problems(docs) == [f"docs/fr/chapters/tiny.md:{line_of(text, 'Par minibatch')}: glossary: section "
+                              f"'_intro' says 'minibatch': the glossary says 'mini-lot'"]
+
 SETS = """\
 - en: training set
   fr: ensemble d'entraînement

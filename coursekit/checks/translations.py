@@ -354,13 +354,15 @@ def _glossary_problems(english: SectionedPage, translated: SectionedPage, langua
         tr_text = "\n".join(translated.plain[tr_section.start:tr_section.end])
         for entry in glossary:
             term = entry[language]
-            # `except`: English phrases where the word is not the term ("for example" for "example")
-            used = _term(entry["en"]).search(_without(en_text, entry.get("except") or []))
+            # `except`: English phrases where the word is not the term ("for example" for "example"), nor
+            # in a translation that quotes them (a paper's English title keeps its words)
+            excepted = entry.get("except") or []
+            used = _term(entry["en"]).search(_without(en_text, excepted))
             if used and not _term(term, language).search(tr_text):
                 problems.append(Problem(translated.name, tr_section.line,
                                         f"glossary: section '{section_id}' uses '{entry['en']}' but not '{term}'"))
             for variant in (entry.get("avoid") or {}).get(language, []):
-                if found := _term(variant, language).search(tr_text):
+                if found := _term(variant, language).search(_without(tr_text, excepted)):
                     line = tr_section.start + tr_text.count("\n", 0, found.start()) + 1
                     problems.append(Problem(translated.name, line, f"glossary: section '{section_id}' says "
                                             f"'{found[0]}': the glossary says '{term}'"))
