@@ -81,7 +81,8 @@ def use_config(config) -> None:
 
 
 def mkdocs_config():
-    """The site's configuration as MkDocs reads it: the running build's, else mkdocs.yml's, loaded once."""
+    """The site's configuration as MkDocs reads it, plugins and theme loaded: the running build's, else
+    mkdocs.yml's, loaded once."""
     return _BUILD["config"] if "config" in _BUILD else _loaded()
 
 
@@ -92,24 +93,54 @@ def _loaded():
     return load_config(str(ROOT / "mkdocs.yml"))
 
 
+def settings():
+    """What the machinery looks up in the configuration (languages, nav, Markdown extensions): the running
+    build's configuration, else mkdocs.yml as MkDocs' YAML loader reads it (`!ENV` resolved), without
+    loading the plugins and theme that MkDocs validates it with: a second in each process that asks (test
+    workers, commands), where MkDocs' own reading is needed only to build."""
+    return _BUILD["config"] if "config" in _BUILD else _read()
+
+
+@cache
+def _read() -> dict:
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
+        return yaml_load(handle)
+
+
+def _plugin_options(name: str) -> dict:
+    """A plugin's options: from MkDocs' loaded plugin, or as mkdocs.yml writes them (`- name: {options}`)."""
+    plugins = settings()["plugins"]
+    if isinstance(plugins, list):
+        for entry in plugins:
+            if entry == name or isinstance(entry, dict) and name in entry:
+                return (entry[name] if isinstance(entry, dict) else None) or {}
+    elif name in plugins:
+        return plugins[name].config
+    raise LookupError(f"mkdocs.yml has no {name} plugin")
+
+
 def language_settings() -> list:
     """static-i18n's entry for each language (`locale`, `name`, `default`, its own settings)."""
-    plugins = mkdocs_config()["plugins"]
-    if "i18n" not in plugins:
-        raise LookupError("mkdocs.yml has no i18n plugin")
-    return list(plugins["i18n"].config["languages"])
+    return list(_plugin_options("i18n")["languages"])
 
 
 def languages() -> list[str]:
     """Locales of the site, the default one first."""
-    return [entry["locale"] for entry in sorted(language_settings(), key=lambda entry: not entry["default"])]
+    return [entry["locale"] for entry in sorted(language_settings(), key=lambda entry: not entry.get("default"))]
 
 
 def markdown_extension_config(name: str) -> dict:
-    config = mkdocs_config()
-    if name not in config["markdown_extensions"]:
-        raise LookupError(f"mkdocs.yml does not enable {name}")
-    return dict(config["mdx_configs"].get(name) or {})
+    config = settings()
+    if "mdx_configs" in config:  # MkDocs' reading: names, and their options apart
+        if name not in config["markdown_extensions"]:
+            raise LookupError(f"mkdocs.yml does not enable {name}")
+        return dict(config["mdx_configs"].get(name) or {})
+    for entry in config.get("markdown_extensions") or []:
+        if entry == name or isinstance(entry, dict) and name in entry:
+            return dict((entry[name] if isinstance(entry, dict) else None) or {})
+    raise LookupError(f"mkdocs.yml does not enable {name}")
 
 
 # The registry: pages, chapters, snippet scripts.
@@ -161,7 +192,7 @@ def chapters() -> dict[str, str]:
     default = DOCS.relative_to(ROOT) / languages()[0]
     found = {notebook: page.relative_to(default).with_suffix("").as_posix()
              for page, notebook in chapter_pages().items() if page.is_relative_to(default)}
-    order = _nav_order(mkdocs_config().get("nav") or [])
+    order = _nav_order(settings().get("nav") or [])
     return dict(sorted(found.items(), key=lambda item: order.index(item[1] + ".md")
                        if item[1] + ".md" in order else len(order)))
 

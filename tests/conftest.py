@@ -221,7 +221,7 @@ def base_url(site):
 
 
 @pytest.fixture(scope="session")
-def every_page_loaded(site, base_url, browser, pytestconfig, tmp_path_factory):
+def every_page_loaded(browser, site, base_url, pytestconfig, tmp_path_factory):  # Chromium first, during the build
     """Every page of the run (`--chapter`: that chapter's pages; `--site`: those that name no chapter; else all)
     loaded once in headless Chromium and measured (coursekit/checks/every_page.py): the chapter pages weighed as
     a first visit, the first chapter of the run shot in each language and palette."""

@@ -40,3 +40,21 @@ def test_a_build_with_another_configuration_file_follows_that_file(tmp_path, mon
     assert languages() == ["en", "fr"]
     assert glossary_markdown("fr").splitlines()[0] == "| Français | English |"
     assert "print('from other.yml')" in [line.text for line in expand('--8<-- "only-here.py"', "page.md")]
+
+
+def test_without_a_build_mkdocs_yml_is_read_as_mkdocs_reads_it(monkeypatch):
+    """Outside a build, the machinery reads mkdocs.yml without loading MkDocs' plugins (a second a process):
+    what it looks up there is what MkDocs' own reading gives."""
+    listed = [next(iter(entry)) if isinstance(entry, dict) else entry
+              for entry in project._read()["markdown_extensions"]]
+
+    def looked_up():
+        return ([{key: entry.get(key) for key in ("locale", "name", "build", "site_name")}
+                 for entry in project.language_settings()], languages(), project.chapters(),
+                {name: project.markdown_extension_config(name) for name in listed})
+
+    monkeypatch.setattr(project, "_BUILD", {})
+    read = looked_up()
+    monkeypatch.setattr(project, "_BUILD", {"config": project._loaded()})
+    assert read == looked_up()
+    assert len(listed) > 10 and len(read[2]) > 1  # what was compared

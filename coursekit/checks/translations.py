@@ -383,7 +383,7 @@ def glossary_markdown(language: str, glossary: Path | None = None) -> str:
 
 
 def _language_names() -> dict[str, str]:
-    return {entry["locale"]: entry["name"] or entry["locale"] for entry in language_settings()}
+    return {entry["locale"]: entry.get("name") or entry["locale"] for entry in language_settings()}
 
 
 def _sort_key(term: str) -> str:
