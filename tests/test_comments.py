@@ -148,6 +148,21 @@ def test_an_edited_english_comment_leaves_its_translations_stale_and_named(tmp_p
            "docs/comments.yml" in problems
 
 
+
+
+@pytest.mark.site  # the table is the whole course's: a chapter run cannot tell whose an entry was
+def test_every_entry_of_the_comments_table_translates_a_comment_some_snippet_has():
+    unused = translations._unused_comment_problems(DOCS / "comments.yml", "docs/comments.yml", SNIPPETS)
+    assert not unused, "\n".join(map(str, unused))
+
+def test_a_translation_no_snippet_uses_any_more_is_named_with_its_line(tmp_path, monkeypatch):
+    table = ('"why x is 1": {fr: pourquoi x vaut 1, zh: 为什么 x 是 1}\n'
+             '"not shown on any page": {fr: sur aucune page, zh: 不在任何页面上}\n'
+             '"why x was 1": {fr: pourquoi x valait 1, zh: 为什么 x 曾是 1}\n')
+    assert plant(tmp_path, monkeypatch, SCRIPT, table) == [
+        "docs/comments.yml:3: 'why x was 1' is no comment or docstring of any snippet any more: "
+        "remove its translations"]
+
 def test_a_translation_that_changes_the_code_is_named(tmp_path, monkeypatch):
     script = '# --8<-- [start:one]\ndef f():\n    """Say why."""\n    return 1\n# --8<-- [end:one]\n'
     closes_the_docstring = '"Fin.\\"\\"\\" + \\"\\"\\""'

@@ -509,7 +509,35 @@ def _comment_problems(docs_dir: Path, others: list[str], pages: list[str] | None
         if not same:
             problems.append(Problem(shown(script), 1, f"its '{language}' comments in {table_name} change its code, "
                                     "not only what its comments and docstrings say"))
+    if pages is None:  # the whole table, against every script
+        problems += _unused_comment_problems(path, table_name, SNIPPETS)
     return sorted(problems, key=lambda problem: (str(problem.file), problem.line))
+
+
+def _unused_comment_problems(path: Path, table_name, snippets: Path) -> list[Problem]:
+    """The entries of docs/comments.yml that no snippet's comment or docstring says any more (left by an edit
+    of the English), each named by its line; none while a script cannot be read (its own tests name it)."""
+    from coursekit.pages import comments
+
+    said = set()
+    for script in sorted(snippets.rglob("*.py")):
+        if "outputs" in script.relative_to(snippets).parts:
+            continue
+        try:
+            found = comments.readable_comments(script.read_text(encoding="utf-8"))
+        except ValueError:
+            found = None
+        if found is None:
+            return []
+        said.update(comment.text for comment in found)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8")) if path.exists() else None
+    except (ValueError, yaml.YAMLError):
+        return []  # the table's own reading names it
+    entries = root.value if isinstance(root, yaml.MappingNode) else []
+    return [Problem(str(table_name), key.start_mark.line + 1, f"'{_shorten(key.value)}' is no comment or docstring "
+                    "of any snippet any more: remove its translations")
+            for key, _ in entries if isinstance(key, yaml.ScalarNode) and " ".join(key.value.split()) not in said]
 
 
 # Chinese prose takes full-width punctuation (，。：；？！（）), with no space after it: half-width punctuation
