@@ -150,7 +150,7 @@ def test_exercise_2_a_fresh_batch_norm_in_evaluation_mode_divides_by_root_one_pl
 
 
 def test_exercise_3_the_identity_carries_the_gradient_to_the_input(exercises):
-    # With constant F, the chain is the identity plus a constant: dL/dy_0 = dL/dy_L exactly
+    # With constant F, the chain is the identity plus a constant: dE/dy_0 = dE/dy_20 exactly
     g0, gL = exercises["g0"], exercises["gL"]
     assert torch.allclose(g0, gL, atol=1e-6)
 
