@@ -45,8 +45,8 @@ criterion = nn.CrossEntropyLoss()
 
 
 def gradients(model, hidden, weighted):
-    """Norms of dL/dH_l, the output of each module in hidden, and of
-    dL/dW_l, the weights of each layer in weighted, input first: on the
+    """Norms of dE/dH_l, the output of each module in hidden, and of
+    dE/dW_l, the weights of each layer in weighted, input first: on the
     whole training set, before any step."""
     outputs = []
     hooks = [module.register_forward_hook(
@@ -68,7 +68,7 @@ shallow, deep = plain_net(1), plain_net(10)
 for name, model in [("shallow", shallow), ("deep", deep)]:
     print(f"{name}: {sum(p.numel() for p in model.parameters())} "
           "parameters")
-print("layer   dL/dH_l   dL/dW_l")
+print("layer   dE/dH_l   dE/dW_l")
 hidden = [module for module in deep if isinstance(module, nn.Tanh)]
 weighted = [module for module in deep if isinstance(module, nn.Linear)]
 plain_gradients = gradients(deep, hidden, weighted[:-1])  # not the output
@@ -191,6 +191,14 @@ print("mean per feature = beta:",
 print("std per feature = gamma:",
       torch.allclose(ours.std(dim=0, unbiased=False), bn.weight,
                      atol=1e-4))
+# Images, (N, C, H, W): one mean and variance per channel, over the
+# batch and all positions
+x4 = torch.randn(8, 3, 5, 5).to(device)
+mean = x4.mean(dim=(0, 2, 3), keepdim=True)
+var = x4.var(dim=(0, 2, 3), unbiased=False, keepdim=True)
+print("same as nn.BatchNorm2d:", torch.allclose(
+    (x4 - mean) / torch.sqrt(var + 1e-5),
+    nn.BatchNorm2d(3).to(device)(x4), atol=1e-5))
 # --8<-- [end:batch-norm]
 
 # --8<-- [start:modes]
@@ -231,8 +239,10 @@ with torch.inference_mode():
         predicted = torch.cat([in_training_mode(batch).argmax(dim=1)
                                for batch in X_val_.split(size)])
         right_by_size[size] = (predicted == y_val_).sum().item()
+        # in whole percent: one image more or less, which rounding on
+        # another device can flip in batches of 8, does not show
         print(f"val right in training mode, batches of {size:3d}: "
-              f"{right_by_size[size]}/359")
+              f"{right_by_size[size] / 359:.0%}")
 # --8<-- [end:bn-net]
 
 # --8<-- [start:layer-norm]
@@ -276,7 +286,7 @@ def residual_net(depth):
 residual = nets["deep, residual"] = residual_net(10)
 skip_gradients = gradients(residual, list(residual)[:-1],
                            [block.layer for block in residual[:-1]])
-print("          dL/dH_l            dL/dW_l")
+print("          dE/dH_l            dE/dW_l")
 print("layer    plain  residual    plain  residual")
 for layer in range(10):
     (plain_h, plain_w), (skip_h, skip_w) = (plain_gradients[layer],

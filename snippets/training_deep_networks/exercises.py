@@ -49,7 +49,7 @@ class Residual(nn.Module):
 
 
 def input_and_output_gradients(chain):
-    """dL/dy_0 and dL/dy_L for L = sum of the outputs times fixed
+    """dE/dy_0 and dE/dy_20 for E = sum of the outputs times fixed
     random weights."""
     torch.manual_seed(1)
     y0 = torch.randn(16, 32).to(device).requires_grad_()
@@ -64,13 +64,13 @@ def input_and_output_gradients(chain):
 chain = nn.Sequential(*[Residual(32) for _ in range(20)]).to(device)
 g0, gL = input_and_output_gradients(chain)
 random_ratio = g0.norm().item() / gL.norm().item()
-print(f"random F: |dL/dy_0| = {g0.norm().item():.3g}, "
-      f"|dL/dy_L| = {gL.norm().item():.3g}")
+print(f"random F: |dE/dy_0| = {g0.norm().item():.3g}, "
+      f"|dE/dy_20| = {gL.norm().item():.3g}")
 with torch.no_grad():
     for block in chain:
         block.layer.weight.zero_()  # F_l is now a constant: dF/dx = 0
 g0, gL = input_and_output_gradients(chain)
-print("F constant: dL/dy_0 = dL/dy_L:", torch.allclose(g0, gL))
+print("F constant: dE/dy_0 = dE/dy_20:", torch.allclose(g0, gL))
 # --8<-- [end:identity-path]
 
 # --8<-- [start:degradation]
@@ -89,25 +89,27 @@ data = {name: (torch.tensor(X_, dtype=torch.float32).to(device),
 criterion = nn.CrossEntropyLoss()
 
 
-def plain_net(depth):
-    """The page's plain network: depth layers of 32 tanh units."""
+def plain_net(depth, init=None):
+    """The page's plain network: depth layers of 32 tanh units, with
+    PyTorch's default start, or init applied to their weights."""
     torch.manual_seed(0)
     layers, n_in = [], 64
     for _ in range(depth):
-        layers += [nn.Linear(n_in, 32), nn.Tanh()]
+        linear = nn.Linear(n_in, 32)
+        if init is not None:
+            init(linear.weight)  # on the CPU, before the move
+        layers += [linear, nn.Tanh()]
         n_in = 32
     return nn.Sequential(*layers, nn.Linear(n_in, 10)).to(device)
 
 
-degradation = {}  # depth: (training loss, validation loss)
-print("depth  train loss  val loss")
-for depth in (1, 2, 3, 5):
-    model = plain_net(depth)
+def train_and_measure(model):
+    """The page's budget; returns the training and validation losses."""
     # the page's SGD with momentum, written out: v = 0.9 v + g, w -= 0.02 v
     velocities = [torch.zeros_like(w) for w in model.parameters()]
     shuffling = torch.Generator().manual_seed(0)
     X_, y_ = data["train"]
-    for epoch in range(20):  # the page's budget
+    for epoch in range(20):
         model.train()
         order = torch.randperm(len(y_), generator=shuffling).to(device)
         for batch in order.split(128):
@@ -119,8 +121,19 @@ for depth in (1, 2, 3, 5):
                     w.sub_(0.02 * v)
     model.eval()
     with torch.inference_mode():
-        losses = [criterion(model(data[name][0]), data[name][1]).item()
-                  for name in ("train", "val")]
-    degradation[depth] = losses
-    print(f"{depth:5d}{losses[0]:12.2f}{losses[1]:10.2f}")
+        return [criterion(model(data[name][0]), data[name][1]).item()
+                for name in ("train", "val")]
+
+
+degradation = {}  # depth: (training loss, validation loss)
+xavier_degradation = {}  # the same, from Xavier's start
+print("        default start    Xavier's start")
+print("depth   train    val      train    val")
+for depth in (1, 2, 3, 5):
+    degradation[depth] = train_and_measure(plain_net(depth))
+    xavier_degradation[depth] = train_and_measure(
+        plain_net(depth, init=nn.init.xavier_uniform_))
+    print(f"{depth:5d}" + "   ".join(
+        f"{losses[0]:7.2f}{losses[1]:7.2f}"
+        for losses in (degradation[depth], xavier_degradation[depth])))
 # --8<-- [end:degradation]
