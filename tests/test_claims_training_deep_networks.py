@@ -113,7 +113,7 @@ def test_the_residual_network_does_not_let_the_gradient_vanish_towards_the_input
     assert 2.5 < by_output[0] / by_output[-1] < (4 / 3) ** 4.5
 
 
-def test_the_residual_networks_weight_gradients_are_up_to_700_times_the_plain_ones(depth):
+def test_the_residual_networks_weight_gradients_are_about_670_times_the_plain_ones(depth):
     plain = [w for _, w in depth["plain_gradients"]]
     skip = [w for _, w in depth["skip_gradients"]]
     assert all(0.3 < w < 1.2 for w in skip)
@@ -289,6 +289,29 @@ def test_sgd_weight_decay_is_the_l2_gradient(regularisation):
     assert torch.allclose(a.detach(), expected, atol=1e-6)
     assert torch.allclose(expected, (1 - eta * lam) * w0 - eta * 2 * (w0 - target), atol=1e-6)
 
+
+
+def _decayed_alone(lam: float, steps: int = 300) -> list[float]:
+    """A weight the loss leaves alone (gradient 0), under the page's SGD: rate 0.1, momentum 0.9."""
+    w = torch.nn.Parameter(torch.ones(1))
+    opt = torch.optim.SGD([w], lr=0.1, momentum=0.9, weight_decay=lam)
+    path = []
+    for _ in range(steps):
+        w.grad = torch.zeros(1)
+        opt.step()
+        path.append(w.item())
+    return path
+
+
+def test_with_momentum_weight_decay_shrinks_a_weight_by_about_eta_lambda_over_one_minus_mu():
+    """The page: about eta lam / (1 - mu) per step, ten times plain SGD's, while eta lam is small next to
+    (1 - sqrt(mu))^2 ~ 0.0026, that is for its lam <= 0.01; past it the weight overshoots 0."""
+    for lam, within in ((1e-3, 0.02), (1e-2, 0.15)):
+        path = _decayed_alone(lam)
+        per_step = 1 - (path[299] / path[99]) ** (1 / 200)
+        assert per_step == pytest.approx(0.1 * lam / (1 - 0.9), rel=within)
+        assert min(path) > 0
+    assert min(_decayed_alone(3e-2)) < 0
 
 def test_adamw_shrinks_blank_weights_by_one_minus_eta_lambda_per_step(regularisation):
     ns = regularisation
