@@ -71,6 +71,24 @@ def _front_matter(page: str, source: str) -> dict:
     return meta
 
 
+
+def read_yaml(path: Path | str, empty=None):
+    """A data file of the course (docs/comments.yml, docs/glossary.yml, ...) as YAML reads it, `empty` where
+    it is absent or empty; ValueError naming the file and line where it does not parse (a merge's conflict
+    markers, a lost colon)."""
+    path = Path(path)
+    if not path.exists():
+        return empty
+    try:
+        value = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as error:
+        # A line that is no key (a conflict marker) is found where its colon was expected, on the next line.
+        key = getattr(error, "context", None) == "while scanning a simple key"
+        mark = (error.context_mark if key else None) or getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ValueError(f"{shown(path)}:{mark.line + 1 if mark else 1}: not valid YAML: {problem}") from None
+    return empty if value is None else value
+
 _BUILD = {}  # the configuration MkDocs builds with, as its hooks were given it
 
 

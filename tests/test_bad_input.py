@@ -144,6 +144,23 @@ def test_the_strict_build_stops_on_one_line_naming_file_and_line(copy, fault):
     assert "Traceback" not in log, log[-4000:]
 
 
+
+def test_a_data_file_that_does_not_parse_is_named_with_its_line(copy):
+    """docs/comments.yml left with a merge's conflict marker: the build and the translation check each end
+    on one line naming the file and line, with no traceback."""
+    table = copy / "docs/comments.yml"
+    lines = table.read_text(encoding="utf-8").count("\n")
+    table.write_text(table.read_text(encoding="utf-8") + '"a comment": {fr: un commentaire}\n<<<<<<< HEAD\n',
+                     encoding="utf-8")
+    named = f"docs/comments.yml:{lines + 2}: not valid YAML"
+    built = run(copy, "mkdocs", "build", "--strict", "-d", str(copy / "site"), check=False)
+    log = built.stdout + built.stderr
+    assert built.returncode == 1 and "Traceback" not in log, log[-4000:]
+    assert any(entry.startswith("ERROR") and named in entry for entry in log.splitlines()), log[-4000:]
+    checked = run(copy, "coursekit", "translations", check=False)
+    assert checked.returncode == 2 and checked.stderr.strip().startswith(named), checked.stdout + checked.stderr
+    assert "Traceback" not in checked.stderr, checked.stderr
+
 @pytest.mark.parametrize("fault", PYTEST)
 def test_pytest_fails_the_test_of_the_page_naming_file_and_line_and_runs_the_others(copy, fault):
     plant, line = PYTEST[fault]

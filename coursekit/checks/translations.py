@@ -25,7 +25,7 @@ import yaml
 from coursekit.pages import model
 from coursekit.pages.model import FORMULA, blank
 from coursekit.project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, language_settings,
-                               languages, shown)
+                               languages, read_yaml, shown)
 
 ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
 TITLE = re.compile(r'\s*title="[^"]*"')
@@ -241,9 +241,7 @@ def _staleness_problems(english: SectionedPage, translated: SectionedPage) -> li
 
 def load_glossary(path: Path) -> list[dict]:
     """Entries `{en: ..., fr: ..., zh: ..., avoid: {fr: [...]}}`; none when there is no glossary file."""
-    if not path.exists():
-        return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = read_yaml(path, [])
     seen, syllables, name = {}, {}, shown(path)
     for number, entry in enumerate(entries, start=1):
         for language in languages():

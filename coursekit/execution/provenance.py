@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from coursekit.project import DOCS, SNIPPETS, read_text
+from coursekit.project import DOCS, SNIPPETS, read_text, read_yaml
 
 RECORD = DOCS / "provenance.yml"
 # Import name -> distribution, for what the snippets import; the record lists these, in this order.
@@ -25,7 +25,7 @@ HEADER = ("# What produced the shown outputs and figures. Written by `python -m 
 
 
 def load(path: Path = RECORD) -> dict:
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return read_yaml(path, {})
 
 
 def save(record: dict, path: Path = RECORD) -> bool:

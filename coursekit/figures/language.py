@@ -13,9 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from coursekit.project import DOCS, FIGURES, languages
+from coursekit.project import DOCS, FIGURES, languages, read_yaml
 
 TABLE = DOCS / "figures.yml"
 CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
@@ -29,7 +27,7 @@ WORDS = re.compile(r"[^\W\d_]{2,}")  # a string with a word in it needs translat
 @cache
 def table(path: Path = TABLE) -> dict:
     """{figure: {english string: {language: string}}}."""
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return read_yaml(path, {})
 
 
 def needs_translation(text: str) -> bool:

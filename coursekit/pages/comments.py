@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from coursekit.pages.includes import SECTION_MARKER
-from coursekit.project import DOCS, languages
+from coursekit.project import DOCS, languages, read_yaml
 
 TABLE = DOCS / "comments.yml"
 QUOTES = re.compile(r"^(?P<open>[rRuU]*(?:\"\"\"|'''|\"|'))")
@@ -40,7 +38,7 @@ class Comment:
 
 def load(path: Path = TABLE) -> dict:
     """{english text: {language: translation}}."""
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return read_yaml(path, {})
 
 
 _READ: dict = {}  # path -> (its modification time, what it holds)

@@ -16,15 +16,14 @@ import hashlib
 import json
 import sys
 
-import yaml
-
 from coursekit.execution import outputs, provenance, stale_outputs
 from coursekit.execution.scripts import run_script
 from coursekit.figures.compare import differences
 from coursekit.figures.language import TABLE, missing_fonts
 from coursekit.notebooks import from_pages as notebooks
 from coursekit.pages.includes import IncludeError
-from coursekit.project import FIGURES, ROOT, SNIPPETS, FrontMatterError, NotUTF8, pages, read_text, snippet_scripts
+from coursekit.project import (FIGURES, ROOT, SNIPPETS, FrontMatterError, NotUTF8, pages, read_text, read_yaml,
+                               snippet_scripts)
 
 
 # Beside a snippet folder's outputs: script -> {"fingerprint": of what drew its figures, "figures": their names}.
@@ -41,7 +40,7 @@ def refresh_figures(everything: bool = False) -> list:
     records = {*SNIPPETS.rglob(f"outputs/{FIGURES_DRAWN}"), *(_record(script) for script in drawing)}
     before = {record: json.loads(read_text(record)) if record.exists() else {} for record in records}
     after = {record: {} for record in records}
-    strings = (yaml.safe_load(read_text(TABLE)) or {}) if TABLE.exists() else {}
+    strings = read_yaml(TABLE, {})
     for script in drawing:
         drawn = before[_record(script)].get(script.name)
         # A record that is only a fingerprint was written before figure names were kept: draw again.
