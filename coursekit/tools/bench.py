@@ -149,7 +149,7 @@ def serve_rebuild(site: Path, touched: Path = TOUCHED_SNIPPET, dirty: bool = Fal
 
 
 def bench_tests(root: Path = ROOT, label: str = "tests: `pytest`", counted: bool = True) -> Row:
-    seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+    seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider"],
                           cwd=root, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     if done.returncode == 0:
         return Row(label, seconds, "s", BUDGET["tests"], counted)
@@ -159,7 +159,7 @@ def bench_tests(root: Path = ROOT, label: str = "tests: `pytest`", counted: bool
 
 
 def run_outcome(output: str) -> tuple[str, list[str]]:
-    """pytest -q's last line, and the tests its short summary names as failed or in error."""
+    """pytest -q's last line, and the tests its short summary names as failed or in error (`-rfE`)."""
     lines = [line for line in output.splitlines() if line.strip()] or ["no output"]
     return lines[-1].strip("= "), [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
 
@@ -228,9 +228,9 @@ def bench_course(count: int, scratch: Path, with_tests: bool = True) -> dict:
         # would hand them, as it would not a chapter of its own.
         tests_env = dict(env, **{cache.OFF: "1"})
         for label, extra in (("tests", []), ("one chapter's tests", ["--chapter", ids[-1]])):
-            cpu, (seconds, done) = core_seconds(timed, subprocess.run, [sys.executable, "-m", "pytest", "-q", *extra],
-                                                cwd=project, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
-                                                env=tests_env)
+            command = [sys.executable, "-m", "pytest", "-q", "-rfE", *extra]  # -rfE: the failures named
+            cpu, (seconds, done) = core_seconds(timed, subprocess.run, command, cwd=project, capture_output=True,
+                                                text=True, timeout=RUN_TIMEOUT_S, env=tests_env)
             summary, failures = run_outcome(done.stdout)
             figures[label] = seconds if done.returncode == 0 else f"failed after {seconds:.0f} s: {summary}"
             figures[f"{label}, core-s"] = cpu if done.returncode == 0 else figures[label]
