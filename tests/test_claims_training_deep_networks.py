@@ -436,6 +436,11 @@ def test_schedules_follow_their_formulas(schedules):
 def test_warm_up_cosine_ends_lowest_on_validation(schedules):
     final = {name: losses[-1] for name, (_, losses, _) in schedules["runs"].items()}
     assert final["warm-up, cosine"] < min(final["constant"], final["step"])
+    # it was already at its lowest by epoch 14, a quarter of the peak rate, and stayed there
+    rates, losses, _ = schedules["runs"]["warm-up, cosine"]
+    best = min(range(len(losses)), key=losses.__getitem__)
+    assert best <= 14 and 0.2 < rates[best] / max(rates) < 0.4
+    assert max(losses[15:]) - losses[best] < 0.003
 
 
 def test_exercise_weight_decay_alone(exercises_regularisation):
