@@ -71,7 +71,6 @@ def _front_matter(page: str, source: str) -> dict:
     return meta
 
 
-
 def read_yaml(path: Path | str, empty=None):
     """A data file of the course (docs/comments.yml, docs/glossary.yml, ...) as YAML reads it, `empty` where
     it is absent or empty; ValueError naming the file and line where it does not parse (a merge's conflict
@@ -88,6 +87,7 @@ def read_yaml(path: Path | str, empty=None):
         problem = getattr(error, "problem", None) or str(error)
         raise ValueError(f"{shown(path)}:{mark.line + 1 if mark else 1}: not valid YAML: {problem}") from None
     return empty if value is None else value
+
 
 _BUILD = {}  # the configuration MkDocs builds with, as its hooks were given it
 

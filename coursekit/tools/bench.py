@@ -149,8 +149,8 @@ def serve_rebuild(site: Path, touched: Path = TOUCHED_SNIPPET, dirty: bool = Fal
 
 
 def bench_tests(root: Path = ROOT, label: str = "tests: `pytest`", counted: bool = True) -> Row:
-    seconds, done = timed(subprocess.run, [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider"],
-                          cwd=root, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    command = [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider"]  # -rfE: the failures named
+    seconds, done = timed(subprocess.run, command, cwd=root, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     if done.returncode == 0:
         return Row(label, seconds, "s", BUDGET["tests"], counted)
     summary, failures = run_outcome(done.stdout)
