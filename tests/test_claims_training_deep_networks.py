@@ -328,7 +328,7 @@ def test_adamw_shrinks_blank_weights_by_one_minus_eta_lambda_per_step(regularisa
     plain = ns["adam"]["Adam", 0.0].hidden.weight.detach().cpu()[:, blank.cpu()]
     assert torch.allclose(plain, start, atol=1e-7)  # no gradient, no decay: untouched
     # Adam with an L2 term takes them to about 2e-4 (0.3% of their start, printed 0.000), the same for
-    # both sizes of lambda (exercise 7)
+    # both sizes of lambda (exercise 6)
     with_l2 = [ns["blank_weights"](ns["adam"]["Adam + L2", lam]) for lam in (0.01, 0.003)]
     assert all(w == pytest.approx(2e-4, rel=0.1) for w in with_l2)
     assert with_l2[0] == pytest.approx(with_l2[1], rel=0.01)
@@ -455,12 +455,6 @@ def test_exercise_weight_decay_alone(exercises_regularisation):
         optimizer.step()
     assert torch.allclose(layer.weight.detach(), start * 0.99 ** 50, rtol=1e-5)  # every entry, not only the norm
     assert ns["start"] > 0 and (1 - 0.1 * 0.1) ** 50 == pytest.approx(0.605, abs=5e-4)
-
-
-def test_exercise_schedule_rates(exercises_regularisation):
-    rates = exercises_regularisation["rates"]
-    assert rates["step"] == pytest.approx([0.3 * 0.1 ** (k // 8) for k in range(20)])
-    assert rates["cosine"] == pytest.approx([0.3 * (1 + math.cos(math.pi * k / 20)) / 2 for k in range(20)])
 
 
 def test_exercise_adam_l2_ignores_lambda_and_adamw_does_not():

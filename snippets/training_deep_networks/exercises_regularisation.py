@@ -1,9 +1,6 @@
-"""Solutions to exercises 5 to 7 of "Training deep networks":
-regularisation and learning-rate schedules."""
+"""Solutions to exercises 5 and 6 of "Training deep networks": weight decay."""
 
 # --8<-- [start:setup]
-import math
-
 import torch
 import torch.nn as nn
 
@@ -25,27 +22,6 @@ print(f"norm after {steps} steps / at the start: "
       f"{w.detach().norm().item() / start:.4f}")
 print(f"(1 - eta * lam) ** {steps}: {(1 - eta * lam) ** steps:.4f}")
 # --8<-- [end:decay-alone]
-
-# --8<-- [start:step-decay]
-from torch.optim.lr_scheduler import CosineAnnealingLR, StepLR
-
-rates = {}
-for name in ("step", "cosine"):
-    optimizer = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.3)
-    scheduler = (StepLR(optimizer, step_size=8, gamma=0.1)
-                 if name == "step" else CosineAnnealingLR(optimizer, 20))
-    rates[name] = []
-    for epoch in range(20):
-        rates[name].append(optimizer.param_groups[0]["lr"])
-        optimizer.step()  # no gradients: changes nothing
-        scheduler.step()
-for k in (0, 7, 8, 16, 19):
-    step = 0.3 * 0.1 ** (k // 8)
-    cosine = 0.3 * (1 + math.cos(math.pi * k / 20)) / 2
-    print(f"epoch index {k:2d}: step {rates['step'][k]:.4f} "
-          f"(formula {step:.4f}), cosine {rates['cosine'][k]:.4f} "
-          f"(formula {cosine:.4f})")
-# --8<-- [end:step-decay]
 
 # --8<-- [start:adam-l2]
 eta, steps = 0.01, 100
