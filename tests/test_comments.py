@@ -155,6 +155,7 @@ def test_every_entry_of_the_comments_table_translates_a_comment_some_snippet_has
     unused = translations._unused_comment_problems(DOCS / "comments.yml", "docs/comments.yml", SNIPPETS)
     assert not unused, "\n".join(map(str, unused))
 
+
 def test_a_translation_no_snippet_uses_any_more_is_named_with_its_line(tmp_path, monkeypatch):
     table = ('"why x is 1": {fr: pourquoi x vaut 1, zh: 为什么 x 是 1}\n'
              '"not shown on any page": {fr: sur aucune page, zh: 不在任何页面上}\n'
