@@ -60,10 +60,8 @@ def _front_matter(page: str, source: str) -> dict:
     try:
         meta = yaml.safe_load(source)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = 2 + (mark.line if mark else 0)  # the YAML starts on the page's second line
-        problem = getattr(error, "problem", None) or str(error)
-        raise FrontMatterError(f"{page}:{line}: front matter is not valid YAML: {problem}") from None
+        line, problem = _yaml_problem(error)  # the YAML starts on the page's second line
+        raise FrontMatterError(f"{page}:{line + 1}: front matter is not valid YAML: {problem}") from None
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -81,12 +79,18 @@ def read_yaml(path: Path | str, empty=None):
     try:
         value = yaml.safe_load(read_text(path))
     except yaml.YAMLError as error:
-        # A line that is no key (a conflict marker) is found where its colon was expected, on the next line.
-        key = getattr(error, "context", None) == "while scanning a simple key"
-        mark = (error.context_mark if key else None) or getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise ValueError(f"{shown(path)}:{mark.line + 1 if mark else 1}: not valid YAML: {problem}") from None
+        line, problem = _yaml_problem(error)
+        raise ValueError(f"{shown(path)}:{line}: not valid YAML: {problem}") from None
     return empty if value is None else value
+
+
+def _yaml_problem(error: yaml.YAMLError) -> tuple[int, str]:
+    """The line (from 1) where YAML text went wrong, and what went wrong."""
+    # A line that is no key (a conflict marker) is found where its colon was expected, on the next line.
+    key = getattr(error, "context", None) == "while scanning a simple key"
+    mark = (error.context_mark if key else None) or getattr(error, "problem_mark", None) \
+        or getattr(error, "context_mark", None)
+    return (mark.line + 1 if mark else 1), getattr(error, "problem", None) or str(error)
 
 
 _BUILD = {}  # the configuration MkDocs builds with, as its hooks were given it
@@ -130,13 +134,20 @@ def _read() -> dict:
 def _plugin_options(name: str) -> dict:
     """A plugin's options: from MkDocs' loaded plugin, or as mkdocs.yml writes them (`- name: {options}`)."""
     plugins = settings()["plugins"]
-    if isinstance(plugins, list):
-        for entry in plugins:
-            if entry == name or isinstance(entry, dict) and name in entry:
-                return (entry[name] if isinstance(entry, dict) else None) or {}
-    elif name in plugins:
-        return plugins[name].config
-    raise LookupError(f"mkdocs.yml has no {name} plugin")
+    options = _listed(plugins, name) if isinstance(plugins, list) else (
+        plugins[name].config if name in plugins else None)
+    if options is None:
+        raise LookupError(f"mkdocs.yml has no {name} plugin")
+    return options
+
+
+def _listed(entries: list, name: str) -> dict | None:
+    """The options of `name` in a list as mkdocs.yml writes it (`- name` or `- name: {options}`), None when
+    it is not there."""
+    for entry in entries:
+        if entry == name or isinstance(entry, dict) and name in entry:
+            return dict((entry[name] if isinstance(entry, dict) else None) or {})
+    return None
 
 
 def language_settings() -> list:
@@ -155,10 +166,10 @@ def markdown_extension_config(name: str) -> dict:
         if name not in config["markdown_extensions"]:
             raise LookupError(f"mkdocs.yml does not enable {name}")
         return dict(config["mdx_configs"].get(name) or {})
-    for entry in config.get("markdown_extensions") or []:
-        if entry == name or isinstance(entry, dict) and name in entry:
-            return dict((entry[name] if isinstance(entry, dict) else None) or {})
-    raise LookupError(f"mkdocs.yml does not enable {name}")
+    options = _listed(config.get("markdown_extensions") or [], name)
+    if options is None:
+        raise LookupError(f"mkdocs.yml does not enable {name}")
+    return options
 
 
 # The registry: pages, chapters, snippet scripts.
