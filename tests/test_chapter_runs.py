@@ -1,6 +1,10 @@
 """`pytest --chapter ID`: a chapter's tests and the checks its pages and code are held to, nothing of the other
 chapters, nor the checks of the site as a whole (`--site`) or of the machinery (`--machinery`)."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from coursekit.pages.includes import snippet_folders
@@ -110,6 +114,18 @@ def test_a_chapter_run_does_not_import_the_files_of_another_chapter(pytester, mo
     result = pytester.runpytest_subprocess("--chapter", SECOND, "-p", "no:xdist")  # its own chapter's run imports it
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*RuntimeError: imported*"])
+
+
+def test_collecting_the_tests_imports_neither_torch_nor_matplotlib(tmp_path):
+    """A chapter run whose claims all come from the cache pays nothing for torch (1.7 s in each worker): test
+    files import it on first use (`coursekit.testing.lazy`)."""
+    (tmp_path / "imported.py").write_text(
+        "import sys\n\ndef pytest_collection_finish(session):\n"
+        "    print('heavy imports:', sorted(set(sys.modules) & {'torch', 'matplotlib.pyplot'}))\n")
+    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "imported", "-n", "0"],
+                            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(tmp_path)), capture_output=True,
+                            text=True, timeout=300)
+    assert "heavy imports: []" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
 
 
 @pytest.mark.parametrize("options", [("--machinery", "--chapter", FIRST), ("--site", "--chapter", FIRST),

@@ -5,12 +5,14 @@ from contextlib import nullcontext
 
 import numpy as np
 import pytest
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 from coursekit.execution.scripts import nudged_products
 from coursekit.project import SNIPPETS
+from coursekit.testing.lazy import lazy
+
+torch = lazy("torch")  # imported by the first test that runs, not at collection
+nn = lazy("torch.nn")
+F = lazy("torch.nn.functional")
 
 CHAPTER = SNIPPETS / "convolutional_networks"
 
@@ -348,9 +350,11 @@ def test_the_network_keeps_the_weights_of_its_best_validation_epoch(digits):
     assert best == int(np.argmin(losses)) + 1
 
 
-ROW, COL = torch.meshgrid(torch.arange(5.0) - 2, torch.arange(5.0) - 2, indexing="ij")
-SIDES = {"left against right": -COL, "top against bottom": -ROW,
-         "lower left against upper right": ROW - COL, "upper left against lower right": -ROW - COL}
+def sides():
+    """Each direction's side against side, as +/- weights on a 5x5 patch's rows and columns about its centre."""
+    row, col = torch.meshgrid(torch.arange(5.0) - 2, torch.arange(5.0) - 2, indexing="ij")
+    return {"left against right": -col, "top against bottom": -row,
+            "lower left against upper right": row - col, "upper left against lower right": -row - col}
 
 
 def side_against_side(kernel, side):
@@ -369,9 +373,9 @@ def test_training_made_edge_kernels_of_the_first_and_fourth_kernels(digits):
     torch.manual_seed(0)
     initial = digits["CNN"]().features[0].weight.detach()[:, 0].double()
     for index, side in [(0, "lower left against upper right"), (3, "left against right")]:
-        after, before = side_against_side(trained[index], SIDES[side]), side_against_side(initial[index], SIDES[side])
+        after, before = side_against_side(trained[index], sides()[side]), side_against_side(initial[index], sides()[side])
         assert after > 0.55 and after > before + 0.15, (index, side)
-    assert max(abs(side_against_side(kernel, side)) for kernel in initial for side in SIDES.values()) < 0.45
+    assert max(abs(side_against_side(kernel, side)) for kernel in initial for side in sides().values()) < 0.45
 
 
 def test_the_kernel_figure_shows_no_weight_whose_sign_rounding_could_flip(digits, script_runs):
@@ -598,7 +602,7 @@ def test_two_kernels_only_became_edge_like_and_they_were_the_most_tilted_at_the_
     initial = digits["CNN"]().features[0].weight.detach()[:, 0].double()
 
     def tilt(kernel):
-        return max(abs(side_against_side(kernel, side)) for side in SIDES.values())
+        return max(abs(side_against_side(kernel, side)) for side in sides().values())
 
     assert all(tilt(trained[index]) < 0.5 for index in (1, 2, 4, 5))
     start = [tilt(kernel) for kernel in initial]

@@ -4,9 +4,11 @@ import re
 
 import numpy as np
 import pytest
-import torch
 
 from coursekit.project import SNIPPETS
+from coursekit.testing.lazy import lazy
+
+torch = lazy("torch")  # imported by the first test that runs, not at collection
 
 CHAPTER = SNIPPETS / "linear_neurons"
 

@@ -5,9 +5,11 @@ import copy
 import math
 
 import pytest
-import torch
 
 from coursekit.project import SNIPPETS
+from coursekit.testing.lazy import lazy
+
+torch = lazy("torch")  # imported by the first test that runs, not at collection
 
 CHAPTER = SNIPPETS / "training_deep_networks"
 

@@ -2,12 +2,14 @@
 
 import re
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from coursekit.execution.scripts import svg_of
 from coursekit.figures.compare import TOLERANCE, differences, texts
+from coursekit.testing.lazy import lazy
+
+plt = lazy("matplotlib.pyplot")  # imported by the first test that draws, not at collection
 
 pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --chapter` leaves it out
 

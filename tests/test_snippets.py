@@ -25,6 +25,7 @@ from coursekit.project import (
     snippet_scripts,
 )
 from coursekit.site.markup import FIGURE
+from coursekit.testing.lazy import lazy
 
 SCRIPTS = snippet_scripts()  # under pytest-xdist, each runs once, in its folder's worker (conftest.py)
 
@@ -110,9 +111,9 @@ def test_a_print_that_loses_or_gains_lines_is_a_difference():
 
 
 def nudge_cases():
-    """Every kind of product and reduction a snippet may call, each as a function of fresh inputs."""
-    import torch
-    import torch.nn.functional as F
+    """Every kind of product and reduction a snippet may call, each as a function of fresh inputs (torch is
+    imported when one is called: collecting the cases' names costs nothing)."""
+    torch, F = lazy("torch"), lazy("torch.nn.functional")
 
     def inputs():
         generator = torch.Generator().manual_seed(1)
