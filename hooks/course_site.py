@@ -154,6 +154,7 @@ def _put_back_code(output, page, config):
 @event_priority(-100)  # after mkdocs-jupyter's, which adds its MathJax loader to every page (0.27)
 def _finish_page(output, page, config):
     output = page_markup.name_search_dialog(page_markup.drop_alternate_head_links(output))
+    output = page_markup.lean_navigation(output)
     output = search.with_page_script(search.use_stemming_worker(page_markup.keep_repository_link_static(output)))
     return notebook_pages.drop_third_party_scripts(output)
 

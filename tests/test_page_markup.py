@@ -105,6 +105,22 @@ def test_the_repository_link_stays_and_its_request_to_the_host_goes():
 
 
 @pytest.mark.machinery
+def test_navigation_titles_keep_their_text_without_a_span_each():
+    from coursekit.site.markup import lean_navigation
+
+    entry = ('<li class="md-nav__item"><a href="#chain-rule" class="md-nav__link">\n    '
+             '<span class="md-ellipsis">\n      The <code>nn.Module</code> rule\n    </span>\n  </a></li>'
+             '<label class="md-nav__link md-nav__link--active" for="__toc">\n <span class="md-ellipsis">\n'
+             '  Chapter\n </span>\n <span class="md-nav__icon md-icon"></span></label>')
+    footer = '<div class="md-footer__title"><div class="md-ellipsis">Next chapter</div></div>'
+    lean = lean_navigation(entry + footer)
+    assert lean == ('<li class="md-nav__item"><a href="#chain-rule" class="md-nav__link">\n    '
+                    'The <code>nn.Module</code> rule\n  </a></li>'
+                    '<label class="md-nav__link md-nav__link--active" for="__toc">\n Chapter\n '
+                    '<span class="md-nav__icon md-icon"></span></label>' + footer)
+
+
+@pytest.mark.machinery
 def test_highlighted_code_keeps_its_text_and_colours_with_fewer_elements():
     """Tokens drawn in the code's own colour (names, `True`, the f of an f-string, punctuation, operators) lose
     their span; neighbours drawn alike share one (the parts of an f-string); the text is the same."""
