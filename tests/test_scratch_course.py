@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from coursekit.project import ROOT, chapters
 from coursekit.site.markup import FIGURE
 from coursekit.tools.scratch_course import course_of
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.machinery  # coursekit on inputs of its own: `pytest --
 def test_a_copy_of_a_grown_course_keeps_the_figures_its_chapters_show(tmp_path):
     """A repeated chapter shows the figure files of the chapter it repeats: dropping it from a copy must not
     take them from the chapter that stays."""
-    grown = course_of(4, tmp_path / "grown")
+    grown = course_of(len(chapters()) + 1, tmp_path / "grown")
     code = ("from pathlib import Path; from coursekit.tools.scratch_course import first_chapters; "
             f"first_chapters(1, Path({str(tmp_path / 'copy')!r}))")
     done = subprocess.run([sys.executable, "-c", code], cwd=grown, capture_output=True, text=True, timeout=300)
@@ -25,3 +26,11 @@ def test_a_copy_of_a_grown_course_keeps_the_figures_its_chapters_show(tmp_path):
              for m in FIGURE.finditer(page.read_text(encoding="utf-8"))}
     missing = [f"{page}: {name}" for page, name in sorted(shown) if not list(figures.glob(f"{name}.*svg"))]
     assert shown and not missing, missing
+
+
+def test_a_copy_of_every_chapter_is_the_course_as_it_is(tmp_path):
+    """With nothing dropped, no page loses a link and the nav keeps every entry."""
+    copy = course_of(len(chapters()), tmp_path / "copy")
+    changed = [str(page.relative_to(copy)) for page in [copy / "mkdocs.yml", *(copy / "docs").rglob("*.md")]
+               if page.read_bytes() != (ROOT / page.relative_to(copy)).read_bytes()]
+    assert not changed, changed
