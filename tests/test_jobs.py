@@ -75,3 +75,23 @@ def test_the_code_server_holds_no_pipe_of_a_process_another_thread_is_starting(t
     """
     done = subprocess.run(python(code), cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "released", done.stdout + done.stderr
+
+
+def test_the_code_server_imports_what_the_code_imports_at_its_first_job_not_before():
+    """A session whose runs all come from the cache never imports the pages' libraries (torch: 1.7 s of
+    each test process); the first job that runs finds them imported, and so do the jobs after it."""
+    code = """if True:
+        import sys
+        from coursekit.execution import worker
+
+        def job(step):
+            yield "colorsys" in sys.modules
+
+        worker.start(preload=["colorsys"])
+        print("session:", "colorsys" in sys.modules)
+        print("first job:", worker.run(job)[0], "second job:", worker.run(job)[0])
+        worker.stop()
+    """
+    done = subprocess.run(python(code), cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split("\n")[:2] == ["session: False", "first job: True second job: True"], \
+        done.stdout + done.stderr

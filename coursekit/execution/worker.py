@@ -4,7 +4,7 @@ step within a time limit; a step that runs over is stopped and named.
 A server process is forked from this one before it computes anything: the test session forks it once its
 tests are collected, a command at its first job. A server for other CPU kernels (`dispatch.py`) cannot be
 forked, as NumPy and torch choose theirs when they are imported: it is a new interpreter, started with the
-environment that chooses them. It imports what the code imports, once, then forks a child
+environment that chooses them. At its first job it imports what the code imports, once, then forks a child
 for each job, so every job starts from the same clean state at the cost of a fork (milliseconds, where
 importing torch takes seconds). The server never runs code itself: killing a child leaves it as it was.
 What a job loads lazily (a torch optimiser loads 800 modules), the server imports after it, for the next
@@ -107,9 +107,10 @@ _threads: int | None = None  # torch's threads in each child, when processes sha
 
 
 def start(preload=(), threads: int | None = None, dispatch: str = "full") -> None:
-    """Start the server for `dispatch`: for the full dispatch, fork it after importing `preload` here (the
-    server and this process then share them; call it before this process computes anything); for the
-    baseline, start a new interpreter on the baseline kernels. A job starts its server when it has not been.
+    """Start the server for `dispatch`: for the full dispatch, fork it (call it before this process computes
+    anything); it imports `preload` before its first job, so a session whose runs all come from the cache
+    imports none of it, in neither process; for the baseline, start a new interpreter on the baseline
+    kernels. A job starts its server when it has not been.
 
     `threads`: how many threads torch computes with in each child, where several test processes share the
     cores (pytest-xdist): more would spin against each other's, slowing every one of them many times over.
@@ -122,7 +123,6 @@ def start(preload=(), threads: int | None = None, dispatch: str = "full") -> Non
     if dispatch != "full":
         _servers[dispatch] = _spawn(dispatch)
         return
-    _import_all(preload)
     ours, theirs = socket.socketpair()
     gc.freeze()  # see _run_child
     with warnings.catch_warnings():
@@ -134,7 +134,7 @@ def start(preload=(), threads: int | None = None, dispatch: str = "full") -> Non
         ours.close()
         connection = theirs.detach()
         _release_inherited(keep=connection)
-        os._exit(_serve_until_the_end(Connection(connection)))
+        os._exit(_serve_until_the_end(Connection(connection), tuple(preload)))
     gc.unfreeze()
     theirs.close()
     _servers[dispatch] = _Server(pid, Connection(ours.detach()))
@@ -178,9 +178,9 @@ def _serve_spawned(fd: int, threads: int | None) -> None:
     sys.exit(_serve_until_the_end(Connection(fd)))
 
 
-def _serve_until_the_end(connection: Connection) -> int:
+def _serve_until_the_end(connection: Connection, first: tuple = ()) -> int:
     try:
-        _serve(connection)
+        _serve(connection, first)
     except BaseException:  # noqa: BLE001 - Ctrl-C or a broken socket: the server's end either way
         return 1
     return 0
@@ -254,7 +254,9 @@ def run(job, *args, preload=(), dispatch: str = "full") -> list:
     return done
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, first: tuple = ()) -> None:
+    """Run each job received in a child; `first`: what the session's code imports, imported with the first
+    job's own (then a dictionary lookup each)."""
     _import_all(["cloudpickle"])  # every child pickles with it
     learned = _learned()
     while True:
@@ -262,6 +264,7 @@ def _serve(connection: Connection) -> None:
             job, args, preload, wait, grace = connection.recv()
         except EOFError:
             return
+        preload = (*first, *preload)
         packages = {name.partition(".")[0] for name in preload}  # what earlier runs learned of them, too
         _import_all([*preload, *(name for name in learned if name.partition(".")[0] in packages)])
         reply, loaded = _run_child(job, args, wait, grace)

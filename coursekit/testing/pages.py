@@ -1,7 +1,8 @@
 """pytest plugin: every runnable block of every page is a test item named `docs/<lang>/<page>.md::line N`.
 
 Blocks run in the worker's children (worker, runner); its server is forked once the tests are collected,
-before any test computes, with the modules the blocks import already loaded, and ended with the session.
+before any test computes, and ended with the session; it imports the modules the blocks import before its
+first job, and a session whose runs all come from the cache never does.
 """
 
 import importlib
