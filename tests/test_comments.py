@@ -152,7 +152,7 @@ def test_an_edited_english_comment_leaves_its_translations_stale_and_named(tmp_p
 
 @pytest.mark.site  # the table is the whole course's: a chapter run cannot tell whose an entry was
 def test_every_entry_of_the_comments_table_translates_a_comment_some_snippet_has():
-    unused = translations._unused_comment_problems(DOCS / "comments.yml", "docs/comments.yml")
+    unused = translations.unused_comment_problems(DOCS / "comments.yml", "docs/comments.yml")
     assert not unused, "\n".join(map(str, unused))
 
 

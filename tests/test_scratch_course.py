@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from coursekit.checks.translations import unused_comment_problems
 from coursekit.project import ROOT, chapters
 from coursekit.site.markup import FIGURE
 from coursekit.tools.scratch_course import course_of
@@ -34,3 +35,10 @@ def test_a_copy_of_every_chapter_is_the_course_as_it_is(tmp_path):
     changed = [str(page.relative_to(copy)) for page in [copy / "mkdocs.yml", *(copy / "docs").rglob("*.md")]
                if page.read_bytes() != (ROOT / page.relative_to(copy)).read_bytes()]
     assert not changed, changed
+
+
+def test_a_copy_without_the_last_chapter_keeps_only_the_comment_translations_its_snippets_use(tmp_path):
+    copy = course_of(len(chapters()) - 1, tmp_path / "copy")
+    table, scripts = copy / "docs" / "comments.yml", sorted((copy / "snippets").rglob("*.py"))
+    assert not unused_comment_problems(table, "docs/comments.yml", scripts)
+    assert len(table.read_text(encoding="utf-8")) < len((ROOT / "docs" / "comments.yml").read_text(encoding="utf-8"))

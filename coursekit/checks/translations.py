@@ -508,18 +508,19 @@ def _comment_problems(docs_dir: Path, others: list[str], pages: list[str] | None
             problems.append(Problem(shown(script), 1, f"its '{language}' comments in {table_name} change its code, "
                                     "not only what its comments and docstrings say"))
     if pages is None:  # the whole table, against every script
-        problems += _unused_comment_problems(path, table_name)
+        problems += unused_comment_problems(path, table_name)
     return sorted(problems, key=lambda problem: (str(problem.file), problem.line))
 
 
-def _unused_comment_problems(path: Path, table_name) -> list[Problem]:
-    """The entries of docs/comments.yml that no snippet's comment or docstring says any more (left by an edit
-    of the English), each named by its line; none while a script cannot be read (its own tests name it)."""
+def unused_comment_problems(path: Path, table_name, scripts: list[Path] | None = None) -> list[Problem]:
+    """The entries of docs/comments.yml that no snippet's comment or docstring (of `scripts`, the project's by
+    default) says any more, left by an edit of the English, each named by its line; none while a script
+    cannot be read (its own tests name it)."""
     from coursekit.pages import comments
     from coursekit.project import snippet_scripts
 
     said = set()
-    for script in snippet_scripts():
+    for script in snippet_scripts() if scripts is None else scripts:
         try:
             found = comments.readable_comments(script.read_text(encoding="utf-8"))
         except ValueError:

@@ -3,8 +3,9 @@ costs.
 
 With N at most the course's chapters, its first N: dropping a chapter removes, in every language, its page
 and notebook, its `nav` entries, the outline items and links that lead to it, the snippet folders only it
-includes, their figures, and the tests of its claims (`tests/test_claims_<snippet folder>.py`); translations
-whose English page changed are marked as following it. Beyond, the real chapters again under new ids
+includes, their figures and their comments' translations, and the tests of its claims
+(`tests/test_claims_<snippet folder>.py`); translations whose English page changed are marked as following
+it. Beyond, the real chapters again under new ids
 (`linear-neurons-3`), with their pages in every language, notebooks, snippet folders (`linear_neurons_3/`),
 shown outputs, claims tests, nav entries and home-outline items, so that the scratch course builds strictly
 and its tests run. Figures are shared: a copy draws the same ones.
@@ -16,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from coursekit.checks.translations import mark
+from coursekit.checks.translations import mark, unused_comment_problems
 from coursekit.pages.includes import snippet_folders
 from coursekit.project import ROOT, chapter_pages, chapters, languages, read_text
 from coursekit.site.markup import FIGURE
@@ -148,6 +149,7 @@ def first_chapters(count: int, destination: Path) -> Path:
     lines = [line for line in config.read_text(encoding="utf-8").splitlines(keepends=True)
              if not any(line.rstrip().endswith(target) for target in targets)]
     config.write_text("".join(_without_empty_sections(lines)), encoding="utf-8")
+    _without_unused_comments(destination)
     for page in (destination / "docs").rglob("*.md"):
         text = read_text(page)
         kept = _without_links(text, targets)
@@ -168,6 +170,21 @@ def _as_checkout(destination: Path) -> Path:
     scratch course made from this one) list its files with git."""
     subprocess.run(["git", "init", "-q"], cwd=destination, check=True, capture_output=True, timeout=60)
     return destination
+
+
+def _without_unused_comments(destination: Path) -> None:
+    """Take out of docs/comments.yml the entries that only the dropped snippets' comments used: each runs from
+    its key's line to the next key's."""
+    table = destination / "docs" / "comments.yml"
+    scripts = sorted(path for path in (destination / "snippets").rglob("*.py") if "outputs" not in path.parts)
+    unused = {problem.line for problem in unused_comment_problems(table, "docs/comments.yml", scripts)}
+    kept, dropping = [], False
+    for number, line in enumerate(table.read_text(encoding="utf-8").splitlines(keepends=True), 1):
+        if line[:1] not in (" ", "\t", "\n", "#"):  # a key at the left margin opens an entry
+            dropping = number in unused
+        if not dropping:
+            kept.append(line)
+    table.write_text("".join(kept), encoding="utf-8")
 
 
 def _without_links(markdown: str, targets: list[str]) -> str:
