@@ -76,7 +76,25 @@ def test_the_same_characters_give_the_same_font_file():
     """Builds reproduce: the cut font carries no timestamp of its own."""
     import time
 
-    first = mathfont.subset(frozenset("xyz"))
-    mathfont.subset.cache_clear()
+    first = mathfont._cut(frozenset("xyz"))
     time.sleep(1.1)  # the font's head table counts seconds
-    assert mathfont.subset(frozenset("xyz")) == first
+    assert mathfont._cut(frozenset("xyz")) == first
+
+
+@pytest.mark.machinery
+def test_a_cut_font_is_kept_for_the_next_build_but_not_under_ci(monkeypatch, tmp_path):
+    from coursekit.site import build_cache
+
+    monkeypatch.setattr(build_cache, "FOLDER", tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("COURSE_NO_CACHE", raising=False)
+    cut, cuts = mathfont._cut, []
+    monkeypatch.setattr(mathfont, "_cut", lambda chars: cuts.append(chars) or cut(chars))
+    for environment in ({}, {}, {"CI": "true"}):  # a build, the next one, one under CI
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        mathfont.subset.cache_clear()  # as in a new build's process
+        font = mathfont.subset(frozenset("xyz"))
+        assert font.startswith(b"wOF2")
+    mathfont.subset.cache_clear()
+    assert len(cuts) == 2, "cut by the first build and under CI only"

@@ -276,13 +276,19 @@ def test_code_set_aside_while_search_indexes_the_page_changes_neither_index_nor_
 
 
 @pytest.mark.machinery
-def test_the_same_code_is_coloured_once_and_other_options_get_their_own(monkeypatch):
+def test_the_same_code_is_coloured_once_and_other_options_get_their_own(monkeypatch, tmp_path):
     """static-i18n renders each language's copy of a block: Pygments colours it for the first only, and a
-    block whose options differ (another title) is coloured for itself."""
+    block whose options differ (another title) is coloured for itself. The next build reads it from disk,
+    unless the cache is off."""
     import markdown
     import pymdownx.highlight as highlighter
 
+    from coursekit.site import build_cache
     from coursekit.site.highlight import highlight_once
+
+    monkeypatch.setattr(build_cache, "FOLDER", tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("COURSE_NO_CACHE", raising=False)
 
     calls = []
     pygments_highlight = highlighter.highlight
@@ -302,3 +308,8 @@ def test_the_same_code_is_coloured_once_and_other_options_get_their_own(monkeypa
     assert render(page) == plain and render(page) == plain and len(calls) == 1
     titled = render(page.replace("fit.py", "train.py"))
     assert len(calls) == 2 and "train.py" in titled and titled.replace("train.py", "fit.py") == plain
+    highlighter.highlight.memory.clear()  # as in the next build's process
+    assert render(page) == plain and len(calls) == 2, "coloured again, not read from disk"
+    highlighter.highlight.memory.clear()
+    monkeypatch.setenv("CI", "true")
+    assert render(page) == plain and len(calls) == 3, "read from disk under CI"

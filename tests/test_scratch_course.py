@@ -35,6 +35,7 @@ def test_a_copy_of_every_chapter_is_the_course_as_it_is(tmp_path):
     changed = [str(page.relative_to(copy)) for page in [copy / "mkdocs.yml", *(copy / "docs").rglob("*.md")]
                if page.read_bytes() != (ROOT / page.relative_to(copy)).read_bytes()]
     assert not changed, changed
+    assert (copy / ".git").is_dir(), "a working tree, as a contributor's clone is"
 
 
 def test_a_copy_without_the_last_chapter_keeps_only_the_comment_translations_its_snippets_use(tmp_path):

@@ -6,6 +6,7 @@ fraction bars and stretchy delimiters. Only pages with a formula load it (the st
 `math` elements alone). The source is the font of the npm package @fontsource/stix-two-math 5.3.0.
 """
 
+import hashlib
 import html
 import io
 import re
@@ -13,6 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from coursekit.project import pages, read_text
+from coursekit.site import build_cache
 
 SOURCE = Path(__file__).resolve().parent / "fonts" / "stix-two-math.woff"
 LICENCE = SOURCE.with_name("OFL.txt")  # the font's licence travels with it, the subset included
@@ -75,7 +77,16 @@ def _characters(text: str) -> frozenset[str]:
 
 @cache
 def subset(chars: frozenset[str]) -> bytes:
-    """The source font cut to `chars`, their MATH variants and constructions included, as WOFF2."""
+    """The source font cut to `chars`, their MATH variants and constructions included, as WOFF2; kept for the
+    next builds (build_cache.py), keyed by the characters, the source font and fontTools' version."""
+    from importlib.metadata import version
+
+    key = repr((sorted(chars), hashlib.sha256(SOURCE.read_bytes()).hexdigest(), version("fonttools")))
+    stored = build_cache.load("mathfont", key)
+    return stored if stored is not None else build_cache.store("mathfont", key, _cut(chars))
+
+
+def _cut(chars: frozenset[str]) -> bytes:
     from fontTools import subset as fonttools_subset
     from fontTools.ttLib import TTFont
 

@@ -142,7 +142,7 @@ def first_chapters(count: int, destination: Path) -> Path:
         (destination / page).unlink()
         (destination / page).parent.parent.joinpath("notebooks", f"{chapter}.ipynb").unlink(missing_ok=True)
     if not dropped:
-        return destination  # every chapter kept: no link or nav entry to take out
+        return _as_checkout(destination)  # every chapter kept: no link or nav entry to take out
     targets = [chapters()[chapter].rsplit("/", 1)[-1] + ".md" for chapter in dropped] + \
               [f"{chapter}.ipynb" for chapter in dropped]
     config = destination / "mkdocs.yml"
