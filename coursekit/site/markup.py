@@ -145,8 +145,8 @@ def _merge_alike(code: str, groups: list[set]) -> str:
     return re.sub(r'\0<span class="[\w-]+">', "", merged)
 
 
-NAV_TITLE = re.compile(r'(<(?:a|label) [^>]*class="md-nav__link[^"]*"[^>]*>\s*)<span class="md-ellipsis">\s*(.*?)\s*</span>',
-                       re.DOTALL)
+NAV_TITLE = re.compile(r'(<(?:a|label) [^>]*class="md-nav__link[^"]*"[^>]*>\s*)'
+                       r'<span class="md-ellipsis">\s*(.*?)\s*</span>', re.DOTALL)
 
 
 def lean_navigation(html: str) -> str:
