@@ -373,7 +373,8 @@ def test_training_made_edge_kernels_of_the_first_and_fourth_kernels(digits):
     torch.manual_seed(0)
     initial = digits["CNN"]().features[0].weight.detach()[:, 0].double()
     for index, side in [(0, "lower left against upper right"), (3, "left against right")]:
-        after, before = side_against_side(trained[index], sides()[side]), side_against_side(initial[index], sides()[side])
+        weights = sides()[side]
+        after, before = side_against_side(trained[index], weights), side_against_side(initial[index], weights)
         assert after > 0.55 and after > before + 0.15, (index, side)
     assert max(abs(side_against_side(kernel, side)) for kernel in initial for side in sides().values()) < 0.45
 
