@@ -42,4 +42,3 @@ def test_a_copy_without_the_last_chapter_keeps_only_the_comment_translations_its
     copy = course_of(len(chapters()) - 1, tmp_path / "copy")
     table, scripts = copy / "docs" / "comments.yml", sorted((copy / "snippets").rglob("*.py"))
     assert not unused_comment_problems(table, "docs/comments.yml", scripts)
-    assert len(table.read_text(encoding="utf-8")) < len((ROOT / "docs" / "comments.yml").read_text(encoding="utf-8"))
