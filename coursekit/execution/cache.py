@@ -124,12 +124,17 @@ def store(kind: str, digest: str, value) -> bool:
         data = cloudpickle.dumps(value)
     except Exception:  # noqa: BLE001 - an object of the run that does not pickle: the run is not cached
         return False
-    path = _path(kind, digest)
+    return write_whole(_path(kind, digest), data)
+
+
+def write_whole(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` whole or not at all, even with two processes storing the same entry at once;
+    False when it could not be written."""
     scratch = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         scratch.write_bytes(data)
-        os.replace(scratch, path)  # whole, even with two processes storing the same run at once
+        os.replace(scratch, path)
     except OSError:
         scratch.unlink(missing_ok=True)
         return False

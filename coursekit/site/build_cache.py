@@ -4,7 +4,6 @@ the versions of the packages that compute it included; nothing is read or writte
 cache off, as for the execution cache (coursekit/execution/cache.py)."""
 
 import hashlib
-import os
 from pathlib import Path
 
 from coursekit.execution import cache
@@ -29,12 +28,5 @@ def load(kind: str, key: str) -> bytes | None:
 def store(kind: str, key: str, data: bytes) -> bytes:
     """Keep `data` under the key, whole or not at all; returns it."""
     if cache.enabled():
-        path = _path(kind, key)
-        scratch = path.with_name(f"{path.name}.{os.getpid()}.part")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            scratch.write_bytes(data)
-            os.replace(scratch, path)  # whole, even with two builds storing the same entry at once
-        except OSError:
-            scratch.unlink(missing_ok=True)
+        cache.write_whole(_path(kind, key), data)
     return data
