@@ -5,10 +5,10 @@ With N at most the course's chapters, its first N: dropping a chapter removes, i
 and notebook, its `nav` entries, the outline items and links that lead to it, the snippet folders only it
 includes, their figures and their comments' translations, and the tests of its claims
 (`tests/test_claims_<snippet folder>.py`); translations whose English page changed are marked as following
-it. Beyond, the real chapters again under new ids
-(`linear-neurons-3`), with their pages in every language, notebooks, snippet folders (`linear_neurons_3/`),
-shown outputs, claims tests, nav entries and home-outline items, so that the scratch course builds strictly
-and its tests run. Figures are shared: a copy draws the same ones.
+it. Beyond, the real chapters again under new ids (`linear-neurons-3`), with their pages in every language,
+notebooks, snippet folders (`linear_neurons_3/`), shown outputs, claims tests, nav entries and home-outline
+items, so that the scratch course builds strictly and its tests run. Figures are shared: a copy draws the
+same ones.
 """
 
 import re
