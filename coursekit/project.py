@@ -249,10 +249,11 @@ def notebooks() -> list[Path]:
     return [notebook_path(page, notebook) for page, notebook in chapter_pages().items()]
 
 
-def snippet_scripts() -> list[Path]:
+def snippet_scripts(folder: Path | None = None) -> list[Path]:
     """Every snippet script, however deep in `snippets/` (absolute paths, sorted): what runs, is checked and
-    is served."""
-    return sorted(path for path in SNIPPETS.rglob("*.py") if "outputs" not in path.relative_to(SNIPPETS).parts)
+    is served. `folder`: another project's `snippets/` (a scratch course's)."""
+    folder = SNIPPETS if folder is None else folder
+    return sorted(path for path in folder.rglob("*.py") if "outputs" not in path.relative_to(folder).parts)
 
 
 def runs() -> list[str]:

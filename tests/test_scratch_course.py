@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from coursekit.checks.translations import unused_comment_problems
-from coursekit.project import ROOT, chapters
+from coursekit.project import ROOT, chapters, snippet_scripts
 from coursekit.site.markup import FIGURE
 from coursekit.tools.scratch_course import course_of
 
@@ -40,5 +40,5 @@ def test_a_copy_of_every_chapter_is_the_course_as_it_is(tmp_path):
 
 def test_a_copy_without_the_last_chapter_keeps_only_the_comment_translations_its_snippets_use(tmp_path):
     copy = course_of(len(chapters()) - 1, tmp_path / "copy")
-    table, scripts = copy / "docs" / "comments.yml", sorted((copy / "snippets").rglob("*.py"))
+    table, scripts = copy / "docs" / "comments.yml", snippet_scripts(copy / "snippets")
     assert not unused_comment_problems(table, "docs/comments.yml", scripts)

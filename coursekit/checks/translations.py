@@ -25,7 +25,7 @@ import yaml
 from coursekit.pages import model
 from coursekit.pages.model import FORMULA, blank
 from coursekit.project import (DOCS, FRONT_MATTER, ROOT, FrontMatterError, NotUTF8, decoded, language_settings,
-                               languages, read_yaml, shown)
+                               languages, read_yaml, shown, snippet_scripts)
 
 ADMONITION = re.compile(r'^\s*(?P<kind>(?:!!!|\?\?\?\+?)(?:\s+[\w-]+)+)(?:\s+"[^"]*")?\s*$')
 TITLE = re.compile(r'\s*title="[^"]*"')
@@ -517,7 +517,6 @@ def unused_comment_problems(path: Path, table_name, scripts: list[Path] | None =
     default) says any more, left by an edit of the English, each named by its line; none while a script
     cannot be read (its own tests name it)."""
     from coursekit.pages import comments
-    from coursekit.project import snippet_scripts
 
     said = set()
     for script in snippet_scripts() if scripts is None else scripts:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from coursekit.checks.translations import mark, unused_comment_problems
 from coursekit.pages.includes import snippet_folders
-from coursekit.project import ROOT, chapter_pages, chapters, languages, read_text
+from coursekit.project import ROOT, chapter_pages, chapters, languages, read_text, snippet_scripts
 from coursekit.site.markup import FIGURE
 
 
@@ -176,7 +176,7 @@ def _without_unused_comments(destination: Path) -> None:
     """Take out of docs/comments.yml the entries that only the dropped snippets' comments used: each runs from
     its key's line to the next key's."""
     table = destination / "docs" / "comments.yml"
-    scripts = sorted(path for path in (destination / "snippets").rglob("*.py") if "outputs" not in path.parts)
+    scripts = snippet_scripts(destination / "snippets")
     unused = {problem.line for problem in unused_comment_problems(table, "docs/comments.yml", scripts)}
     kept, dropping = [], False
     for number, line in enumerate(table.read_text(encoding="utf-8").splitlines(keepends=True), 1):
