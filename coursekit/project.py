@@ -2,6 +2,7 @@
 chapters and snippet scripts, which every other module asks."""
 
 import re
+import subprocess
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -247,6 +248,15 @@ def notebook_path(page: Path, notebook_id: str) -> Path:
 def notebooks() -> list[Path]:
     """Every chapter's notebook in every language (absolute paths, in the order of `chapter_pages`)."""
     return [notebook_path(page, notebook) for page, notebook in chapter_pages().items()]
+
+
+def project_files(root: Path | None = None) -> list[str]:
+    """The files of the working tree at `root` (the project's by default) that git would carry: tracked, or
+    new and not ignored, relative to it."""
+    root = root or ROOT
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=root,
+                            capture_output=True, text=True, check=True, timeout=60).stdout
+    return [name for name in listed.split("\0") if name and (root / name).is_file()]
 
 
 def snippet_scripts(folder: Path | None = None) -> list[Path]:

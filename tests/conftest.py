@@ -13,6 +13,7 @@ from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
 from coursekit.testing.chapters import wanted
 from coursekit.testing.jobs import SharedJob
+from coursekit.testing.outcomes import reads_the_course
 
 SCRATCH = pytest.StashKey[Path]()
 JOBS = pytest.StashKey[dict]()
@@ -120,6 +121,7 @@ def _built(request, name: str, folder: str) -> Build:
 
 
 @pytest.fixture(scope="session")
+@reads_the_course
 def built(request):
     """The whole site, built once per test session with `mkdocs build --strict`."""
     result = _built(request, "built", "site")
@@ -128,6 +130,7 @@ def built(request):
 
 
 @pytest.fixture(scope="session")
+@reads_the_course
 def offline_built(request):
     """The site built for reading from a folder (`OFFLINE=true mkdocs build --strict`)."""
     result = _built(request, "offline_built", "offline")
@@ -136,6 +139,7 @@ def offline_built(request):
 
 
 @pytest.fixture(scope="session")
+@reads_the_course
 def executed_notebook(request):
     """A chapter's English notebook, run top to bottom in a fresh kernel: `executed_notebook(chapter)`."""
     import nbformat
@@ -183,6 +187,7 @@ def empty_cache(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+@reads_the_course
 def script_runs():
     """Each snippet run once as a script, shared by the tests that look at its results."""
     from coursekit.execution.scripts import run_script

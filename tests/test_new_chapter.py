@@ -89,7 +89,7 @@ def test_it_says_what_to_replace_and_a_test_names_each_placeholder_until_then(pr
 def test_the_copy_is_a_working_tree_its_own_commands_can_copy(project):
     """The project's commands list its files with git (a scratch course, the bench's, is made from them):
     in the copy too, as in a contributor's clone."""
-    code = "from coursekit.tools.scratch_course import project_files; print(len(project_files()))"
+    code = "from coursekit.project import project_files; print(len(project_files()))"
     done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=TIMEOUT)
     assert done.returncode == 0 and int(done.stdout) > 100, done.stderr[-2000:]
 

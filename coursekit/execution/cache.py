@@ -90,8 +90,8 @@ def key(kind: str, code, reads: dict[str, str], dispatch: dict[str, str], **more
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
 
 
-def _path(kind: str, digest: str) -> Path:
-    return FOLDER / kind / digest[:2] / f"{digest}.pickle"
+def _path(kind: str, digest: str, folder: Path | None = None) -> Path:
+    return (folder or FOLDER) / kind / digest[:2] / f"{digest}.pickle"
 
 
 MISS = object()
@@ -114,9 +114,11 @@ def load(kind: str, digest: str, valid=lambda value: True):
     return value
 
 
-def store(kind: str, digest: str, value) -> bool:
-    """Keep `value` under the key, whole or not at all; False when it does not pickle (it is not kept)."""
-    if not enabled():
+def store(kind: str, digest: str, value, folder: Path | None = None) -> bool:
+    """Keep `value` under the key, whole or not at all; False when it does not pickle (it is not kept).
+    `folder`: the cache's folder when the run began, whatever the run has since changed (a test of the cache
+    sets a folder and an environment of its own)."""
+    if folder is None and not enabled():
         return False
     import cloudpickle  # what crosses the worker's process boundary pickles with it: so does an entry
 
@@ -124,7 +126,7 @@ def store(kind: str, digest: str, value) -> bool:
         data = cloudpickle.dumps(value)
     except Exception:  # noqa: BLE001 - an object of the run that does not pickle: the run is not cached
         return False
-    return write_whole(_path(kind, digest), data)
+    return write_whole(_path(kind, digest, folder), data)
 
 
 def write_whole(path: Path, data: bytes) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from coursekit.checks.translations import mark, unused_comment_problems
 from coursekit.pages.includes import snippet_folders
-from coursekit.project import ROOT, chapter_pages, chapters, languages, read_text, snippet_scripts
+from coursekit.project import ROOT, chapter_pages, chapters, languages, project_files, read_text, snippet_scripts
 from coursekit.site.markup import FIGURE
 
 
@@ -107,13 +107,6 @@ def _continuation(lines: list[str], start: int) -> list[str]:
             break
         found.append(line)
     return found
-
-
-def project_files() -> list[str]:
-    """The files of the working tree that git would carry: tracked, or new and not ignored."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, text=True, check=True, timeout=60).stdout
-    return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
 
 
 def first_chapters(count: int, destination: Path) -> Path:
