@@ -316,9 +316,10 @@ def test_screenshots(every_page_loaded, scheme):
     """A chapter in each language, shot in the every-page pass for a human to look at, in pytest's temporary
     folder (the paths are printed).
 
-    The palette follows the system preference (mkdocs.yml's first palette entry), switched there. The shots run
-    down to the first figure (formulas and a figure in view); whole pages would take seconds each. Each shot,
-    decoded by the browser, must be the page in that palette: mostly light or dark, with text on it."""
+    The palette follows the system preference (mkdocs.yml's first palette entry), switched there. Each shot is
+    one screen with the first figure in view, and the formulas, header, navigation and table of contents
+    around it. Each shot, decoded by the browser, must be the page in that palette: mostly light or dark, with
+    text on it."""
     shots = {path: shot for (path, shot_scheme), shot in every_page_loaded["shots"].items() if shot_scheme == scheme}
     assert len(shots) == len(languages()), f"shots taken in the {scheme} palette: {sorted(shots)}"
     for path, shot in shots.items():

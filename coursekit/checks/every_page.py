@@ -14,7 +14,6 @@ switched to dark, axe's colour rules and the dark screenshot.
 """
 
 import base64
-import math
 from pathlib import Path
 
 from coursekit.checks import page_cache
@@ -68,9 +67,14 @@ MATH_LAYOUT = """() => {
   return {loaded: fonts.some(family => family.includes("Course Math")), fonts, count: maths.length, problems};
 }"""
 
-FIRST_FIGURE_BOTTOM = """() => {
+# The page scrolled so that its first figure ends a little above the screen's bottom (the top of a page
+# without one), once the figure is decoded (it loads lazily); returns the scroll.
+TO_FIRST_FIGURE = """async (margin) => {
   const figure = document.querySelector("article img");
-  return figure ? figure.getBoundingClientRect().bottom + scrollY : 0;
+  if (!figure) return scrollY;
+  window.scrollTo(0, Math.max(0, figure.getBoundingClientRect().bottom + scrollY + margin - innerHeight));
+  await figure.decode().catch(() => null);
+  return scrollY;
 }"""
 
 # A PNG as the browser decodes it: its size, how light it is, how many colours a sample of it has.
@@ -121,14 +125,14 @@ def in_palette(page, scheme: str) -> None:
 
 
 def screenshot(page, file: Path) -> dict:
-    """The page from its top down to its first figure (formulas and a figure in view), saved to `file`; the
-    shot as the browser decodes it (size, lightness, colours) and the part of the page asked for."""
-    # Whole pixels: Chromium drops a fraction of the clip's height, and the shot would not be what was asked.
-    height = math.ceil(max(VIEWPORT["height"], page.evaluate(FIRST_FIGURE_BOTTOM) + 40))
-    clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
-    png = page.screenshot(path=file, full_page=True, clip=clip)
+    """One screen of the page with its first figure in view, and the formulas and prose above it (the header,
+    navigation and table of contents stay in view), saved to `file`; the shot as the browser decodes it (size,
+    lightness, colours) and the size asked for. A screen, not the page down to the figure: a shot taller than
+    the window makes Chromium lay the whole page out again at that height."""
+    page.evaluate(TO_FIRST_FIGURE, 40)
+    png = page.screenshot(path=file)
     stats = page.evaluate(IMAGE_STATS, "data:image/png;base64," + base64.b64encode(png).decode())
-    return dict(stats, file=str(file), clip=[clip["width"], height])
+    return dict(stats, file=str(file), clip=[VIEWPORT["width"], VIEWPORT["height"]])
 
 
 def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], shots: set[str],
