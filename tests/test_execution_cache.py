@@ -62,6 +62,21 @@ def test_a_hit_returns_what_the_run_returned(own_cache, script):
     assert again.namespace["twice"](4) == 8 and again.namespace["rows"] == ["1", "2", "3"]
 
 
+def test_a_run_from_the_cache_imports_what_its_variables_need_only_once_they_are_read(own_cache, script, monkeypatch):
+    """A prose edit reads a script's output, not its variables: loading the run must not import torch."""
+    (script.parent / "heavy_library.py").write_text("class Tensor:\n    pass\n", encoding="utf-8")
+    _edit(script, "import sys\nsys.path.insert(0, __file__.rpartition('/')[0])\n"
+                  "from heavy_library import Tensor\nvalue = Tensor()\n" + SCRIPT)
+    monkeypatch.syspath_prepend(str(script.parent))
+    run_script(script)
+    again = run_script(script)
+    assert runs() == (1, 1)
+    assert again.stdout == "rows: ['1', '2', '3']\n" and "heavy_library" not in sys.modules, (
+        "the run's output was read, and its variables were unpickled")
+    assert type(again.namespace["value"]).__name__ == "Tensor" and "heavy_library" in sys.modules
+    monkeypatch.delitem(sys.modules, "heavy_library")
+
+
 def _edit(path, text):
     path.write_text(text, encoding="utf-8")
 

@@ -28,6 +28,27 @@ class ScriptRun:
     namespace: dict
     figures: dict[str, bytes] = field(default_factory=dict)
 
+    # Pickled (in the cache, or from the worker's process), the namespace is kept as bytes, unpickled when
+    # first read: what its values need (torch, scikit-learn) is imported only by a test that reads them.
+    def __getstate__(self):
+        import cloudpickle
+
+        state = {name: value for name, value in self.__dict__.items() if name != "_packed"}
+        packed = self.__dict__.get("_packed")
+        return dict(state, namespace=packed if packed is not None else cloudpickle.dumps(self.namespace))
+
+    def __setstate__(self, state):
+        self.__dict__.update({name: value for name, value in state.items() if name != "namespace"},
+                             _packed=state["namespace"])
+
+    def __getattr__(self, name):  # only for what is not set: the namespace not yet unpickled
+        if name == "namespace" and "_packed" in self.__dict__:
+            import pickle
+
+            self.namespace = pickle.loads(self.__dict__.pop("_packed"))
+            return self.namespace
+        raise AttributeError(name)
+
 
 # Another device rounds each product in its own way: float32 results differ in the last one or two digits.
 # Other precisions differ in their own last digits: the nudge scales with the type's precision (float64:
