@@ -7,6 +7,8 @@ its checks are done. The other pages share one context (an empty cache costs a l
 more) and stay open while the next ones load; at the end, their network is left to settle, so a late
 request is still seen. Locally, a page whose HTML and files are unchanged since it passed is not loaded
 again (`page_cache`); there, each page loads in a context of its own, so that its requests are all its own.
+A page's load begins while the page before it is measured (once that one is weighed), unless the cache has
+it: the browser loads one page as it checks the other.
 
 On each page, in this order: the lines of code wider than the column, the formulas' layout once the fonts
 are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked for, the system preference
@@ -154,6 +156,32 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
         opened.append(context)
         return context, Traffic(context)
 
+    def key(path):
+        return page_cache.key(site, path, browser.version, seen, weigh=path in weigh,
+                              shot=path in shots) if kept else None
+
+    def start(path) -> dict:  # the page's load begun: it goes on while the page before it is measured
+        nonlocal shared
+        url, mine, own = base_url + path, _nothing(), path in weigh or kept
+        if own:
+            context, traffic = new_context()
+        else:
+            shared = shared or new_context()
+            context, traffic = shared
+        page = context.new_page()
+        page.on("console", lambda m, url=url, mine=mine: m.type == "error"
+                and mine["problems"].append(f"{url}: console: {m.text}"))
+        page.on("pageerror", lambda e, url=url, mine=mine: mine["problems"].append(f"{url}: script error: {e}"))
+        page.goto(url, wait_until="commit")
+        return {"path": path, "mine": mine, "own": own, "context": context, "traffic": traffic, "page": page}
+
+    def drop(loading) -> None:  # a page loaded ahead that the cache had after all
+        if loading["own"]:
+            opened.remove(loading["context"])
+            loading["context"].close()
+        else:
+            loading["page"].close()
+
     def shoot(page, path, scheme, mine):
         if path in shots:
             name = (path.strip("/") or "home").replace("/", "-")
@@ -167,30 +195,27 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
         opened.remove(context)
         context.close()
 
+    ahead = None  # the next page, loading while this one is measured
     try:
-        for path in paths:
-            digest = page_cache.key(site, path, browser.version, seen, weigh=path in weigh,
-                                    shot=path in shots) if kept else None
+        for index, path in enumerate(paths):
+            digest = key(path)
+            loading, ahead = (ahead if ahead and ahead["path"] == path else None), None
             if digest and (entry := page_cache.recall(site, digest)):
+                if loading:
+                    drop(loading)
                 _merge(found, _rebased(entry["found"], entry["base_url"], base_url, folder))
                 for scheme, kinds in entry["seen"].items():
                     seen[scheme][:] = kinds
                 continue
-            url, mine = base_url + path, _nothing()
-            own = path in weigh or kept
-            if own:
-                context, traffic = new_context()
-            else:
-                shared = shared or new_context()
-                context, traffic = shared
-            page = context.new_page()
-            page.on("console", lambda m, url=url, mine=mine: m.type == "error"
-                    and mine["problems"].append(f"{url}: console: {m.text}"))
-            page.on("pageerror", lambda e, url=url, mine=mine: mine["problems"].append(f"{url}: script error: {e}"))
-            page.goto(url)
+            loading = loading or start(path)
+            page, mine, context, traffic = loading["page"], loading["mine"], loading["context"], loading["traffic"]
+            page.wait_for_load_state("load")
             if path in weigh:  # before anything else runs on the page
                 traffic.settle(page)
                 mine["weights"][path] = traffic.weight()
+            following = paths[index + 1] if index + 1 < len(paths) else None
+            if following is not None and not (kept and page_cache.recall(site, key(following), counted=False)):
+                ahead = start(following)
             mine["overflowing"] += [f"{path or '/'}: {line.strip()[:90]}" for line in page.evaluate(OVERFLOWING_CODE)]
             mine["maths"][path] = math_layout(page)
             mine["axe"] += check_page(axe, page, path, "light", True, seen["light"])
@@ -198,7 +223,7 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
             in_palette(page, "dark")
             mine["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
             shoot(page, path, "dark", mine)
-            if own:
+            if loading["own"]:
                 collect(context, traffic, mine)
                 if digest and not any(mine[kind] for kind in CLEAN):
                     page_cache.keep(site, digest, base_url, traffic.requests, _with_shots(mine), seen)

@@ -42,12 +42,13 @@ def _file(site: Path, base_url: str, url: str) -> Path | None:
     return file / "index.html" if relative == "" or relative.endswith("/") else file
 
 
-def recall(site: Path, digest: str) -> dict | None:
-    """The entry under the key, while every file its page loaded is as it was; else None."""
+def recall(site: Path, digest: str, counted: bool = True) -> dict | None:
+    """The entry under the key, while every file its page loaded is as it was; else None. `counted`: False
+    for a look ahead, which the cache's summary does not count."""
     def unchanged(entry) -> bool:
         return all((site / name).is_file() and _sha(site / name) == sha for name, sha in entry["loaded"].items())
 
-    entry = cache.load(KIND, digest, unchanged)
+    entry = cache.load(KIND, digest, unchanged, counted)
     return None if entry is cache.MISS else entry
 
 

@@ -97,7 +97,7 @@ def _path(kind: str, digest: str, folder: Path | None = None) -> Path:
 MISS = object()
 
 
-def load(kind: str, digest: str, valid=lambda value: True):
+def load(kind: str, digest: str, valid=lambda value: True, counted: bool = True):
     """The value stored under the key, or MISS (also when the cache is off, the entry unreadable, or not
     `valid`: what a key cannot hold in advance, checked on the value)."""
     if not enabled():
@@ -108,9 +108,9 @@ def load(kind: str, digest: str, valid=lambda value: True):
     except Exception:  # noqa: BLE001 - missing, cut short, from another version of a library: run it again
         value = MISS
     if value is MISS or not valid(value):
-        stats[kind, "miss"] += 1
+        stats[kind, "miss"] += counted
         return MISS
-    stats[kind, "hit"] += 1
+    stats[kind, "hit"] += counted
     return value
 
 
