@@ -95,18 +95,21 @@ PLAIN = {
     # (the f of an f-string), `.dl`, `.fm` (__init__), `.vm`, `.nx`, `.py` have no rule.
     "highlight": {"n", "kc", "p", "o", "ow", "w", "sa", "dl", "fm", "vm", "nx", "py"},
     # Jupyter's (`.highlight-ipynb`, notebook pages): `.w` takes the code's colour; no name nor variable has
-    # a rule (built-ins, functions and modules included). `.kc` is a keyword there, `.sa` a string.
+    # a rule (built-ins, functions and modules included). `.kc` is a keyword there, `.sa` a string. As on
+    # chapter pages, the site's stylesheet draws punctuation and operators (`.p`, `.pm`, `.o`, `.ow`) as the
+    # code's text.
     "highlight-ipynb": {"n", "w", "na", "nb", "nc", "nd", "ne", "nf", "ni", "nl", "nn", "no", "nt", "nv", "nx",
-                        "py", "bp", "fm", "vc", "vg", "vi", "vm"},
+                        "py", "bp", "fm", "vc", "vg", "vi", "vm", "p", "pm", "o", "ow"},
 }
 PLAIN_IN_ANY = set.intersection(*PLAIN.values())  # code in no block of either kind
-# Classes that Material's stylesheet draws alike (one colour variable, nothing else): neighbours of one group,
-# with at most spaces between them, share one span (`"loss {x}"` is three string tokens). Checked in the
-# browser with PLAIN.
+# Classes that the block's stylesheet (Material's, Jupyter's) draws alike (one colour, nothing else):
+# neighbours of one group, with at most spaces between them, share one span (`"loss {x}"` is three string
+# tokens). Checked in the browser with PLAIN.
 ALIKE = {"highlight": [{"s", "s1", "s2", "sb", "sc", "si", "ss"}, {"m", "mb", "mf", "mh", "mi", "mo"},
                        {"k", "kd", "kn", "kp", "kr", "kt", "nd", "ni", "nl", "nt"}, {"nc", "ne", "nf", "nn"},
                        {"nb", "no"}],
-         "highlight-ipynb": []}
+         "highlight-ipynb": [{"s", "s1", "s2", "sa", "sb", "sc", "sd", "se", "sh", "si", "sr", "ss", "sx", "dl"},
+                             {"m", "mb", "mf", "mh", "mi", "mo", "il"}, {"k", "kc", "kd", "kn", "kp", "kr", "kt"}]}
 BLOCK = re.compile(r'class="(?:[^"]* )?(highlight(?:-ipynb)?)[ "]')
 TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
 NEIGHBOURS = re.compile(r'<span class="([\w-]+)">([^<]*)</span>( *)(?=<span class="([\w-]+)">)')
