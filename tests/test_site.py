@@ -63,6 +63,9 @@ def test_each_language_has_home_chapter_and_notebook(site, language, chapter):
 @per_chapter
 @pytest.mark.parametrize("language", languages())
 def test_formulas_are_mathml_not_tex(site, language, chapter):
+    """Formulas are MathML in the pages as built, which the browser draws itself: they show with JavaScript
+    off (no page loads a script for them: below), and no raw TeX is left in the text. How the browser sets
+    them is the every-page pass's (test_browser.py)."""
     for path in (chapter_page(chapter), notebook_page(chapter)):
         html = page(site, language, path)
         text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", "", html, flags=re.DOTALL)
