@@ -150,6 +150,51 @@ TOKEN_LOOKS = """([selector, classes]) => {
 }"""
 
 
+# Each element's computed style, as a hash of every property's value (custom properties, which draw nothing,
+# aside); the properties of element `i` on demand.
+STYLE_HASHES = """() => [...document.querySelectorAll("body *")].map(element => {
+  const style = getComputedStyle(element);
+  let hash = 0;
+  for (const name of [...style].filter(name => !name.startsWith("--")).sort()) {
+    const value = name + ":" + style.getPropertyValue(name);
+    for (let j = 0; j < value.length; j++) hash = (hash * 31 + value.charCodeAt(j)) | 0;
+  }
+  return hash;
+})"""
+STYLE_OF = """i => {
+  const element = document.querySelectorAll("body *")[i], style = getComputedStyle(element);
+  const drawn = [...style].filter(name => !name.startsWith("--"));
+  return [element.outerHTML.slice(0, 120), Object.fromEntries(drawn.map(p => [p, style.getPropertyValue(p)]))];
+}"""
+
+
+@pytest.mark.site  # the site's stylesheet against its markup, the first chapter standing for all: `pytest --site`
+def test_the_cut_notebook_stylesheet_draws_a_notebook_page_as_the_whole_one(base_url, context):
+    """The notebook pages' stylesheet is mkdocs-jupyter's cut to the rules they use
+    (coursekit/notebooks/stylesheet.py): with the whole of it instead, every element of a notebook page has
+    the same computed style, in both palettes."""
+    from coursekit.notebooks.site_pages import SHARED_STYLESHEET, _jupyter_stylesheet
+
+    whole = _jupyter_stylesheet()
+    url = base_url + f"notebooks/{next(iter(chapters()))}/"
+    cut, full = context.new_page(), context.new_page()
+    full.route(f"**/{SHARED_STYLESHEET}", lambda route: route.fulfill(body=whole, content_type="text/css"))
+    for page in (cut, full):
+        page.goto(url)
+        page.evaluate("document.fonts.ready.then(() => true)")
+    for scheme in PALETTE:
+        for page in (cut, full):
+            in_palette(page, scheme)
+        hashes = [page.evaluate(STYLE_HASHES) for page in (cut, full)]
+        assert len(hashes[0]) == len(hashes[1]) > 1000, "the two loads hold different elements"
+        differ = [i for i, (a, b) in enumerate(zip(*hashes)) if a != b]
+        if differ:
+            (element, mine), (_, theirs) = (page.evaluate(STYLE_OF, differ[0]) for page in (cut, full))
+            changed = {p: (mine.get(p), theirs.get(p)) for p in theirs if mine.get(p) != theirs.get(p)}
+            pytest.fail(f"{scheme} palette: {len(differ)} elements drawn otherwise with the cut stylesheet, "
+                        f"first {element}: {changed}")
+
+
 @pytest.mark.site  # the site's stylesheet against its markup, the first chapter standing for all: `pytest --site`
 def test_code_left_without_a_span_looks_as_the_code_does(base_url, context):
     """Each token class whose span the site drops (`PLAIN` in coursekit/site/markup.py) is drawn as the code's

@@ -8,7 +8,7 @@ from pathlib import Path
 from mkdocs.structure.files import Files
 
 from coursekit import upstream
-from coursekit.notebooks import export
+from coursekit.notebooks import export, stylesheet
 from coursekit.project import shown
 
 # mkdocs-jupyter 0.26 emits a MathJax <script> (empty or from a CDN), and a module script that imports
@@ -193,9 +193,14 @@ def share_stylesheet(html: str, href: str) -> str:
 
 
 def write_shared_stylesheet(site_dir: str) -> None:
+    """The shared stylesheet, cut to what the built notebook pages use (stylesheet.py). Each language's build
+    writes it again: the last, once every language's pages are written, cuts it for all of them."""
     target = Path(site_dir) / SHARED_STYLESHEET
+    link = Path(SHARED_STYLESHEET).name
+    pages = [html for html in (page.read_text(encoding="utf-8") for page in Path(site_dir).rglob("*.html"))
+             if link in html]
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_jupyter_stylesheet(), encoding="utf-8")
+    target.write_text(stylesheet.cut(_jupyter_stylesheet(), stylesheet.used_names(pages)), encoding="utf-8")
 
 
 def drop_third_party_scripts(html: str) -> str:
