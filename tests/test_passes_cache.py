@@ -66,6 +66,14 @@ def run(project, passed=1, failed=0):
     return project.runs()
 
 
+def each_change_runs_it_again(project, changes: dict) -> None:
+    """Each change in turn (after one run) runs the test again, and its new pass is kept."""
+    for count, (what, change) in enumerate(changes.items(), start=2):
+        change()
+        assert run(project) == count, f"{what} changed, and it passed from the cache"
+    assert run(project) == count, "its new pass was not kept"
+
+
 def test_a_passed_claim_runs_again_only_when_what_it_reads_changes(project):
     assert run(project) == 1
     assert run(project) == 1, "unchanged, it ran again"
@@ -78,10 +86,7 @@ def test_a_passed_claim_runs_again_only_when_what_it_reads_changes(project):
         "a conftest": lambda: project.makeconftest("# edited\n"),
         "the machinery": lambda: (project.machinery / "module.py").write_text("x = 2\n"),
     }
-    for count, (what, change) in enumerate(changes.items(), start=2):
-        change()
-        assert run(project) == count, f"{what} changed, and it passed from the cache"
-    assert run(project) == count, "its new pass was not kept"
+    each_change_runs_it_again(project, changes)
 
 
 def test_a_failed_claim_runs_every_time(project):
@@ -131,10 +136,7 @@ def test_a_machinery_test_runs_again_when_the_project_outside_the_chapters_chang
         "the distributions installed": lambda: monkeypatch.setattr(outcomes, "_installed", lambda: "pytest==0"),
         "the browser": lambda: monkeypatch.setattr(outcomes, "_browser", lambda: "another browser"),
     }
-    for count, (what, change) in enumerate(changes.items(), start=2):
-        change()
-        assert run(project) == count, f"{what} changed, and it passed from the cache"
-    assert run(project) == count, "its new pass was not kept"
+    each_change_runs_it_again(project, changes)
 
 
 SHARED = """
