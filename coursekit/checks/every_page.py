@@ -199,7 +199,7 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
     try:
         for index, path in enumerate(paths):
             digest = key(path)
-            loading, ahead = (ahead if ahead and ahead["path"] == path else None), None
+            loading, ahead = ahead, None  # a page loaded ahead is this one: the page before started it
             if digest and (entry := page_cache.recall(site, digest)):
                 if loading:
                     drop(loading)

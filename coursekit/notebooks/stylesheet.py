@@ -3,9 +3,9 @@ pages use. It blocks their first paint, so every kilobyte of it is read before a
 
 A rule stays where one of its selectors names only classes and ids that the pages hold (what a functional
 pseudo-class such as `:not()` or an attribute selector names is not required); a custom property stays where a
-declaration kept, or a page's own styles (the code colours nbconvert writes into each page), use it, directly
-or through another property. Everything else of the sheet (at-rules, element and attribute
-selectors) stays as it is. The pages are those of the build, so a new kind of cell or output keeps its rules."""
+declaration kept, or a page's own styles (the code colours nbconvert writes into each page), use it, directly or
+through another property. Everything else of the sheet (at-rules, element and attribute selectors) stays as it
+is. The pages are those of the build, so a new kind of cell or output keeps its rules."""
 
 import hashlib
 import re
@@ -55,7 +55,8 @@ def _matches(selector: str, names: frozenset[str]) -> bool:
 
 
 def _kept(nodes, names) -> list:
-    """The rules (qualified: (selector, declarations); at-rules: (prelude, nested rules or None, text))."""
+    """The rules that can match, as (kind, head, body): ("rule", selector, declarations), ("group", `@media
+    ...`, its rules kept) or ("as is", the at-rule's text, None)."""
     import tinycss2
 
     kept = []
@@ -95,10 +96,10 @@ def _declarations(rules):
             yield from _declarations(body)
 
 
-def _used_variables(rules, used: set[str]) -> set[str]:
+def _used_variables(rules, used_by_pages: set[str]) -> set[str]:
     import tinycss2
 
-    defined = {}
+    defined, used = {}, set(used_by_pages)
     for declaration in _declarations(rules):
         value = tinycss2.serialize(declaration.value)
         if declaration.name.startswith("--"):
