@@ -1,3 +1,4 @@
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -5,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.checks.browser import chromium_path, launch, serve
-from coursekit.execution import cache
+from coursekit.execution import cache, identity
 from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
 from coursekit.pages.includes import snippet_folders
 from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text, site_prefix
@@ -13,6 +14,7 @@ from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
 from coursekit.testing.chapters import wanted
 from coursekit.testing.jobs import SharedJob
+from coursekit.testing.pages import snippet_group
 from coursekit.testing.outcomes import reads_the_course
 
 SCRATCH = pytest.StashKey[Path]()
@@ -41,13 +43,24 @@ def pytest_unconfigure(config):
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist, the tests that look at a snippet folder's runs (its scripts' tests, its claims,
-    its chapter's figures) share one worker, which runs each script once for all of them; so do the tests
-    that read the every-page pass."""
+    its chapter's figures, and the page chains that are its scripts) share one worker, which runs each
+    script once for all of them; so do the tests that read the every-page pass."""
     for item in items:
         if folder := _snippet_folder(item):
-            item.add_marker(pytest.mark.xdist_group(f"snippets-{folder}"))
+            nudged = item.originalname in NUDGED_ONLY and _is_a_chain(item.callspec.params["script"])
+            item.add_marker(pytest.mark.xdist_group(f"nudged-{folder}" if nudged else snippet_group(folder)))
         elif "every_page_loaded" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("every-page"))  # one worker loads every page, once
+
+
+# Tests that read a script's nudged run only, where a page chain is the script (they compare with what the page
+# shows): they need no run of the folder's group, and go to a worker of their own.
+NUDGED_ONLY = {"test_snippet_runs_as_a_script", "test_snippet_prints_the_same_on_another_device_and_cpu"}
+
+
+@functools.cache
+def _is_a_chain(script: Path) -> bool:
+    return identity.chain_of(script) is not None
 
 
 def _snippet_folder(item) -> str | None:
@@ -189,15 +202,16 @@ def empty_cache(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 @reads_the_course
 def script_runs():
-    """Each snippet run once as a script, shared by the tests that look at its results."""
+    """Each snippet run once as a script (`nudged`: once more, as on another device and CPU), shared by the
+    tests that look at its results."""
     from coursekit.execution.scripts import run_script
 
     cache = {}
 
-    def run(path):
-        if path not in cache:
-            cache[path] = run_script(path)
-        return cache[path]
+    def run(path, nudged=False):
+        if (path, nudged) not in cache:
+            cache[path, nudged] = run_script(path, nudged=nudged)
+        return cache[path, nudged]
 
     return run
 

@@ -92,6 +92,12 @@ def random_print_refreshed(project):
     run(project, "coursekit", "refresh")
 
 
+def print_shown_nowhere(project):
+    for language in TITLES:
+        with (project / PAGE.format(language=language)).open("a", encoding="utf-8") as page:
+            page.write(f"\n<!--pytest-codeblocks:cont-->\n{FENCE}python\nprint(x)\n{FENCE}\n")
+
+
 def glossary_without_pinyin(project):
     with (project / "docs/glossary.yml").open("a", encoding="utf-8") as glossary:
         glossary.write("- en: widget\n  fr: gadget\n  zh: 小部件\n")
@@ -124,6 +130,8 @@ PYTEST = {  # fault -> the line pytest names it with
     "print that differs on each run": (random_print_refreshed, "docs/en/chapters/demo.md:9: prints something else "
                                                                "on each run: seed it or print only what the code "
                                                                "determines"),
+    "print shown nowhere": (print_shown_nowhere, "docs/en/chapters/demo.md:19: this code block prints, and the page "
+                                                 "shows no output under it"),
 }
 
 

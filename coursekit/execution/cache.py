@@ -21,7 +21,7 @@ from pathlib import Path
 
 from coursekit.project import ROOT
 
-FORMAT = 1  # raise it when what an entry holds, or how it is read, changes
+FORMAT = 2  # raise it when what an entry holds, or how it is read, changes
 FOLDER = ROOT / ".cache" / "executions"
 PINS = [ROOT / "requirements.txt", ROOT / "requirements"]
 # The code that runs a page's or a snippet's code, and the figures' translations: a change there can change

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pytest_codeblocks.main import stdout_io
 
-from coursekit.execution import cache, worker
+from coursekit.execution import cache, identity, worker
 from coursekit.pages.codeblocks import PageBlock
 from coursekit.pages.includes import snippet_folders
 from coursekit.project import ROOT, SNIPPETS, read_text
@@ -56,7 +56,7 @@ def limit(block: PageBlock) -> float:
     return worker.CPU_SECONDS
 
 
-_CACHE: dict[tuple, list[Result]] = {}
+_CACHE: dict[tuple, tuple] = {}  # code -> (its results, the script run it is, where it is one: identity.py)
 
 
 def _key(blocks: list[PageBlock]) -> tuple:
@@ -73,50 +73,79 @@ def chain_id(blocks: list[PageBlock]) -> str:
 def run_chain(blocks: list[PageBlock]) -> list[Result]:
     """The results of a chain, run in a worker's child process (once per distinct code), or the results of
     its last run with the same inputs (cache.py), where none failed."""
-    key = tuple((b.block.syntax, b.block.code, limit(b)) for b in blocks)
+    return _run(blocks)[0]
+
+
+def script_run(blocks: list[PageBlock]):
+    """The run of the snippet script that the chain is (identity.py), as scripts.run_script gives it, from the
+    chain's own run; None where the chain is no script, or failed."""
+    return _run(blocks)[1]
+
+
+def _run(blocks: list[PageBlock]) -> tuple:
+    script = identity.script_of(blocks)
+    key = (tuple((b.block.syntax, b.block.code, limit(b)) for b in blocks), script)
     if key not in _CACHE:
-        digest = cache_key(blocks)
-        results = cache.load("chain", digest)
-        if results is cache.MISS:
-            results = _run_in_worker(blocks)
-            if not any(result.error for result in results):  # a failure may be the machine's (a limit): run again
-                cache.store("chain", digest, results)
-        _CACHE[key] = results
+        digest = cache_key(blocks, script)
+        ran = cache.load("chain", digest)
+        if ran is cache.MISS:
+            ran = _run_in_worker(blocks, script)
+            if not any(result.error for result in ran[0]):  # a failure may be the machine's (a limit): run again
+                cache.store("chain", digest, ran)
+        _CACHE[key] = ran
     return _CACHE[key]
 
 
-def cache_key(blocks: list[PageBlock]) -> str:
+def cache_key(blocks: list[PageBlock], script=None) -> str:
     """The key of a chain's run: its code, includes expanded (so the included text is in it), the files of the
-    snippet folders its page includes (the code may read them), and the environment it computes in."""
+    snippet folders its page includes (the code may read them), the environment it computes in, and the
+    script it is, if any (its run keeps the script's variables and figures too)."""
     page = blocks[0].page if blocks[0].page.is_absolute() else ROOT / blocks[0].page
     try:
         folders = sorted(snippet_folders(read_text(page)))
     except (OSError, ValueError):
         folders = []
     code = [(b.block.syntax, b.block.code, limit(b)) for b in blocks]
-    return cache.key("chain", code, cache.files(SNIPPETS / folder for folder in folders), worker.environment())
+    return cache.key("chain", code, cache.files(SNIPPETS / folder for folder in folders), worker.environment(),
+                     script=script and str(script.relative_to(ROOT) if script.is_relative_to(ROOT) else script))
 
 
-def _run_in_worker(blocks: list[PageBlock]) -> list[Result]:
+def _run_in_worker(blocks: list[PageBlock], script=None) -> tuple:
+    """The chain's results, and the script run it kept where it is `script`, in a worker's child."""
     code = "\n".join(b.block.code for b in blocks if b.block.syntax == "python")
     try:
-        results = worker.run(_chain_job, blocks, [limit(b) for b in blocks], preload=worker.imports(code))
+        results = worker.run(_chain_job, blocks, [limit(b) for b in blocks], script, preload=worker.imports(code))
     except worker.TimedOut as stopped:
         results = stopped.done + [Result(error=f"{stopped}\n{_LONGER}", where=stopped.where)]
     except worker.Failed as failed:  # the runner itself, not a block: a block's failure is in its result
         raise RuntimeError(f"running the chain at {blocks[0].where} failed:\n{failed}") from None
+    kept = results.pop() if len(results) > len(blocks) else None  # the script run, after every block's result
     for block in blocks[len(results):]:
         results.append(Result(error=f"not run: an earlier block of its chain ({results[-1].where}) failed",
                               where=block.where))
-    return results
+    return results, kept
 
 
 _LONGER = "A block that needs longer can have <!--pytest.mark.timeout(SECONDS)--> on the line before it."
 
 
-def _chain_job(step, blocks: list[PageBlock], limits: list[float]):
-    """In the worker's child: each block's result as soon as it has one."""
-    yield from _results(blocks, lambda i: step(blocks[i].where, limits[i]))
+def _chain_job(step, blocks: list[PageBlock], limits: list[float], script=None):
+    """In the worker's child: each block's result as soon as it has one; then, where the chain is `script` and
+    every block ran through, the script's run (scripts.ScriptRun): what it printed, its variables, and the
+    figures `plt.show()` showed, kept as the script's own run keeps them."""
+    if script is None:
+        yield from _results(blocks, lambda i: step(blocks[i].where, limits[i]))
+        return
+    from coursekit.execution import scripts
+
+    namespace, printed = {"__name__": "__main__"}, []
+    with scripts.shown_figures(script) as figures:
+        for result in _results(blocks, lambda i: step(blocks[i].where, limits[i]), namespace):
+            printed.append(result.output)
+            yield result
+            if result.error:
+                return
+    yield scripts.ScriptRun(script, "".join(printed), scripts.kept(namespace), figures)
 
 
 def execute(blocks: list[PageBlock]) -> list[Result]:
@@ -124,8 +153,8 @@ def execute(blocks: list[PageBlock]) -> list[Result]:
     return list(_results(blocks, None))
 
 
-def _results(blocks: list[PageBlock], step):
-    namespace = {"__name__": "__main__"}
+def _results(blocks: list[PageBlock], step, namespace: dict | None = None):
+    namespace = {"__name__": "__main__"} if namespace is None else namespace
     try:
         for i, block in enumerate(blocks):
             if step:
@@ -171,6 +200,15 @@ def _run_shell(block: PageBlock) -> Result:
 def _close_figures():
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def unshown_output(block: PageBlock, result: Result) -> str | None:
+    """What `block` prints where the page shows no output under it (its first lines), or None: every line a
+    block prints is shown, so that what its page shows is all that a reader who runs it sees."""
+    if block.block.expected_output is not None or not result.output:
+        return None
+    lines = result.output.splitlines()
+    return "\n".join(lines[:5] + (["..."] if len(lines) > 5 else []))
 
 
 def output_mismatch(block: PageBlock, result: Result) -> str | None:

@@ -73,8 +73,12 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
     up to NUDGE, relatively, and NumPy and torch compute on their baseline kernels (dispatch.py); what the
     script prints should not change. Only its printing matters then: figures are not kept.
     The run is that of the last time its inputs were the same (cache.py), where it ran to its end and pickles.
+    Where a page chain is the script, statement for statement (identity.py), the chain's run is the
+    script's: the script is not run again (the nudged run still runs it as a script).
     """
     path = Path(path).resolve()
+    if not nudged and (run := _run_as_chain(path)) is not None:
+        return run
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     seconds = limit(path)
     dispatch = "baseline" if nudged else "full"
@@ -102,13 +106,26 @@ def cache_key(path: Path, nudged: bool) -> str:
                      nudged=nudged)
 
 
+def _run_as_chain(path: Path) -> ScriptRun | None:
+    """The script's run kept by the run of the page chain that is the script, where one is and ran through."""
+    from coursekit.execution import identity, runner
+
+    chain = identity.chain_of(path)
+    return runner.script_run(chain) if chain else None
+
+
 def _script_job(step, path: Path, shown: str, nudged: bool, seconds: float):
     """In the worker's child: the script's run, its namespace less what does not leave a process."""
     step(shown, seconds)
     run = run_here(path, nudged)
-    run.namespace = Namespace({name: value for name, value in run.namespace.items()
-                               if not (name.startswith("__") and name.endswith("__")) and not _drawing(value)})
+    run.namespace = kept(run.namespace)
     yield run
+
+
+def kept(namespace: dict) -> "Namespace":
+    """A script's variables as they leave its process: no dunder names, no matplotlib object."""
+    return Namespace({name: value for name, value in namespace.items()
+                      if not (name.startswith("__") and name.endswith("__")) and not _drawing(value)})
 
 
 class Namespace(dict):
@@ -127,6 +144,17 @@ def _drawing(value) -> bool:
 
 def run_here(path: Path, nudged: bool = False) -> ScriptRun:
     """`run_script` in this process and its working folder, without a limit."""
+    out = io.StringIO()
+    with (shown_figures(path, keep=not nudged) as figures, redirect_stdout(out),
+          nudged_products() if nudged else nullcontext()):
+        namespace = runpy.run_path(str(path), run_name="__main__")
+    return ScriptRun(Path(path), out.getvalue(), namespace, figures)
+
+
+@contextmanager
+def shown_figures(path: Path, keep: bool = True):
+    """While the block runs, `plt.show()` keeps each open figure by its name, as SVG, in every language, in
+    the dict it gives, and closes them (without `keep`, only closes them); every figure is closed after."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -146,14 +174,12 @@ def run_here(path: Path, nudged: bool = False) -> ScriptRun:
                     figures[f"{name}.{language}"] = svg_of(figure)
         plt.close("all")
 
-    out = io.StringIO()
-    show = keep_figures if not nudged else lambda *args, **kwargs: plt.close("all")
-    with (mock.patch.object(plt, "show", show), redirect_stdout(out), nudged_products() if nudged else nullcontext()):
+    show = keep_figures if keep else lambda *args, **kwargs: plt.close("all")
+    with mock.patch.object(plt, "show", show):
         try:
-            namespace = runpy.run_path(str(path), run_name="__main__")
+            yield figures
         finally:
             plt.close("all")
-    return ScriptRun(Path(path), out.getvalue(), namespace, figures)
 
 
 def printed_differences(expected: str, printed: str) -> list[str]:

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from coursekit.execution import cache, runner, stale_outputs, worker
+from coursekit.execution import cache, identity, runner, stale_outputs, worker
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.includes import IncludeError
 from coursekit.project import DOCS
@@ -79,6 +79,11 @@ def _check_groups(session):
                                     "and pytest-xdist do not work together; install requirements.txt")
 
 
+def snippet_group(folder: str) -> str:
+    """The pytest-xdist group of the tests that read a snippet folder's runs."""
+    return f"snippets-{folder}"
+
+
 class BlockFailed(Exception):
     pass
 
@@ -93,8 +98,10 @@ class MarkdownPage(pytest.File):
             return
         for chain in runner.chains(blocks):
             members = [blocks[i] for i in chain]
-            # Under pytest-xdist, the same chain on every language's page runs in one worker, once.
-            group = pytest.mark.xdist_group(runner.chain_id(members))
+            # Under pytest-xdist, the same chain on every language's page runs in one worker, once; a chain that
+            # is a snippet script, in the worker of that script's tests, which take its run (identity.py).
+            folder = identity.group(members)
+            group = pytest.mark.xdist_group(snippet_group(folder) if folder else runner.chain_id(members))
             for position, block in enumerate(members):
                 item = BlockItem.from_parent(self, name=f"line {block.line}")
                 item.chain, item.position = members, position
@@ -150,6 +157,10 @@ class BlockItem(pytest.Item):
         result = runner.run_chain(self.chain)[self.position]
         if result.error:
             raise BlockFailed(f"{block.where}: this code block failed\n{block.block.code}\n{result.error}")
+        if printed := runner.unshown_output(block, result):
+            raise BlockFailed(f"{block.where}: this code block prints, and the page shows no output under it: "
+                              "add an output block below it (an expected-output marker, and a text fence that "
+                              f"includes its outputs file), then run python -m coursekit refresh\n{printed}")
         mismatch = runner.output_mismatch(block, result)
         if mismatch:
             raise BlockFailed(f"{block.where}: {stale_outputs.why_differs(block.page, block.line)}\n{mismatch}")
