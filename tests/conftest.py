@@ -60,7 +60,12 @@ NUDGED_ONLY = {"test_snippet_runs_as_a_script", "test_snippet_prints_the_same_on
 
 @functools.cache
 def _is_a_chain(script: Path) -> bool:
-    return identity.chain_of(script) is not None
+    return script.resolve() in _script_chains()
+
+
+@functools.cache
+def _script_chains() -> dict:
+    return identity.script_chains()
 
 
 def _snippet_folder(item) -> str | None:

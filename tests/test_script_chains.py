@@ -1,5 +1,5 @@
-"""A page chain that is a snippet script, statement for statement, runs once for both (identity.py): only the
-script's very statements, in order, make a chain the script; its run keeps what the script's own run keeps;
+"""A page chain that is a snippet script, line for line, runs once for both (identity.py): only every line of
+the script's code, in order, makes a chain the script; its run keeps what the script's own run keeps;
 and where the chain fails, the script runs on its own, which names its line."""
 
 import re
@@ -42,11 +42,12 @@ def sections(text: str) -> dict[str, str]:
     return dict(re.findall(r"# --8<-- \[start:(\w+)\]\n(.*?)# --8<-- \[end:\1\]", text, re.DOTALL))
 
 
-def test_a_chain_is_a_script_only_with_its_very_statements_in_its_order():
+def test_a_chain_is_a_script_only_with_every_line_of_its_code_in_its_order():
     data, figure = sections(SCRIPT).values()
-    script = identity.statements(SCRIPT)
-    # Comments are the page's language: they change nothing that runs.
-    assert identity.statements(data.replace("# squares", "# carrés") + figure) == script
+    script = identity.script_code(SCRIPT)
+    assert identity.chain_code(data + figure) == script
+    assert identity.chain_code(data + "\n# a comment of the page's own\n\n" + figure) == script, \
+        "blank lines and whole-line comments are no code"
     planted = {
         "a section left out": data,
         "the sections in another order": figure + data,
@@ -54,9 +55,11 @@ def test_a_chain_is_a_script_only_with_its_very_statements_in_its_order():
         "a number changed": data.replace("9.0", "8.0") + figure,
     }
     for fault, code in planted.items():
-        assert identity.statements(code) != script, f"{fault}: still taken for the script"
+        assert identity.chain_code(code) != script, f"{fault}: still taken for the script"
+    assert identity.script_code(SCRIPT + "print('shown on no page')\n") is None, "code outside the sections"
     for reads in ("print(__file__)", "print(sorted(globals()))", "print(__doc__)"):
-        assert identity.statements(SCRIPT + reads + "\n") is None, f"{reads}: a chain has no such thing"
+        assert identity.chain_code(data + reads + "\n") is None, f"{reads}: a chain has no such thing"
+        assert identity.script_code(SCRIPT.replace('print("drawn")', reads)) is None, reads
 
 
 @pytest.fixture
