@@ -9,7 +9,8 @@ from coursekit.checks.browser import chromium_path, launch, serve
 from coursekit.execution import cache, identity
 from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
 from coursekit.pages.includes import snippet_folders
-from coursekit.project import DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text, site_prefix
+from coursekit.project import (DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text, site_prefix,
+                               snippet_scripts)
 from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
 from coursekit.testing.chapters import wanted
@@ -47,20 +48,21 @@ def pytest_collection_modifyitems(items):
     script once for all of them; so do the tests that read the every-page pass."""
     for item in items:
         if folder := _snippet_folder(item):
-            nudged = item.originalname in NUDGED_ONLY and _is_a_chain(item.callspec.params["script"])
+            nudged = item.originalname in NUDGED_ONLY and _all_chains(folder)
             item.add_marker(pytest.mark.xdist_group(f"nudged-{folder}" if nudged else snippet_group(folder)))
         elif "every_page_loaded" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("every-page"))  # one worker loads every page, once
 
 
 # Tests that read a script's nudged run only, where a page chain is the script (they compare with what the page
-# shows): they need no run of the folder's group, and go to a worker of their own.
+# shows): where every script of the folder is a chain, they need no run of the folder's group, and go to a
+# worker of their own (else with the group, as the nudged runs need a server of their own in each worker).
 NUDGED_ONLY = {"test_snippet_runs_as_a_script", "test_snippet_prints_the_same_on_another_device_and_cpu"}
 
 
 @functools.cache
-def _is_a_chain(script: Path) -> bool:
-    return script.resolve() in _script_chains()
+def _all_chains(folder: str) -> bool:
+    return all(script in _script_chains() for script in snippet_scripts(SNIPPETS / folder))
 
 
 @functools.cache
