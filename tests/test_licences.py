@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from coursekit.project import ROOT, language_settings, languages, mkdocs_config, site_prefix
+from coursekit.project import ROOT, language_settings, languages, settings, site_prefix
 
 FOOTER = re.compile(r'<div class="md-copyright__highlight">\s*(?P<text>.*?)\s*</div>', re.DOTALL)
 
@@ -14,7 +14,7 @@ FOOTER = re.compile(r'<div class="md-copyright__highlight">\s*(?P<text>.*?)\s*</
 def language_setting(language: str, key: str):
     """A setting as static-i18n gives it to one language: its own, else the site's."""
     entry = next(entry for entry in language_settings() if entry["locale"] == language)
-    return entry.get(key) or mkdocs_config().get(key)
+    return entry.get(key) or settings().get(key)
 
 
 def test_the_code_and_the_text_each_have_a_licence():

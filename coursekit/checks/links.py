@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from coursekit.project import mkdocs_config
+from coursekit.project import settings
 
 LINKED = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src", "iframe": "src"}
 LOADED = {"script": "src", "img": "src", "source": "src", "iframe": "src", "video": "src", "audio": "src",
@@ -139,6 +139,12 @@ def resolve(site_dir: Path, page: str, url: str, site_url: str = "") -> Path | N
     return None if path is None else _target_file(Path(site_dir), path)
 
 
+def configured_site_url() -> str:
+    """The site's address as MkDocs reads mkdocs.yml (`!ENV` resolved, a folder: it ends in `/`), or ""."""
+    url = settings().get("site_url") or ""
+    return url if not url or url.endswith("/") else url + "/"
+
+
 def check_site(site_dir: Path, site_url: str | None = None) -> list[str]:
     """Broken internal links and anchors of every HTML page, as `page.html: what -> target`.
 
@@ -146,7 +152,7 @@ def check_site(site_dir: Path, site_url: str | None = None) -> list[str]:
     """
     site_dir = Path(site_dir)
     if site_url is None:
-        site_url = mkdocs_config().get("site_url") or ""
+        site_url = configured_site_url()
     pages = {file: parse_page(file) for file in html_files(site_dir)}
     problems = []
     for file, parsed in pages.items():
@@ -174,7 +180,7 @@ def third_party_references(site_dir: Path, site_url: str | None = None) -> list[
     address (`site_url`, by default mkdocs.yml's) is not another host."""
     site_dir = Path(site_dir)
     if site_url is None:
-        site_url = mkdocs_config().get("site_url") or ""
+        site_url = configured_site_url()
     own = urlsplit(site_url).netloc
     problems = []
     for file in html_files(site_dir):
