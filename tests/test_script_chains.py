@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from coursekit.execution import cache, identity, runner
+from coursekit.execution import cache, identity, runner, stale_outputs
 from coursekit.execution.scripts import ScriptFailed, run_script
 from coursekit.pages.codeblocks import collect
 
@@ -101,7 +101,10 @@ def test_the_script_is_not_run_again_where_its_chain_ran_and_runs_alone_where_it
     run = run_script(script)
     assert run.stdout == "rows: [1.0, 4.0, 9.0]\ndrawn\n" and "rows" in run.figures
     assert runs("chain") == (0, 1) and runs("script") == (0, 0), "the script ran beside its chain"
+    monkeypatch.setattr(stale_outputs, "stale", lambda page: [])  # outputs written on the page: no fingerprint
     assert identity.shown_output(script) == run.stdout, "what the page shows is not what the script prints"
+    monkeypatch.setattr(stale_outputs, "stale", lambda page: [(3, page)])
+    assert identity.shown_output(script) is None, "outputs older than the code taken for what it prints"
 
     broken, chain = script_and_chain(SCRIPT.replace('print("drawn")', 'print(rows[3])'))
     line = SCRIPT.splitlines().index('print("drawn")') + 1

@@ -109,9 +109,17 @@ def script_chains(name: str | None = None) -> dict[Path, list]:
 def shown_output(script: Path) -> str | None:
     """What the pages show that the script prints: the outputs under the blocks of the chain that is the script,
     in order (each is what its block prints, and a block that prints shows it: the page tests prove both);
-    None where no chain is the script, or one of its outputs is compared with whitespace aside."""
+    None where no chain is the script, one of its outputs is compared with whitespace aside, or the page's
+    outputs are older than its code (`refresh` has not run since: they are no yardstick)."""
+    from coursekit.execution import stale_outputs
+
     chain = chain_of(script)
     if chain is None or any(block.block.expected_output_ignore_whitespace for block in chain):
+        return None
+    try:
+        if stale_outputs.stale(chain[0].page):
+            return None
+    except ValueError:  # an output written on the page itself: its fingerprint is not kept
         return None
     return "".join(block.block.expected_output or "" for block in chain)
 
