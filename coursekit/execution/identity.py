@@ -127,4 +127,4 @@ def shown_output(script: Path) -> str | None:
 def group(chain: list) -> str | None:
     """The snippet folder of the script a chain is: its tests and the script's share a worker (pytest-xdist)."""
     script = script_of(chain)
-    return script.relative_to(SNIPPETS.resolve()).parts[0] if script else None
+    return script.relative_to(SNIPPETS).parts[0] if script else None

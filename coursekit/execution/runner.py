@@ -56,7 +56,7 @@ def limit(block: PageBlock) -> float:
     return worker.CPU_SECONDS
 
 
-_CACHE: dict[tuple, tuple] = {}  # code -> (its results, the script run it is, where it is one: identity.py)
+_CACHE: dict[tuple, tuple] = {}  # (code, the script it is) -> (its results, that script's run: identity.py)
 
 
 def _key(blocks: list[PageBlock]) -> tuple:

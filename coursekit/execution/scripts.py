@@ -73,8 +73,8 @@ def run_script(path: Path, nudged: bool = False) -> ScriptRun:
     up to NUDGE, relatively, and NumPy and torch compute on their baseline kernels (dispatch.py); what the
     script prints should not change. Only its printing matters then: figures are not kept.
     The run is that of the last time its inputs were the same (cache.py), where it ran to its end and pickles.
-    Where a page chain is the script, statement for statement (identity.py), the chain's run is the
-    script's: the script is not run again (the nudged run still runs it as a script).
+    Where a page chain is the script, line for line (identity.py), the chain's run is the script's: the
+    script is not run again (the nudged run still runs it as a script).
     """
     path = Path(path).resolve()
     if not nudged and (run := _run_as_chain(path)) is not None:
