@@ -7,9 +7,8 @@ import pytest
 
 from coursekit.checks.browser import chromium_path, launch, serve
 from coursekit.execution import cache, identity
-from coursekit.notebooks.from_pages import EXECUTE_ENV, execute_command
 from coursekit.pages.includes import snippet_folders
-from coursekit.project import (DOCS, SNIPPETS, chapter_ids, chapter_pages, chapters, languages, read_text, site_prefix,
+from coursekit.project import (SNIPPETS, chapter_pages, chapters, languages, read_text, site_prefix,
                                snippet_scripts)
 from coursekit.site.build import ENV as BUILD_ENV
 from coursekit.site.build import Build, build_command
@@ -85,18 +84,13 @@ def _snippet_folder(item) -> str | None:
 
 
 def session_jobs(scratch: Path) -> dict:
-    """The slow, independent jobs: the site builds, online and offline, and each chapter's notebook run."""
-    english = DOCS / languages()[0] / "notebooks"
+    """The slow, independent jobs: the site builds, online and offline."""
     built = SharedJob(scratch, "built", build_command(scratch / "site"), BUILD_ENV)
     return {
         "built": built,
         # After the first build: the notebook pages it rendered are cached by content, and not rendered twice.
         "offline_built": SharedJob(scratch, "offline_built", build_command(scratch / "offline"),
                                    dict(BUILD_ENV, OFFLINE="true"), after=built),
-        **{f"notebook-{chapter}": SharedJob(scratch, f"notebook-{chapter}",
-                                            execute_command(english / f"{chapter}.ipynb",
-                                                            scratch / f"{chapter}.ipynb"), EXECUTE_ENV)
-           for chapter in chapter_ids()},
     }
 
 
@@ -116,9 +110,6 @@ def pytest_collection_finish(session):
     """Start the jobs the collected tests need, as soon as they are collected, so they run beside the tests
     (in one process of the session: the others wait for their outcome). Collecting only starts nothing."""
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
-    # A notebook is run for the tests that take its chapter as a parameter.
-    needed |= {f"notebook-{item.callspec.params['chapter']}" for item in session.items
-               if "executed_notebook" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")}
     jobs = session.config.stash.get(JOBS, None) or session_jobs(session.config.stash[SCRATCH])
     session.config.stash[JOBS] = jobs
     if session.config.option.collectonly:
@@ -156,26 +147,6 @@ def offline_built(request):
     result = _built(request, "offline_built", "offline")
     assert result.returncode == 0, f"OFFLINE=true mkdocs build --strict failed:\n{result.log}"
     return result
-
-
-@pytest.fixture(scope="session")
-@reads_the_course
-def executed_notebook(request):
-    """A chapter's English notebook, run top to bottom in a fresh kernel: `executed_notebook(chapter)`."""
-    import nbformat
-
-    noted = set()
-
-    def executed(chapter):
-        outcome = request.config.stash[JOBS][f"notebook-{chapter}"].result()
-        if chapter not in noted:  # whether its run came from the cache, in the run's summary
-            noted.add(chapter)
-            cache.noted(outcome.log)
-        if outcome.returncode:
-            raise RuntimeError(f"the {chapter} notebook failed to run:\n{outcome.log}")
-        return nbformat.read(request.config.stash[SCRATCH] / f"{chapter}.ipynb", as_version=4)
-
-    return executed
 
 
 @pytest.fixture(scope="session")

@@ -98,6 +98,16 @@ def print_shown_nowhere(project):
             page.write(f"\n<!--pytest-codeblocks:cont-->\n{FENCE}python\nprint(x)\n{FENCE}\n")
 
 
+def chain_after(code):
+    """A chain of its own after the demo's, in every language: what it leaves is what a reader's session holds
+    after it."""
+    def plant(project):
+        for language in TITLES:
+            with (project / PAGE.format(language=language)).open("a", encoding="utf-8") as page:
+                page.write(f"\n{FENCE}python\n{code}\n{FENCE}\n")
+    return plant
+
+
 def glossary_without_pinyin(project):
     with (project / "docs/glossary.yml").open("a", encoding="utf-8") as glossary:
         glossary.write("- en: widget\n  fr: gadget\n  zh: 小部件\n")
@@ -132,6 +142,15 @@ PYTEST = {  # fault -> the line pytest names it with
                                                                "determines"),
     "print shown nowhere": (print_shown_nowhere, "docs/en/chapters/demo.md:19: this code block prints, and the page "
                                                  "shows no output under it"),
+    "random numbers drawn before the seed": (
+        chain_after("import random\norder = random.sample(range(3), 3)\nrandom.seed(0)"),
+        "docs/en/chapters/demo.md:18: this code block draws from Python's global random numbers (the random module) "
+        "before its chain seeds them"),
+    "a setting left changed": (
+        chain_after("import numpy as np\nnp.set_printoptions(precision=3)"),
+        "docs/en/chapters/demo.md:18: this code block changes NumPy's print options, and its chain leaves it so"),
+    "a built-in rebound": (chain_after("sum = 0\nfor x in range(3):\n    sum += x"),
+                           "docs/en/chapters/demo.md:18: this code block rebinds Python's built-in sum"),
 }
 
 

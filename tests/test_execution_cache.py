@@ -5,12 +5,10 @@ import os
 import platform
 import sys
 
-import nbformat
 import pytest
 
 from coursekit.execution import cache, runner, scripts
 from coursekit.execution.scripts import run_script
-from coursekit.notebooks import from_pages
 from coursekit.pages import includes
 from coursekit.pages.codeblocks import collect
 
@@ -179,32 +177,6 @@ def test_a_failed_chain_is_not_kept(own_cache, tmp_path, monkeypatch):
     blocks = _page(tmp_path, monkeypatch, "raise SystemExit(n)")
     assert runner.run_chain(blocks)[0].error
     assert not list(own_cache.rglob("*.pickle"))
-
-
-def test_a_notebook_gets_its_outputs_from_the_cache_until_a_code_cell_changes(own_cache, tmp_path, monkeypatch):
-    ran = []
-
-    def execute(notebook, name):  # a kernel's run, without the kernel's seconds
-        ran.append(name)
-        for cell in from_pages._code_cells(notebook):
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"ran {cell.source}\n")]
-        return notebook
-
-    monkeypatch.setattr(from_pages, "execute", execute)
-    path = tmp_path / "book.ipynb"
-
-    def book(code):
-        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Prose."),
-                                               nbformat.v4.new_code_cell(code)])
-
-    first = from_pages.execute_cached(book("print(1)"), path)
-    edited = book("print(1)")
-    edited.cells[0].source = "Other prose."
-    again = from_pages.execute_cached(edited, path)
-    assert len(ran) == 1 and runs("notebook") == (1, 1)
-    assert again.cells[1].outputs == first.cells[1].outputs and again.cells[0].source == "Other prose."
-    changed = from_pages.execute_cached(book("print(2)"), path)
-    assert len(ran) == 2 and changed.cells[1].outputs[0].text == "ran print(2)\n"
 
 
 def test_the_summary_says_how_many_results_came_from_the_cache(monkeypatch):

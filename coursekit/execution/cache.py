@@ -14,7 +14,6 @@ import json
 import os
 import pickle
 import platform
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,7 +31,7 @@ DISPATCH_ENV = ["NPY_DISABLE_CPU_FEATURES", "NPY_ENABLE_CPU_FEATURES", "ATEN_CPU
                 "MKL_NUM_THREADS", "TORCH_THREADS"]
 OFF = "COURSE_NO_CACHE"
 
-stats: Counter = Counter()  # ("chain" | "script" | "notebook", "hit" | "miss") -> runs of this process
+stats: Counter = Counter()  # ("chain" | "script", "hit" | "miss") -> runs of this process
 
 
 def enabled() -> bool:
@@ -141,17 +140,6 @@ def write_whole(path: Path, data: bytes) -> bool:
         scratch.unlink(missing_ok=True)
         return False
     return True
-
-
-def line(kind: str, hit: bool) -> str:
-    """What a run in another process (a notebook's job) prints of its use of the cache, for noted()."""
-    return f"execution cache: {kind} {'hit' if hit else 'miss'}" if enabled() else ""
-
-
-def noted(log: str) -> None:
-    """Count the runs of another process's log (line()) as this process's."""
-    for m in re.finditer(r"^execution cache: (\w+) (hit|miss)$", log, re.MULTILINE):
-        stats[m[1], m[2]] += 1
 
 
 def summary(counts: Counter) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pytest_codeblocks.main import stdout_io
 
-from coursekit.execution import cache, identity, worker
+from coursekit.execution import cache, identity, session, worker
 from coursekit.pages.codeblocks import PageBlock
 from coursekit.pages.includes import snippet_folders
 from coursekit.project import ROOT, SNIPPETS, read_text
@@ -35,6 +35,7 @@ class Result:
     seconds: float = 0.0
     first_imports: tuple = ()  # top-level packages this block loaded into the process first
     modules_loaded: int = 0    # modules it loaded, counting lazy imports inside packages already there
+    session: str | None = None  # what it leaves for the blocks after it in a reader's session (session.py)
 
 
 def chains(blocks: list[PageBlock]) -> list[list[int]]:
@@ -155,6 +156,7 @@ def execute(blocks: list[PageBlock]) -> list[Result]:
 
 def _results(blocks: list[PageBlock], step, namespace: dict | None = None):
     namespace = {"__name__": "__main__"} if namespace is None else namespace
+    watch = session.Watch()
     try:
         for i, block in enumerate(blocks):
             if step:
@@ -162,6 +164,11 @@ def _results(blocks: list[PageBlock], step, namespace: dict | None = None):
             loaded, start = set(sys.modules), time.perf_counter()
             result = _run_python(block, namespace) if block.block.syntax == "python" else _run_shell(block)
             result.seconds = time.perf_counter() - start
+            problems = [block.block.syntax == "python" and session.static_problem(block.block.code),
+                        watch.after(i)]
+            if i == len(blocks) - 1 and not result.error:
+                problems += watch.left([b.where for b in blocks])
+            result.session = "; ".join(filter(None, problems)) or None
             new = set(sys.modules) - loaded
             result.first_imports = tuple(sorted({name.partition(".")[0] for name in new}
                                                 - {name.partition(".")[0] for name in loaded}))
@@ -171,6 +178,7 @@ def _results(blocks: list[PageBlock], step, namespace: dict | None = None):
             if result.error:
                 return  # the caller says why the rest did not run
     finally:
+        watch.close()
         _close_figures()
 
 

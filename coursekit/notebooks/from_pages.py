@@ -10,12 +10,12 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.execution import cache, runner, worker
+from coursekit.execution import runner, worker
 from coursekit.pages.codeblocks import collect
 from coursekit.pages.comments import set_aside
-from coursekit.pages.includes import expand_file, snippet_folders
+from coursekit.pages.includes import expand_file
 from coursekit.pages.model import ATTR_LIST, EXTERNAL, HEADING, HEADING_ID, IMAGE, LINK, MARKER, fences
-from coursekit.project import FRONT_MATTER, ROOT, SNIPPETS, chapter_pages, language_of, notebook_path, read_text
+from coursekit.project import FRONT_MATTER, ROOT, chapter_pages, language_of, notebook_path
 from coursekit.wording import phrase
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
@@ -168,44 +168,6 @@ def execute(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbfo
     return notebook
 
 
-def execute_cached(notebook: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
-    """execute() the notebook at `path`, or give its code cells the outputs of their last run with the same
-    inputs (cache.py): their code, the snippet folders its page includes, the environment. Says which."""
-    digest = cache.key("notebook", [(cell.source, cell_limit(cell)) for cell in _code_cells(notebook)],
-                       cache.files(SNIPPETS / folder for folder in _snippet_folders(path)), worker.environment())
-    ran = cache.load("notebook", digest)
-    if ran is cache.MISS:
-        notebook = execute(notebook, str(path))
-        cache.store("notebook", digest, {"language_info": notebook.metadata.get("language_info"),
-                                         "cells": [(c.outputs, c.execution_count) for c in _code_cells(notebook)]})
-    else:
-        notebook.metadata["language_info"] = ran["language_info"]
-        for cell, (outputs, count) in zip(_code_cells(notebook), ran["cells"]):
-            cell.outputs, cell.execution_count = outputs, count
-    if said := cache.line("notebook", hit=ran is not cache.MISS):
-        print(said)  # in the job's log, for the tests' summary
-    return notebook
-
-
-def _snippet_folders(path: Path) -> set[str]:
-    """The snippet folders the page of the notebook at `path` includes (the notebook's language's)."""
-    path = Path(path).resolve()
-    return {folder for page, notebook_id in chapter_pages().items()
-            if notebook_id == path.stem and notebook_path(page, notebook_id).resolve() == path
-            for folder in snippet_folders(read_text(ROOT / page))}
-
-
-# One thread for the kernel's maths: beside the tests' own, more would spin against them for the cores.
-EXECUTE_ENV = {"OMP_NUM_THREADS": "1"}
-
-
-def execute_command(notebook: Path, executed: Path) -> list[str]:
-    """Run `notebook` top to bottom in a child process, keeping the result in `executed` (EXECUTE_ENV beside)."""
-    import sys
-
-    return [sys.executable, "-m", "coursekit.notebooks.from_pages", str(notebook), str(executed)]
-
-
 def _shorten(source: str, lines: int = 8) -> str:
     shown = source.splitlines()
     return "\n".join(shown[:lines] + (["..."] if len(shown) > lines else []))
@@ -255,8 +217,3 @@ def _code(notebook: nbformat.NotebookNode) -> tuple:
 def _code_cells(notebook: nbformat.NotebookNode) -> list:
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
-
-if __name__ == "__main__":  # python -m coursekit.notebooks.from_pages NOTEBOOK EXECUTED: run one notebook, keep the result
-    import sys
-
-    nbformat.write(execute_cached(nbformat.read(sys.argv[1], as_version=4), Path(sys.argv[1])), sys.argv[2])

@@ -164,6 +164,8 @@ class BlockItem(pytest.Item):
         mismatch = runner.output_mismatch(block, result)
         if mismatch:
             raise BlockFailed(f"{block.where}: {stale_outputs.why_differs(block.page, block.line)}\n{mismatch}")
+        if result.session:  # what it leaves for the blocks after it: once it prints what the page shows
+            raise BlockFailed(f"{block.where}: {result.session}")
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, BlockFailed):

@@ -8,6 +8,7 @@ from sklearn.datasets import make_moons
 
 accelerator = torch.accelerator.current_accelerator(check_available=True)
 device = accelerator or torch.device("cpu")  # CUDA, MPS, ... or the CPU
+torch.manual_seed(0)
 
 
 def sigmoid(z):
