@@ -152,15 +152,19 @@ TOKEN_LOOKS = """([selector, classes]) => {
 
 # Each element's computed style, as a hash of every property's value (custom properties, which draw nothing,
 # aside); the properties of element `i` on demand.
-STYLE_HASHES = """() => [...document.querySelectorAll("body *")].map(element => {
-  const style = getComputedStyle(element);
-  let hash = 0;
-  for (const name of [...style].filter(name => !name.startsWith("--")).sort()) {
-    const value = name + ":" + style.getPropertyValue(name);
-    for (let j = 0; j < value.length; j++) hash = (hash * 31 + value.charCodeAt(j)) | 0;
-  }
-  return hash;
-})"""
+STYLE_HASHES = """() => {
+  // Every element has the same properties, custom ones aside: their names are read and sorted once.
+  const names = [...getComputedStyle(document.body)].filter(name => !name.startsWith("--")).sort();
+  return [...document.querySelectorAll("body *")].map(element => {
+    const style = getComputedStyle(element);
+    let hash = 0;
+    for (const name of names) {
+      const value = name + ":" + style.getPropertyValue(name);
+      for (let j = 0; j < value.length; j++) hash = (hash * 31 + value.charCodeAt(j)) | 0;
+    }
+    return hash;
+  });
+}"""
 STYLE_OF = """i => {
   const element = document.querySelectorAll("body *")[i], style = getComputedStyle(element);
   const drawn = [...style].filter(name => !name.startsWith("--"));

@@ -48,3 +48,37 @@ def test_the_pass_weighs_a_page_before_its_checks_load_more(browser, tmp_path):
     assert found["maths"][""]["count"] == 1 and found["maths"][""]["loaded"], found["maths"]  # the font was asked for
     assert found["weights"][""]["urls"] == alone["urls"] == [url], found["weights"]
     assert found["weights"][""]["bytes"] == alone["bytes"]
+
+
+@pytest.mark.machinery  # the pass on pages of its own
+def test_a_page_weighed_after_another_is_weighed_as_a_first_visit(browser, tmp_path, monkeypatch):
+    """The pass loads every page in one browser context: a page that shares its stylesheet and script with the
+    page before it requests them again, and weighs as it does alone, in a fresh context, even from a host
+    that lets the browser keep them (as static hosts do, for minutes)."""
+    from coursekit.checks import browser as served
+    from coursekit.checks.browser import page_weight, serve
+    from coursekit.checks.every_page import visit_every_page
+
+    headers = served._QuietHandler.end_headers
+
+    def cacheable(handler):
+        handler.send_header("Cache-Control", "max-age=600")
+        headers(handler)
+
+    monkeypatch.setattr(served._QuietHandler, "end_headers", cacheable)
+    (tmp_path / "shared.css").write_text("body { color: #222; }" + " " * 4000, encoding="utf-8")
+    (tmp_path / "shared.js").write_text(  # it follows the palette, as Material does
+        "matchMedia('(prefers-color-scheme: dark)').addEventListener('change', e =>"
+        " document.body.dataset.mdColorScheme = e.matches ? 'slate' : 'default');" + " " * 4000, encoding="utf-8")
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(
+            f'<!doctype html><html lang="en"><title>{name}</title><link rel="stylesheet" href="../shared.css">'
+            f'<body data-md-color-scheme="default"><main><p>The {name} page.</p></main>'
+            '<script src="../shared.js"></script></body></html>', encoding="utf-8")
+    with serve(tmp_path) as url:
+        found = visit_every_page(browser, url, ["first/", "second/"], {"first/", "second/"}, set(), tmp_path / "x")
+        alone = page_weight(browser, url + "second/")
+    second = found["weights"]["second/"]
+    assert second["urls"] == alone["urls"] == [url + "second/", url + "shared.css", url + "shared.js"], second
+    assert second["bytes"] == alone["bytes"], (second, alone)

@@ -74,15 +74,15 @@ def transfer_size(body: bytes, content_type: str) -> int:
 
 
 class Traffic:
-    """Every request of a browser context (its pages and their workers), as it happens."""
+    """Every request of a browser context (its pages and their workers), or of one page, as it happens."""
 
-    def __init__(self, context):
+    def __init__(self, source):
         self.requests, self.responses, self.failures = [], [], []
         self._pending, self._last = 0, time.monotonic()
-        context.on("request", self._started)
-        context.on("requestfinished", lambda request: self._ended())
-        context.on("requestfailed", self._failed)
-        context.on("response", lambda response: self.responses.append(response))
+        source.on("request", self._started)
+        source.on("requestfinished", lambda request: self._ended())
+        source.on("requestfailed", self._failed)
+        source.on("response", lambda response: self.responses.append(response))
 
     def _started(self, request):
         self.requests.append(request.url)

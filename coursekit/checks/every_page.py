@@ -1,14 +1,15 @@
 """One pass over every page of a built site in headless Chromium: each page loaded once, and everything the
 tests look at on a page measured in that one load, since the load is most of the cost.
 
-A page to be weighed opens in a browser context of its own, so with an empty cache, as on a reader's first
-visit, and is weighed once the network is quiet, before anything else runs on it; its context is closed once
-its checks are done. The other pages share one context (an empty cache costs a load some tenths of a second
-more) and stay open while the next ones load; at the end, their network is left to settle, so a late
-request is still seen. Locally, a page whose HTML and files are unchanged since it passed is not loaded
-again (`page_cache`); there, each page loads in a context of its own, so that its requests are all its own.
-A page's load begins while the page before it is measured (once that one is weighed), unless the cache has
-it: the browser loads one page as it checks the other.
+Every page loads in one browser context, each in a tab of its own whose requests are counted as its own,
+every file it uses included, as on a reader's first visit (`tests/test_page_weight.py` shows it weighs what
+it weighs alone, in a fresh context); a context for each page would cost twice the computing, most of it
+setting the context up. A page to be weighed is weighed once the network is quiet, before anything else runs
+on it; after its checks, each page's network is left to settle, so a late request is still seen, and its tab
+is closed. Locally, a page whose
+HTML and files are unchanged since it passed is not loaded again (`page_cache`). A page's load begins while
+the page before it is measured (once that one is weighed), unless the cache has it: the browser loads one
+page as it checks the other.
 
 On each page, in this order: the lines of code wider than the column, the formulas' layout once the fonts
 are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked for, the system preference
@@ -139,61 +140,44 @@ def screenshot(page, file: Path) -> dict:
 
 def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], shots: set[str],
                      folder: Path, site: Path | None = None) -> dict:
-    """Load each of `paths` (relative to `base_url`) once and measure it: those in `weigh` as a first visit,
-    with an empty cache (the others share a context, and its cache); screenshots of those in `shots` go to
-    `folder`. Given the `site` folder served, a page whose result is in the cache (`page_cache`) is not
-    loaded: then every page loads in a context of its own. Returns, by kind, what was found (see the
-    module's docstring)."""
+    """Load each of `paths` (relative to `base_url`) once, as a first visit, and measure it: those in `weigh`
+    weighed; screenshots of those in `shots` go to `folder`. Given the `site` folder served, a page whose
+    result is in the cache (`page_cache`) is not loaded. Returns, by kind, what was found (see the module's
+    docstring)."""
     from axe_playwright_python.sync_playwright import Axe
 
     found = dict(_nothing(), count=len(paths))
     seen = {"light": [], "dark": []}  # the kinds of text each palette has measured
-    axe, opened, shared, kept = Axe(), [], None, site is not None and cache.enabled()
-    on_pages = []  # what was found on each page loaded, merged once every context is collected
-
-    def new_context():
-        context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-        opened.append(context)
-        return context, Traffic(context)
+    axe, kept, shared = Axe(), site is not None and cache.enabled(), []
+    on_pages = []  # what was found on each page loaded, merged once every page is done
 
     def key(path):
         return page_cache.key(site, path, browser.version, seen, weigh=path in weigh,
                               shot=path in shots) if kept else None
 
     def start(path) -> dict:  # the page's load begun: it goes on while the page before it is measured
-        nonlocal shared
-        url, mine, own = base_url + path, _nothing(), path in weigh or kept
-        if own:
-            context, traffic = new_context()
-        else:
-            shared = shared or new_context()
-            context, traffic = shared
-        page = context.new_page()
+        url, mine = base_url + path, _nothing()
+        if not shared:
+            shared.append(browser.new_context(viewport=VIEWPORT, color_scheme="light"))
+        page = shared[0].new_page()
+        traffic = Traffic(page)  # the page's own requests, a file the page before it loaded too included
         page.on("console", lambda m, url=url, mine=mine: m.type == "error"
                 and mine["problems"].append(f"{url}: console: {m.text}"))
         page.on("pageerror", lambda e, url=url, mine=mine: mine["problems"].append(f"{url}: script error: {e}"))
         page.goto(url, wait_until="commit")
-        return {"path": path, "mine": mine, "own": own, "context": context, "traffic": traffic, "page": page}
-
-    def drop(loading) -> None:  # a page loaded ahead that the cache had after all
-        if loading["own"]:
-            opened.remove(loading["context"])
-            loading["context"].close()
-        else:
-            loading["page"].close()
+        return {"path": path, "mine": mine, "traffic": traffic, "page": page}
 
     def shoot(page, path, scheme, mine):
         if path in shots:
             name = (path.strip("/") or "home").replace("/", "-")
             mine["shots"][path, scheme] = screenshot(page, folder / f"{name}-{scheme}.png")
 
-    def collect(context, traffic, mine):  # once its pages are done
-        traffic.settle(context.pages[0])
+    def collect(page, traffic, mine):  # once its checks are done: its late requests too
+        traffic.settle(page)
         mine["third_party"] += traffic.third_party
         mine["problems"] += [f"request failed: {failure}" for failure in traffic.failures]
         mine["problems"] += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
-        opened.remove(context)
-        context.close()
+        page.close()
 
     ahead = None  # the next page, loading while this one is measured
     try:
@@ -202,13 +186,13 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
             loading, ahead = ahead, None  # a page loaded ahead is this one: the page before started it
             if digest and (entry := page_cache.recall(site, digest)):
                 if loading:
-                    drop(loading)
+                    loading["page"].close()
                 _merge(found, _rebased(entry["found"], entry["base_url"], base_url, folder))
                 for scheme, kinds in entry["seen"].items():
                     seen[scheme][:] = kinds
                 continue
             loading = loading or start(path)
-            page, mine, context, traffic = loading["page"], loading["mine"], loading["context"], loading["traffic"]
+            page, mine, traffic = loading["page"], loading["mine"], loading["traffic"]
             page.wait_for_load_state("load")
             if path in weigh:  # before anything else runs on the page
                 traffic.settle(page)
@@ -223,15 +207,12 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
             in_palette(page, "dark")
             mine["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
             shoot(page, path, "dark", mine)
-            if loading["own"]:
-                collect(context, traffic, mine)
-                if digest and not any(mine[kind] for kind in CLEAN):
-                    page_cache.keep(site, digest, base_url, traffic.requests, _with_shots(mine), seen)
+            collect(page, traffic, mine)
+            if digest and not any(mine[kind] for kind in CLEAN):
+                page_cache.keep(site, digest, base_url, traffic.requests, _with_shots(mine), seen)
             on_pages.append(mine)
-        if shared:
-            collect(*shared, found)
     finally:
-        for context in opened:
+        for context in shared:
             context.close()
     for mine in on_pages:
         _merge(found, mine)
