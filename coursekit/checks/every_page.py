@@ -1,15 +1,14 @@
 """One pass over every page of a built site in headless Chromium: each page loaded once, and everything the
 tests look at on a page measured in that one load, since the load is most of the cost.
 
-Every page loads in one browser context, each in a tab of its own whose requests are counted as its own,
-every file it uses included, as on a reader's first visit (`tests/test_page_weight.py` shows it weighs what
-it weighs alone, in a fresh context); a context for each page would cost twice the computing, most of it
-setting the context up. A page to be weighed is weighed once the network is quiet, before anything else runs
-on it; after its checks, each page's network is left to settle, so a late request is still seen, and its tab
-is closed. Locally, a page whose
-HTML and files are unchanged since it passed is not loaded again (`page_cache`). A page's load begins while
-the page before it is measured (once that one is weighed), unless the cache has it: the browser loads one
-page as it checks the other.
+Every page loads in one browser context, each in a tab of its own whose requests are counted as its own, every
+file it uses included, as on a reader's first visit (`tests/test_page_weight.py` shows it weighs what it
+weighs alone, in a fresh context); a context for each page would cost twice the computing, most of it setting
+the context up. A page to be weighed is weighed once the network is quiet, before anything else runs on it;
+after its checks, each page's network is left to settle, so a late request is still seen, and its tab is
+closed. Locally, a page whose HTML and files are unchanged since it passed is not loaded again (`page_cache`).
+A page's load begins while the page before it is measured (once that one is weighed), unless the cache has it:
+the browser loads one page as it checks the other.
 
 On each page, in this order: the lines of code wider than the column, the formulas' layout once the fonts
 are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked for, the system preference

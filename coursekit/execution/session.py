@@ -65,12 +65,14 @@ def _bound_at_top(tree: ast.AST) -> set[str]:
     return bound
 
 
-# A global generator: the module that has it, how to read its state, and the functions that set it.
+# A global generator, by the module that has it: its name in a message, how to read its state, the functions
+# that set it (seeding it), and what to call instead.
 GENERATORS = {
     "torch": ("torch's global random numbers", lambda torch: torch.random.get_rng_state(),
               ["manual_seed", "seed", "set_rng_state"], "torch.manual_seed"),
     "numpy": ("NumPy's global random numbers (np.random)", lambda np: np.random.get_state(legacy=False),
-              ["random.seed", "random.set_state"], "np.random.seed, or a generator of its own: np.random.default_rng"),
+              ["random.seed", "random.set_state"],
+              "np.random.seed, or a generator of its own: np.random.default_rng"),
     "random": ("Python's global random numbers (the random module)", lambda random: random.getstate(),
                ["seed", "setstate"], "random.seed, or a random.Random of its own"),
 }
@@ -138,7 +140,8 @@ class Watch:
                 target = module
                 for part in filter(None, owner.split(".")):
                     target = getattr(target, part)
-                self._patches.enter_context(mock.patch.object(target, attr, self._noting(name, getattr(target, attr))))
+                seeding = self._noting(name, getattr(target, attr))
+                self._patches.enter_context(mock.patch.object(target, attr, seeding))
                 if name == "torch":  # the same function, under torch.random too
                     self._patches.enter_context(mock.patch.object(module.random, attr, getattr(module, attr)))
 
