@@ -4,11 +4,11 @@ tests look at on a page measured in that one load, since the load is most of the
 Every page loads in one browser context, each in a tab of its own whose requests are counted as its own, every
 file it uses included, as on a reader's first visit (`tests/test_page_weight.py` shows it weighs what it
 weighs alone, in a fresh context); a context for each page would cost twice the computing, most of it setting
-the context up. A page to be weighed is weighed once the network is quiet, before anything else runs on it;
-after its checks, each page's network is left to settle, so a late request is still seen, and its tab is
-closed. Locally, a page whose HTML and files are unchanged since it passed is not loaded again (`page_cache`).
-A page's load begins while the page before it is measured (once that one is weighed), unless the cache has it:
-the browser loads one page as it checks the other.
+the context up. A page to be weighed is weighed once the network is quiet, before anything else runs on it.
+Its tab stays open while the next page is measured, so that a late request is still seen; then its network
+is left to settle, and it is closed. Locally, a page whose HTML and files are unchanged since it passed is
+not loaded again (`page_cache`). A page's load begins while the page before it is measured (once that one is
+weighed), unless the cache has it: the browser loads one page as it checks the other.
 
 On each page, in this order: the lines of code wider than the column, the formulas' layout once the fonts
 are in, axe-core in the light palette (`a11y.check_page`), a screenshot where asked for, the system preference
@@ -168,17 +168,27 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
 
     def shoot(page, path, scheme, mine):
         if path in shots:
+            # The tab loading ahead was opened after it: a tab behind another draws no frame until it is in front.
+            page.bring_to_front()
             name = (path.strip("/") or "home").replace("/", "-")
             mine["shots"][path, scheme] = screenshot(page, folder / f"{name}-{scheme}.png")
 
-    def collect(page, traffic, mine):  # once its checks are done: its late requests too
+    def collect(page, traffic, mine):  # its late requests too
         traffic.settle(page)
         mine["third_party"] += traffic.third_party
         mine["problems"] += [f"request failed: {failure}" for failure in traffic.failures]
         mine["problems"] += [f"HTTP {r.status}: {r.url}" for r in traffic.responses if r.status >= 400]
         page.close()
 
+    def finish(done) -> None:  # a page measured, once the next one is: its late requests have had time to come
+        collect(done["page"], done["traffic"], done["mine"])
+        if done["digest"] and not any(done["mine"][kind] for kind in CLEAN):
+            page_cache.keep(site, done["digest"], base_url, done["traffic"].requests, _with_shots(done["mine"]),
+                            done["seen"])
+        on_pages.append(done["mine"])
+
     ahead = None  # the next page, loading while this one is measured
+    measured = None  # the page measured last, still open while this one is measured
     try:
         for index, path in enumerate(paths):
             digest = key(path)
@@ -206,10 +216,11 @@ def visit_every_page(browser, base_url: str, paths: list[str], weigh: set[str], 
             in_palette(page, "dark")
             mine["axe"] += check_page(axe, page, path, "dark", False, seen["dark"])
             shoot(page, path, "dark", mine)
-            collect(page, traffic, mine)
-            if digest and not any(mine[kind] for kind in CLEAN):
-                page_cache.keep(site, digest, base_url, traffic.requests, _with_shots(mine), seen)
-            on_pages.append(mine)
+            if measured:
+                finish(measured)
+            measured = dict(loading, digest=digest, seen={scheme: list(kinds) for scheme, kinds in seen.items()})
+        if measured:
+            finish(measured)
     finally:
         for context in shared:
             context.close()
